@@ -1,0 +1,40 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import type { PGlite } from '@electric-sql/pglite';
+import { ApiAuthGuard } from './shared/auth/auth.guard.js';
+import { AuthModule } from './shared/auth/auth.module.js';
+import type { EnvironmentVariables } from './shared/config/app-config.js';
+import { ConfigModule } from './shared/config/config.module.js';
+import { DatabaseModule } from './shared/database/database.module.js';
+import { EnvelopeInterceptor } from './shared/http/envelope.js';
+import { AllExceptionsFilter } from './shared/http/exception.filter.js';
+import { AppValidationPipe } from './shared/http/validation.js';
+import { AgentsModule } from './modules/agents/agents.module.js';
+import { HealthModule } from './modules/health/health.module.js';
+import { TeamsModule } from './modules/teams/teams.module.js';
+
+export interface AppModuleOptions {
+  /** The configuration to run with; the process environment when absent. */
+  config?: EnvironmentVariables;
+  /** An embedded database the caller opened (tests); otherwise the config decides. */
+  pglite?: PGlite;
+}
+
+/** The domain modules; a new module is added here. */
+const DOMAIN_MODULES = [HealthModule, AgentsModule, TeamsModule];
+
+@Module({})
+export class AppModule {
+  static forRoot(options: AppModuleOptions = {}): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [ConfigModule.forRoot(options.config), DatabaseModule.forRoot({ pglite: options.pglite }), AuthModule, ...DOMAIN_MODULES],
+      providers: [
+        { provide: APP_GUARD, useClass: ApiAuthGuard },
+        { provide: APP_FILTER, useClass: AllExceptionsFilter },
+        { provide: APP_PIPE, useClass: AppValidationPipe },
+        { provide: APP_INTERCEPTOR, useClass: EnvelopeInterceptor },
+      ],
+    };
+  }
+}

@@ -1,0 +1,45 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { createApp } from './bootstrap.js';
+import { ConfigValidationError, validateEnvironment } from './shared/config/app-config.js';
+import { AgentsService } from './modules/agents/agents.service.js';
+
+async function main(): Promise<void> {
+  const config = validateEnvironment();
+  const app = await createApp(config);
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+  await app.listen(config.PORT, config.HOST);
+  const logger = new Logger('Bootstrap');
+  const url = config.ROOT_URL ?? `http://localhost:${config.PORT}`;
+  logger.log(`Listening on ${url} (${config.DATABASE_URL ? 'PostgreSQL' : `embedded PGlite in ${config.DATA_DIR}`}); docs at ${url}/docs`);
+
+  const admin = await app.get(AgentsService).ensureInitialAdmin();
+  if (admin) {
+    // Printed once, on the first start only: the secret is not stored in a recoverable form.
+    process.stdout.write(
+      [
+        '',
+        '================ First start: an admin was created ================',
+        `  email:      ${admin.email}`,
+        `  api_key:    ${admin.api_key}`,
+        `  api_secret: ${admin.api_secret}`,
+        '',
+        '  Try it:',
+        `    curl -H 'Authorization: token ${admin.api_key}:${admin.api_secret}' ${url}/api/v1/agents/me`,
+        `  Browse the API at ${url}/docs (Authorize with the key and secret).`,
+        '  The secret is shown only now. Generate a new pair with: npm run cli -- create-admin --email <email>',
+        '====================================================================',
+        '',
+      ].join('\n'),
+    );
+  }
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof ConfigValidationError) {
+    process.stderr.write(`${err.message}\n`);
+  } else {
+    process.stderr.write(`Failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  }
+  process.exit(1);
+});

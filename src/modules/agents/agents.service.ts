@@ -1,0 +1,179 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { generateApiKeyPair, hashSecret } from '../../shared/auth/api-key.js';
+import { CredentialsService } from '../../shared/auth/credentials.service.js';
+import { ADMIN_ROLE, SYSTEM_USER_EMAIL } from '../../shared/auth/permissions.js';
+import type { Principal } from '../../shared/auth/principal.js';
+import { Conflict, InvalidFields, InvalidInput, NotFound } from '../../shared/http/errors.js';
+import { TeamsService } from '../teams/teams.service.js';
+import { type Agent, toAgent, toAgentCompact } from './agents.mapper.js';
+import { AgentsRepository } from './agents.repository.js';
+import { AVAILABILITY_ALIASES, AvailabilityDto, CreateAgentDto, UpdateAgentDto } from './dto/agent-request.dto.js';
+
+/** Runs inside the deleting transaction, so other domains can release what the agent held. */
+export type AgentDeletionHook = (manager: EntityManager, agentId: number) => Promise<void>;
+
+export interface IssuedCredentials {
+  id: number;
+  email: string;
+  api_key: string;
+  api_secret: string;
+}
+
+@Injectable()
+export class AgentsService {
+  private readonly deletionHooks: AgentDeletionHook[] = [];
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly repo: AgentsRepository,
+    private readonly teams: TeamsService,
+    private readonly credentials: CredentialsService,
+  ) {}
+
+  onAgentDeleted(hook: AgentDeletionHook): void {
+    this.deletionHooks.push(hook);
+  }
+
+  async list() {
+    return (await this.repo.listCompact()).map(toAgentCompact);
+  }
+
+  async get(id: number): Promise<Agent> {
+    const row = await this.repo.findById(id);
+    if (!row) throw new NotFound('Agent not found');
+    return toAgent(row);
+  }
+
+  async create(dto: CreateAgentDto): Promise<Agent> {
+    const teamIds = dto.teams ? await this.teams.resolveTeamIds(dto.teams) : [];
+    const password = dto.new_password ? await hashSecret(dto.new_password) : null;
+    return this.dataSource.transaction(async (m) => {
+      if (await this.repo.emailTaken(dto.email, null, m)) throw new Conflict('An agent with the same email already exists');
+      const roleIds = await this.resolveRoles(dto.roles, m);
+      const [{ id }] = await m.query(
+        `INSERT INTO users (type, email, first_name, last_name, enabled, availability_status, password)
+         VALUES ('agent', $1, $2, $3, $4, $5, $6) RETURNING id`,
+        [dto.email, dto.first_name, dto.last_name ?? '', dto.enabled ?? true, dto.availability_status ?? 'offline', password],
+      );
+      await this.repo.replaceRoles(id, roleIds, m);
+      await this.repo.replaceTeams(id, teamIds, m);
+      return toAgent((await this.repo.findById(id, m))!);
+    });
+  }
+
+  /** A partial update: omitted fields keep their values (DECISIONS.md). */
+  async update(id: number, dto: UpdateAgentDto): Promise<Agent> {
+    await this.get(id);
+    const teamIds = dto.teams ? await this.teams.resolveTeamIds(dto.teams) : undefined;
+    const password = dto.new_password ? await hashSecret(dto.new_password) : undefined;
+    return this.dataSource.transaction(async (m) => {
+      if (dto.email !== undefined && (await this.repo.emailTaken(dto.email, id, m))) {
+        throw new Conflict('An agent with the same email already exists');
+      }
+      const columns: Record<string, unknown> = {
+        email: dto.email,
+        first_name: dto.first_name,
+        last_name: dto.last_name,
+        enabled: dto.enabled,
+        availability_status: dto.availability_status,
+        password,
+      };
+      const sets: string[] = ['updated_at = now()'];
+      const params: unknown[] = [id];
+      for (const [column, value] of Object.entries(columns)) {
+        if (value === undefined) continue;
+        params.push(value);
+        sets.push(`${column} = $${params.length}`);
+      }
+      const updated = await m.query(`UPDATE users SET ${sets.join(', ')} WHERE id = $1 AND type = 'agent' AND deleted_at IS NULL RETURNING id`, params);
+      if (updated[0].length === 0) throw new NotFound('Agent not found');
+      if (dto.roles !== undefined) await this.repo.replaceRoles(id, await this.resolveRoles(dto.roles, m), m);
+      if (teamIds !== undefined) await this.repo.replaceTeams(id, teamIds, m);
+      return toAgent((await this.repo.findById(id, m))!);
+    });
+  }
+
+  async updateAvailability(principal: Principal, dto: AvailabilityDto): Promise<Agent> {
+    const status = AVAILABILITY_ALIASES[dto.status];
+    const current = await this.get(principal.id);
+    const keepManualAway = dto.source === 'idle' && ['away_manual', 'away_and_reassigning'].includes(current.availability_status);
+    if (current.availability_status === status || keepManualAway) return current;
+    await this.dataSource.query(`UPDATE users SET availability_status = $2, updated_at = now() WHERE id = $1`, [principal.id, status]);
+    return this.get(principal.id);
+  }
+
+  /** Soft delete: the agent loses roles, teams, API key and open assignments. */
+  async remove(principal: Principal, id: number): Promise<true> {
+    if (id === principal.id) throw new InvalidInput('You cannot delete yourself');
+    const agent = await this.get(id);
+    if (agent.email === SYSTEM_USER_EMAIL) throw new InvalidInput('Cannot delete system user');
+    await this.dataSource.transaction(async (m) => {
+      await m.query(
+        `UPDATE users SET deleted_at = now(), updated_at = now(), api_key = NULL, api_secret = NULL, api_key_last_used_at = NULL
+          WHERE id = $1 AND deleted_at IS NULL`,
+        [id],
+      );
+      await m.query(`DELETE FROM team_members WHERE user_id = $1`, [id]);
+      await m.query(`DELETE FROM user_roles WHERE user_id = $1`, [id]);
+      for (const hook of this.deletionHooks) await hook(m, id);
+    });
+    this.credentials.forget(agent.api_key);
+    return true;
+  }
+
+  async generateApiKey(id: number): Promise<{ api_key: string; api_secret: string }> {
+    const agent = await this.get(id);
+    if (agent.email === SYSTEM_USER_EMAIL) throw new InvalidInput('The system user cannot have an API key');
+    const pair = generateApiKeyPair();
+    await this.dataSource.query(
+      `UPDATE users SET api_key = $2, api_secret = $3, api_key_last_used_at = NULL, updated_at = now() WHERE id = $1`,
+      [id, pair.apiKey, await hashSecret(pair.apiSecret)],
+    );
+    this.credentials.forget(agent.api_key);
+    this.credentials.resetLastUsed(id);
+    return { api_key: pair.apiKey, api_secret: pair.apiSecret };
+  }
+
+  async revokeApiKey(id: number): Promise<true> {
+    const agent = await this.get(id);
+    await this.dataSource.query(
+      `UPDATE users SET api_key = NULL, api_secret = NULL, api_key_last_used_at = NULL, updated_at = now() WHERE id = $1`,
+      [id],
+    );
+    this.credentials.forget(agent.api_key);
+    return true;
+  }
+
+  /** Creates the admin if no agent with that email exists, then issues a fresh key pair. */
+  async createAdmin(email: string, firstName = 'Admin', lastName = ''): Promise<IssuedCredentials> {
+    const normalized = email.trim().toLowerCase();
+    const existing: Array<{ id: number }> = await this.dataSource.query(
+      `SELECT id FROM users WHERE type = 'agent' AND deleted_at IS NULL AND lower(email) = $1`,
+      [normalized],
+    );
+    const id = existing[0]?.id ?? (await this.create(Object.assign(new CreateAgentDto(), { email: normalized, first_name: firstName, last_name: lastName, roles: [ADMIN_ROLE] }))).id;
+    const { api_key, api_secret } = await this.generateApiKey(id);
+    return { id, email: normalized, api_key, api_secret };
+  }
+
+  /** On a fresh database, the first admin. Null when any agent exists already. */
+  async ensureInitialAdmin(): Promise<IssuedCredentials | null> {
+    if ((await this.repo.countRealAgents()) > 0) return null;
+    try {
+      return await this.createAdmin('admin@localhost', 'Admin', '');
+    } catch (err) {
+      if (err instanceof Conflict) return null; // another instance created it first
+      throw err;
+    }
+  }
+
+  private async resolveRoles(names: string[], m: EntityManager): Promise<number[]> {
+    const unique = [...new Set(names)];
+    const byName = await this.repo.roleIdsByName(unique, m);
+    const unknown = unique.filter((n) => !byName.has(n));
+    if (unknown.length) throw new InvalidFields({ roles: `unknown role ${unknown.join(', ')}` }, `Role not found: ${unknown.join(', ')}`);
+    return unique.map((n) => byName.get(n)!);
+  }
+}

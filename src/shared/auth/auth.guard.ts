@@ -1,0 +1,48 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { AuthGuard } from '@nestjs/passport';
+import { Forbidden, Unauthorized } from '../http/errors.js';
+import { IS_PUBLIC, REQUIRED_PERMISSIONS } from './decorators.js';
+import type { Principal } from './principal.js';
+
+type Guard = CanActivate & { handleRequest: (...args: unknown[]) => unknown };
+
+function rejectWith<T extends Guard>(guard: T): T {
+  // Every authentication failure is the same 401 envelope, whatever passport's reason was.
+  guard.handleRequest = (err: unknown, user: unknown) => {
+    if (err) throw err;
+    if (!user) throw new Unauthorized('Invalid API key or secret');
+    return user;
+  };
+  return guard;
+}
+
+/**
+ * The one global guard. It picks the passport strategy from the `Authorization` scheme
+ * (`Basic` or `token`), then checks the route's `@RequirePermission()`.
+ */
+@Injectable()
+export class ApiAuthGuard implements CanActivate {
+  private readonly basic = rejectWith(new (AuthGuard('basic'))() as unknown as Guard);
+  private readonly token = rejectWith(new (AuthGuard('token'))() as unknown as Guard);
+
+  constructor(private readonly reflector: Reflector) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
+
+    const request = context.switchToHttp().getRequest<{ headers: Record<string, string | undefined>; user?: Principal }>();
+    const header = request.headers.authorization ?? '';
+    const strategy = /^Basic[ \t]+\S/.test(header) ? this.basic : /^token[ \t]+\S/.test(header) ? this.token : null;
+    if (!strategy) {
+      throw new Unauthorized(header ? 'Unsupported Authorization scheme: use `Basic` or `token`' : 'Authentication required');
+    }
+    await strategy.canActivate(context);
+
+    const required = this.reflector.getAllAndOverride<string[]>(REQUIRED_PERMISSIONS, targets) ?? [];
+    const principal = request.user as Principal;
+    if (!required.every((p) => principal.permissions.has(p))) throw new Forbidden('Permission denied');
+    return true;
+  }
+}

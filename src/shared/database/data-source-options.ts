@@ -1,0 +1,71 @@
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { createPgConfig } from '@electric-sql/pglite/node-postgres';
+import type { DataSourceOptions } from 'typeorm';
+import type { EnvironmentVariables } from '../config/app-config.js';
+import { MIGRATIONS } from './migrations/index.js';
+
+export type DatabaseKind = 'postgres' | 'pglite';
+
+/** The options the app, the CLI and `ormconfig.ts` all build their data source from. */
+export interface DatabaseHandle {
+  kind: DatabaseKind;
+  options: DataSourceOptions;
+  /** Releases what the handle owns (the embedded database), after the data source is destroyed. */
+  close(): Promise<void>;
+}
+
+export const PGLITE_EXTENSIONS = { pg_trgm };
+
+export function embeddedDataDir(dataDir: string): string {
+  return resolve(dataDir, 'pglite');
+}
+
+export async function createEmbeddedDatabase(dataDir: string): Promise<PGlite> {
+  const dir = embeddedDataDir(dataDir);
+  mkdirSync(dir, { recursive: true });
+  return PGlite.create({ dataDir: dir, extensions: PGLITE_EXTENSIONS });
+}
+
+const common = {
+  type: 'postgres' as const,
+  migrations: MIGRATIONS,
+  migrationsRun: true,
+  migrationsTransactionMode: 'each' as const,
+  synchronize: false,
+  logging: ['error' as const],
+};
+
+/**
+ * Real PostgreSQL when DATABASE_URL is set; otherwise the embedded PGlite under DATA_DIR.
+ * `pglite` lets a caller (the test harness) hand in an instance it already opened; the handle then
+ * closes it too.
+ */
+export async function openDatabase(
+  config: Pick<EnvironmentVariables, 'DATABASE_URL' | 'DATA_DIR' | 'DB_POOL_SIZE'>,
+  pglite?: PGlite,
+): Promise<DatabaseHandle> {
+  if (config.DATABASE_URL && !pglite) {
+    return {
+      kind: 'postgres',
+      options: {
+        ...common,
+        url: config.DATABASE_URL,
+        poolSize: config.DB_POOL_SIZE,
+        extra: { connectionTimeoutMillis: 5000, idleTimeoutMillis: 30000 },
+      },
+      close: async () => undefined,
+    };
+  }
+  const db = pglite ?? (await createEmbeddedDatabase(config.DATA_DIR));
+  return {
+    kind: 'pglite',
+    // One connection: PGlite runs one query at a time, and the pool queues the rest.
+    options: { ...common, poolSize: 1, extra: createPgConfig(db) },
+    close: async () => {
+      if (!db.closed) await db.close();
+    },
+  };
+}

@@ -1,0 +1,56 @@
+import { DynamicModule, Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import type { PGlite } from '@electric-sql/pglite';
+import { DataSource } from 'typeorm';
+import { AppConfig } from '../config/app-config.js';
+import { type DatabaseHandle, openDatabase } from './data-source-options.js';
+
+export const DATABASE_HANDLE = Symbol('DATABASE_HANDLE');
+
+/** Destroys the data source, then closes the embedded database, so a PGlite directory is left clean. */
+@Injectable()
+class DatabaseCloser implements OnApplicationShutdown {
+  constructor(
+    @Inject(DATABASE_HANDLE) private readonly handle: DatabaseHandle,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+    await this.handle.close();
+  }
+}
+
+@Module({})
+class DatabaseHandleModule {}
+
+@Global()
+@Module({})
+export class DatabaseModule {
+  static forRoot(options: { pglite?: PGlite } = {}): DynamicModule {
+    const handleModule: DynamicModule = {
+      module: DatabaseHandleModule,
+      providers: [
+        {
+          provide: DATABASE_HANDLE,
+          inject: [AppConfig],
+          useFactory: (config: AppConfig) => openDatabase(config, options.pglite),
+        },
+      ],
+      exports: [DATABASE_HANDLE],
+    };
+    return {
+      module: DatabaseModule,
+      imports: [
+        handleModule,
+        TypeOrmModule.forRootAsync({
+          imports: [handleModule],
+          inject: [DATABASE_HANDLE],
+          useFactory: (handle: DatabaseHandle) => ({ ...handle.options, autoLoadEntities: true, retryAttempts: 2, retryDelay: 1000 }),
+        }),
+      ],
+      providers: [DatabaseCloser],
+      exports: [handleModule],
+    };
+  }
+}

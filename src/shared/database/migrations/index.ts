@@ -1,0 +1,4 @@
+import { InitialSchema1764100000000 } from './1764100000000-InitialSchema.js';
+
+/** Every migration, in order. A module that changes the schema adds its migration class here. */
+export const MIGRATIONS = [InitialSchema1764100000000];

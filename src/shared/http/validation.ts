@@ -1,0 +1,38 @@
+import { ArgumentMetadata, Injectable, PipeTransform, ValidationError, ValidationPipe } from '@nestjs/common';
+import { InvalidFields, InvalidInput } from './errors.js';
+
+function flatten(errors: ValidationError[], prefix = '', out: Record<string, string> = {}): Record<string, string> {
+  for (const error of errors) {
+    const path = prefix ? `${prefix}.${error.property}` : error.property;
+    if (error.constraints) out[path] = Object.values(error.constraints)[0];
+    if (error.children?.length) flatten(error.children, path, out);
+  }
+  return out;
+}
+
+const PRIMITIVES = new Set<unknown>([String, Boolean, Number, Array, Object]);
+
+/**
+ * The global validation pipe: class-validator DTOs, unknown properties dropped, types never coerced
+ * (a string where a number belongs is a 400). A body that is not a JSON object is rejected before
+ * class-validator sees it. Field problems are reported as `{"fields": {...}}` in the envelope.
+ */
+@Injectable()
+export class AppValidationPipe implements PipeTransform {
+  private readonly inner = new ValidationPipe({
+    whitelist: true,
+    transform: true,
+    forbidUnknownValues: true,
+    stopAtFirstError: true,
+    validationError: { target: false, value: false },
+    exceptionFactory: (errors) => new InvalidFields(flatten(errors)),
+  });
+
+  async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type === 'body' && metadata.metatype && !PRIMITIVES.has(metadata.metatype)) {
+      if (value === undefined || value === null || value === '') value = {};
+      if (typeof value !== 'object' || Array.isArray(value)) throw new InvalidInput('Request body must be a JSON object');
+    }
+    return this.inner.transform(value, metadata);
+  }
+}
