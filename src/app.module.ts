@@ -12,6 +12,8 @@ import { AppValidationPipe } from './shared/http/validation.js';
 import { AgentsModule } from './modules/agents/agents.module.js';
 import { HealthModule } from './modules/health/health.module.js';
 import { TeamsModule } from './modules/teams/teams.module.js';
+import { ContactsModule } from './modules/contacts/contacts.module.js';
+import { MediaModule } from './modules/media/media.module.js';
 
 export interface AppModuleOptions {
   /** The configuration to run with; the process environment when absent. */
@@ -21,7 +23,7 @@ export interface AppModuleOptions {
 }
 
 /** The domain modules; a new module is added here. */
-const DOMAIN_MODULES = [HealthModule, AgentsModule, TeamsModule];
+const DOMAIN_MODULES = [HealthModule, AgentsModule, TeamsModule, MediaModule, ContactsModule];
 
 @Module({})
 export class AppModule {

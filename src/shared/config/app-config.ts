@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -60,6 +60,52 @@ export class EnvironmentVariables {
   @IsOptional()
   @Matches(/^https?:\/\/\S+$/, { message: 'ROOT_URL must be an http(s) URL' })
   ROOT_URL?: string;
+
+  /** Media uploads: where files live (`fs` under DATA_DIR/uploads, or `s3`), size limit and allow-list. */
+  @IsIn(['fs', 's3'], { message: 'MEDIA_STORE must be fs or s3' })
+  MEDIA_STORE: 'fs' | 's3' = 'fs';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1024)
+  MEDIA_MAX_FILE_SIZE_MB = 20;
+
+  /** Comma-separated extensions (`png,jpg,pdf`) or `*` for any. */
+  @IsString()
+  MEDIA_ALLOWED_EXTENSIONS = '*';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(60)
+  MEDIA_URL_EXPIRY_SECONDS = 3600;
+
+  @Transform(blankToUndefined)
+  @IsOptional()
+  @IsString()
+  S3_BUCKET?: string;
+
+  @IsString()
+  S3_REGION = 'us-east-1';
+
+  @Transform(blankToUndefined)
+  @IsOptional()
+  @Matches(/^https?:\/\/\S+$/, { message: 'S3_ENDPOINT must be an http(s) URL' })
+  S3_ENDPOINT?: string;
+
+  @Transform(blankToUndefined)
+  @IsOptional()
+  @IsString()
+  S3_ACCESS_KEY_ID?: string;
+
+  @Transform(blankToUndefined)
+  @IsOptional()
+  @IsString()
+  S3_SECRET_ACCESS_KEY?: string;
+
+  @Transform(({ value }) => (value === undefined || value === '' ? false : value === true || /^(true|1|yes)$/i.test(String(value))))
+  @IsBoolean()
+  S3_FORCE_PATH_STYLE = false;
 }
 
 export class ConfigValidationError extends Error {}

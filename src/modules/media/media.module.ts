@@ -1,0 +1,24 @@
+import { Module } from '@nestjs/common';
+import { AppConfig } from '../../shared/config/app-config.js';
+import { MediaRepository } from './media.repository.js';
+import { MediaService } from './media.service.js';
+import { MediaUrlSigner } from './media-url-signer.js';
+import { LocalMediaStore } from './storage/local-media-store.js';
+import { MediaStore } from './storage/media-store.js';
+import { S3MediaStore } from './storage/s3-media-store.js';
+
+@Module({
+  providers: [
+    MediaService,
+    MediaRepository,
+    MediaUrlSigner,
+    {
+      provide: MediaStore,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig): MediaStore =>
+        config.MEDIA_STORE === 's3' ? new S3MediaStore(config) : new LocalMediaStore(config.DATA_DIR),
+    },
+  ],
+  exports: [MediaService],
+})
+export class MediaModule {}
