@@ -106,6 +106,65 @@ export class EnvironmentVariables {
   @Transform(({ value }) => (value === undefined || value === '' ? false : value === true || /^(true|1|yes)$/i.test(String(value))))
   @IsBoolean()
   S3_FORCE_PATH_STYLE = false;
+
+  /** Global SMTP server, used for an email inbox that has no SMTP settings of its own. */
+  @Transform(blankToUndefined)
+  @IsOptional()
+  @IsString()
+  SMTP_HOST?: string;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  SMTP_PORT = 587;
+
+  @Transform(blankToUndefined)
+  @IsOptional()
+  @IsString()
+  SMTP_USERNAME?: string;
+
+  @Transform(blankToUndefined)
+  @IsOptional()
+  @IsString()
+  SMTP_PASSWORD?: string;
+
+  @IsIn(['none', 'starttls', 'tls'], { message: 'SMTP_TLS must be none, starttls or tls' })
+  SMTP_TLS: 'none' | 'starttls' | 'tls' = 'starttls';
+
+  /** Sender address (`Name <addr>` or `addr`) for an inbox without a `from` of its own. */
+  @Transform(blankToUndefined)
+  @IsOptional()
+  @IsString()
+  INBOX_EMAIL?: string;
+
+  /** Outgoing email worker: runs in the server process unless disabled. */
+  @Transform(({ value }) => (value === undefined || value === '' ? true : value === true || /^(true|1|yes)$/i.test(String(value))))
+  @IsBoolean()
+  MAIL_WORKER_ENABLED = true;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  MAIL_POLL_INTERVAL_MS = 1000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  MAIL_MAX_ATTEMPTS = 5;
+
+  /** First retry delay; each further attempt doubles it (capped at an hour). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  MAIL_RETRY_BASE_MS = 30_000;
+
+  /** How long a claimed email stays locked to its worker; a crashed worker's claims expire after this. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(5)
+  MAIL_LEASE_SECONDS = 300;
 }
 
 export class ConfigValidationError extends Error {}

@@ -1,4 +1,5 @@
 import { InitialSchema1764100000000 } from './1764100000000-InitialSchema.js';
+import { EmailOutbox1764400000000 } from './1764400000000-EmailOutbox.js';
 
 /** Every migration, in order. A module that changes the schema adds its migration class here. */
-export const MIGRATIONS = [InitialSchema1764100000000];
+export const MIGRATIONS = [InitialSchema1764100000000, EmailOutbox1764400000000];
