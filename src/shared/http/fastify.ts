@@ -26,6 +26,8 @@ export function createFastifyAdapter(config: Pick<EnvironmentVariables, 'BODY_LI
   });
   fastify.addHook('onSend', async (request, reply) => {
     reply.header('X-Request-Id', request.id);
+    // Libredesk answers every success with 200, creates included (Nest would default POST to 201).
+    if (reply.statusCode === 201) reply.code(200);
   });
   return adapter;
 }

@@ -29,7 +29,9 @@ export class AppValidationPipe implements PipeTransform {
   });
 
   async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
-    if (metadata.type === 'body' && metadata.metatype && !PRIMITIVES.has(metadata.metatype)) {
+    // Primitive params and queries are parsed by explicit pipes (IdParam, parsePage); never coerced here.
+    if (!metadata.metatype || PRIMITIVES.has(metadata.metatype)) return value;
+    if (metadata.type === 'body') {
       if (value === undefined || value === null || value === '') value = {};
       if (typeof value !== 'object' || Array.isArray(value)) throw new InvalidInput('Request body must be a JSON object');
     }
