@@ -12,8 +12,11 @@ import { AppValidationPipe } from './shared/http/validation.js';
 import { AgentsModule } from './modules/agents/agents.module.js';
 import { HealthModule } from './modules/health/health.module.js';
 import { TeamsModule } from './modules/teams/teams.module.js';
+import { StatusesModule } from './modules/statuses/statuses.module.js';
+import { InboxesModule } from './modules/inboxes/inboxes.module.js';
 import { ContactsModule } from './modules/contacts/contacts.module.js';
 import { MediaModule } from './modules/media/media.module.js';
+import { SearchModule } from './modules/search/search.module.js';
 
 export interface AppModuleOptions {
   /** The configuration to run with; the process environment when absent. */
@@ -23,7 +26,7 @@ export interface AppModuleOptions {
 }
 
 /** The domain modules; a new module is added here. */
-const DOMAIN_MODULES = [HealthModule, AgentsModule, TeamsModule, MediaModule, ContactsModule];
+const DOMAIN_MODULES = [HealthModule, AgentsModule, TeamsModule, StatusesModule, InboxesModule, MediaModule, ContactsModule, SearchModule];
 
 @Module({})
 export class AppModule {

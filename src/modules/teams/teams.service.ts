@@ -4,9 +4,21 @@ import { In, Repository } from 'typeorm';
 import { InvalidInput } from '../../shared/http/errors.js';
 import { TeamEntity } from './entities/team.entity.js';
 
+export interface TeamRef {
+  id: number;
+  name: string;
+  emoji: string | null;
+  conversation_assignment_type: 'Round robin' | 'Manual';
+}
+
 @Injectable()
 export class TeamsService {
   constructor(@InjectRepository(TeamEntity) private readonly teams: Repository<TeamEntity>) {}
+
+  async findById(id: number): Promise<TeamRef | null> {
+    const team = await this.teams.findOne({ where: { id } });
+    return team ? { id: team.id, name: team.name, emoji: team.emoji, conversation_assignment_type: team.conversationAssignmentType } : null;
+  }
 
   /**
    * Resolves team references as agent requests give them: ids (numbers or numeric strings) or names.
