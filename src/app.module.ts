@@ -17,6 +17,7 @@ import { InboxesModule } from './modules/inboxes/inboxes.module.js';
 import { ContactsModule } from './modules/contacts/contacts.module.js';
 import { MediaModule } from './modules/media/media.module.js';
 import { SearchModule } from './modules/search/search.module.js';
+import { MailModule } from './modules/mail/mail.module.js';
 
 export interface AppModuleOptions {
   /** The configuration to run with; the process environment when absent. */
@@ -26,7 +27,7 @@ export interface AppModuleOptions {
 }
 
 /** The domain modules; a new module is added here. */
-const DOMAIN_MODULES = [HealthModule, AgentsModule, TeamsModule, StatusesModule, InboxesModule, MediaModule, ContactsModule, SearchModule];
+const DOMAIN_MODULES = [HealthModule, AgentsModule, TeamsModule, StatusesModule, InboxesModule, MediaModule, ContactsModule, SearchModule, MailModule];
 
 @Module({})
 export class AppModule {

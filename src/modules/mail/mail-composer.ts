@@ -1,0 +1,51 @@
+import { Injectable } from '@nestjs/common';
+import type { SendMailOptions } from 'nodemailer';
+import { MediaService } from '../media/media.service.js';
+import { addressList, bracketed, replySubject, threadIdFor, threadingHeaders } from './mail-headers.js';
+import { type OutgoingMessageRow, OutboxRepository } from './outbox.repository.js';
+
+/** The email for one outgoing message: recipients, reply subject, threading headers, body and attachments. */
+@Injectable()
+export class MailComposer {
+  constructor(
+    private readonly repo: OutboxRepository,
+    private readonly media: MediaService,
+  ) {}
+
+  /** Null `to` means there is nobody to send to: the message cannot be delivered at all. */
+  async compose(message: OutgoingMessageRow, from: string, messageId: string, domain: string): Promise<SendMailOptions | null> {
+    const meta = message.meta ?? {};
+    const to = addressList(meta.to);
+    if (to.length === 0 && message.contact_email) to.push(message.contact_email);
+    if (to.length === 0) return null;
+    const previous = await this.repo.previousSourceIds(message, 20);
+    const { inReplyTo, references } = threadingHeaders(previous, threadIdFor(message.conversation_uuid, domain));
+    const isHtml = message.content_type === 'html';
+    return {
+      from,
+      to,
+      cc: addressList(meta.cc),
+      bcc: addressList(meta.bcc),
+      subject: replySubject(message.subject, message.reference_number),
+      messageId: bracketed(messageId),
+      inReplyTo,
+      references,
+      html: isHtml ? message.content : undefined,
+      text: isHtml ? message.text_content : message.content,
+      attachments: await this.attachments(message.id),
+    };
+  }
+
+  private async attachments(messageId: number): Promise<NonNullable<SendMailOptions['attachments']>> {
+    const files = (await this.media.attachmentsForMessages([messageId])).get(messageId) ?? [];
+    return Promise.all(
+      files.map(async (file) => ({
+        filename: file.name,
+        contentType: file.content_type,
+        content: await this.media.readContent(file.uuid),
+        contentDisposition: file.disposition === 'inline' ? ('inline' as const) : ('attachment' as const),
+        cid: file.disposition === 'inline' && file.content_id ? file.content_id : undefined,
+      })),
+    );
+  }
+}

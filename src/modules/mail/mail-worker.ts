@@ -1,0 +1,136 @@
+import { randomUUID } from 'node:crypto';
+import { type BeforeApplicationShutdown, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { AppConfig } from '../../shared/config/app-config.js';
+import { MailComposer } from './mail-composer.js';
+import { messageIdFor } from './mail-headers.js';
+import { type ClaimedEntry, OutboxRepository } from './outbox.repository.js';
+import { isDeliverable, OutboxService } from './outbox.service.js';
+import { SmtpTransports } from './smtp-transports.js';
+
+const BATCH_SIZE = 10;
+const UNCONFIGURED_RETRY_MS = 60_000;
+const UNCONFIGURED_WARN_EVERY_MS = 10 * 60_000;
+
+/**
+ * Delivers the email outbox from inside the server process: claim due entries under a lease, send
+ * each over SMTP, record the outcome. Several server instances can run it against one database;
+ * a claim is exclusive, and a crashed worker's claims come back when their lease expires.
+ */
+@Injectable()
+export class MailWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(MailWorker.name);
+  private stopped = true;
+  private timer: NodeJS.Timeout | undefined;
+  private round: Promise<void> | undefined;
+  private readonly unconfiguredWarnedAt = new Map<number, number>();
+
+  constructor(
+    private readonly repo: OutboxRepository,
+    private readonly outbox: OutboxService,
+    private readonly transports: SmtpTransports,
+    private readonly composer: MailComposer,
+    private readonly config: AppConfig,
+    private readonly adapterHost: HttpAdapterHost,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    // Only a server delivers: CLI commands build the same modules without an HTTP adapter.
+    if (!this.config.MAIL_WORKER_ENABLED || !this.adapterHost.httpAdapter) return;
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.round;
+  }
+
+  /** One claim-and-send round; returns how many entries it claimed. */
+  async runOnce(): Promise<number> {
+    const entries = await this.repo.claim(BATCH_SIZE, this.config.MAIL_LEASE_SECONDS, randomUUID());
+    await Promise.all(entries.map((entry) => this.deliver(entry)));
+    return entries.length;
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.round = this.loop().finally(() => (this.round = undefined));
+    }, delayMs);
+  }
+
+  private async loop(): Promise<void> {
+    let claimed = 0;
+    try {
+      claimed = await this.runOnce();
+    } catch (err) {
+      this.logger.error(`Email outbox poll failed: ${describe(err)}`);
+    }
+    this.schedule(claimed >= BATCH_SIZE ? 0 : this.config.MAIL_POLL_INTERVAL_MS);
+  }
+
+  private async deliver(entry: ClaimedEntry): Promise<void> {
+    try {
+      await this.attempt(entry);
+    } catch (err) {
+      // Recording the outcome failed (the database went away): the lease expires and the entry is retried.
+      this.logger.error(`Email outbox entry ${entry.id} (message ${entry.message_id}): ${describe(err)}`);
+    }
+  }
+
+  private async attempt(entry: ClaimedEntry): Promise<void> {
+    if (entry.attempts > entry.max_attempts) {
+      await this.outbox.recordFailure(entry, 'Delivery was interrupted repeatedly (worker lease expired)', true);
+      return;
+    }
+    const message = await this.repo.findMessage(entry.message_id);
+    if (!message) return;
+    if (!isDeliverable(message) || message.inbox_channel !== 'email') {
+      await this.outbox.recordSkipped(entry, 'only outgoing, non-private agent messages in email inboxes are emailed');
+      return;
+    }
+    if (message.status !== 'pending') {
+      await this.outbox.recordSkipped(entry, `the message is ${message.status}, not pending`);
+      return;
+    }
+    const route = await this.transports.forInbox(message.inbox_id, message.inbox_from);
+    if (!route) {
+      this.warnUnconfigured(message.inbox_id);
+      await this.outbox.recordDeferred(entry, 'No SMTP server configured for this inbox (and no SMTP_HOST)', UNCONFIGURED_RETRY_MS);
+      return;
+    }
+    let messageId = message.source_id;
+    if (!messageId) {
+      messageId = messageIdFor(message.uuid, this.outbox.messageIdDomain(message, route.from));
+      await this.repo.setSourceId(message.id, messageId);
+    }
+    const domain = messageId.slice(messageId.lastIndexOf('@') + 1).replace(/>$/, '') || 'localhost';
+    try {
+      const mail = await this.composer.compose(message, route.from, messageId, domain);
+      if (!mail) {
+        await this.outbox.recordFailure(entry, 'No recipient: no `to` address and the contact has no email', true);
+        return;
+      }
+      await route.transport.sendMail(mail);
+    } catch (err) {
+      await this.outbox.recordFailure(entry, describe(err));
+      return;
+    }
+    await this.outbox.recordSent(entry);
+  }
+
+  private warnUnconfigured(inboxId: number): void {
+    const now = Date.now();
+    if (now - (this.unconfiguredWarnedAt.get(inboxId) ?? 0) < UNCONFIGURED_WARN_EVERY_MS) return;
+    this.unconfiguredWarnedAt.set(inboxId, now);
+    this.logger.warn(
+      `Inbox ${inboxId} has outgoing email waiting but no SMTP server: set its SMTP settings (or SMTP_HOST). The messages stay pending.`,
+    );
+  }
+}
+
+function describe(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { InboxesModule } from '../inboxes/inboxes.module.js';
+import { MediaModule } from '../media/media.module.js';
+import { MailComposer } from './mail-composer.js';
+import { MailWorker } from './mail-worker.js';
+import { OutboxRepository } from './outbox.repository.js';
+import { OutboxService } from './outbox.service.js';
+import { SmtpTransports } from './smtp-transports.js';
+
+/** Outgoing email: the outbox other modules queue replies into, and the worker that delivers it. */
+@Module({
+  imports: [InboxesModule, MediaModule],
+  providers: [OutboxService, OutboxRepository, MailWorker, MailComposer, SmtpTransports],
+  exports: [OutboxService],
+})
+export class MailModule {}

@@ -1,0 +1,103 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { AppConfig } from '../../shared/config/app-config.js';
+import { backoffMs, domainOf, messageIdFor } from './mail-headers.js';
+import { type ClaimedEntry, type OutgoingMessageRow, OutboxRepository } from './outbox.repository.js';
+
+/** Runs in the transaction that marks a message `sent`, so the conversation's reply timestamps move with it. */
+export type DeliveredHook = (manager: EntityManager, messageId: number) => Promise<void>;
+
+/** Outgoing, not private, written by an agent: the only messages that are ever emailed. */
+export function isDeliverable(message: Pick<OutgoingMessageRow, 'type' | 'private' | 'sender_type'>): boolean {
+  return message.type === 'outgoing' && !message.private && message.sender_type === 'agent';
+}
+
+/**
+ * The email outbox: callers queue a message in their own transaction, and the mail worker records
+ * each attempt's outcome here.
+ */
+@Injectable()
+export class OutboxService {
+  private readonly logger = new Logger(OutboxService.name);
+  private readonly deliveredHooks: DeliveredHook[] = [];
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly repo: OutboxRepository,
+    private readonly config: AppConfig,
+  ) {}
+
+  onDelivered(hook: DeliveredHook): void {
+    this.deliveredHooks.push(hook);
+  }
+
+  /**
+   * Queues a `pending` message for delivery, in the caller's transaction, and gives it its
+   * Message-ID (`source_id`). A message in a non-email inbox has no email to wait for: it is
+   * marked `sent` right away.
+   */
+  async enqueue(manager: EntityManager, messageId: number): Promise<void> {
+    await this.arm(manager, messageId, false);
+  }
+
+  /** Puts a message back in the queue as new: status `pending`, attempts reset. */
+  async requeue(manager: EntityManager, messageId: number): Promise<void> {
+    await this.arm(manager, messageId, true);
+  }
+
+  private async arm(manager: EntityManager, messageId: number, reset: boolean): Promise<void> {
+    const message = await this.repo.findMessage(messageId, manager);
+    if (!message) throw new Error(`Cannot queue message ${messageId}: it does not exist`);
+    if (!isDeliverable(message)) throw new Error(`Cannot queue message ${messageId}: only outgoing, non-private agent messages are emailed`);
+    if (reset) await manager.query(`UPDATE conversation_messages SET status = 'pending', updated_at = now() WHERE id = $1`, [messageId]);
+    if (message.inbox_channel !== 'email') {
+      await this.delivered(manager, messageId);
+      return;
+    }
+    if (!message.source_id) await this.repo.setSourceId(messageId, messageIdFor(message.uuid, this.messageIdDomain(message)), manager);
+    await this.repo.arm(manager, messageId, this.config.MAIL_MAX_ATTEMPTS, reset);
+  }
+
+  /** The domain of the inbox's sender address, so replies thread under the inbox's own domain. */
+  messageIdDomain(message: Pick<OutgoingMessageRow, 'inbox_from'>, smtpFrom?: string | null): string {
+    const rootHost = this.config.ROOT_URL ? new URL(this.config.ROOT_URL).hostname : null;
+    return domainOf(smtpFrom) ?? domainOf(message.inbox_from) ?? domainOf(this.config.INBOX_EMAIL) ?? rootHost ?? 'localhost';
+  }
+
+  /** The message went out: entry and message `sent`, and the delivered hooks, in one transaction. */
+  async recordSent(entry: ClaimedEntry): Promise<void> {
+    await this.dataSource.transaction(async (m) => {
+      if (!(await this.repo.markSent(m, entry.id))) return;
+      await this.delivered(m, entry.message_id);
+    });
+  }
+
+  /** A failed attempt: retried with exponential backoff until `max_attempts`, then the message is `failed`. */
+  async recordFailure(entry: ClaimedEntry, error: string, permanent = false): Promise<void> {
+    const final = permanent || entry.attempts >= entry.max_attempts;
+    const retryIn = backoffMs(this.config.MAIL_RETRY_BASE_MS, entry.attempts);
+    await this.dataSource.transaction(async (m) => {
+      if (!(await this.repo.markAttemptFailed(m, entry, error, final, retryIn))) return;
+      if (final) await this.repo.setMessageStatus(m, entry.message_id, 'pending', 'failed');
+    });
+    if (final) this.logger.warn(`Giving up on message ${entry.message_id} after ${entry.attempts} attempt(s): ${error}`);
+    else this.logger.warn(`Sending message ${entry.message_id} failed (attempt ${entry.attempts}/${entry.max_attempts}), retrying in ${retryIn} ms: ${error}`);
+  }
+
+  /** Nothing to send with (no SMTP server): the message stays `pending` and is tried again later. */
+  async recordDeferred(entry: ClaimedEntry, reason: string, retryInMs: number): Promise<void> {
+    await this.repo.defer(entry, reason, retryInMs);
+  }
+
+  /** The entry is settled without touching the message (it is not, or no longer, something to email). */
+  async recordSkipped(entry: ClaimedEntry, reason: string): Promise<void> {
+    await this.dataSource.transaction((m) => this.repo.markAttemptFailed(m, entry, reason, true, 0));
+    this.logger.warn(`Not emailing message ${entry.message_id}: ${reason}`);
+  }
+
+  private async delivered(manager: EntityManager, messageId: number): Promise<void> {
+    if (!(await this.repo.setMessageStatus(manager, messageId, 'pending', 'sent'))) return;
+    for (const hook of this.deliveredHooks) await hook(manager, messageId);
+  }
+}
