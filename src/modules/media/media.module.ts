@@ -1,13 +1,18 @@
 import { Module } from '@nestjs/common';
 import { AppConfig } from '../../shared/config/app-config.js';
+import { MediaController } from './media.controller.js';
+import { MediaMultipartModule } from './media-multipart.js';
 import { MediaRepository } from './media.repository.js';
 import { MediaService } from './media.service.js';
 import { MediaUrlSigner } from './media-url-signer.js';
 import { LocalMediaStore } from './storage/local-media-store.js';
 import { MediaStore } from './storage/media-store.js';
 import { S3MediaStore } from './storage/s3-media-store.js';
+import { UploadsController } from './uploads.controller.js';
 
 @Module({
+  imports: [MediaMultipartModule],
+  controllers: [MediaController, UploadsController],
   providers: [
     MediaService,
     MediaRepository,

@@ -22,6 +22,9 @@ export class S3MediaStore extends MediaStore {
       region: config.S3_REGION,
       endpoint: config.S3_ENDPOINT,
       forcePathStyle: config.S3_FORCE_PATH_STYLE,
+      // Many S3-compatible services reject the SDK's default CRC32 checksums.
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
       credentials:
         config.S3_ACCESS_KEY_ID && config.S3_SECRET_ACCESS_KEY
           ? { accessKeyId: config.S3_ACCESS_KEY_ID, secretAccessKey: config.S3_SECRET_ACCESS_KEY }
@@ -50,7 +53,7 @@ export class S3MediaStore extends MediaStore {
     await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: uuid }));
   }
 
-  destroy(): void {
+  onModuleDestroy(): void {
     this.client.destroy();
   }
 }
