@@ -7,9 +7,25 @@ import { AgentsService } from './modules/agents/agents.service.js';
 async function main(): Promise<void> {
   const config = validateEnvironment();
   const app = await createApp(config);
-  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
-  await app.listen(config.PORT, config.HOST);
   const logger = new Logger('Bootstrap');
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    logger.log(`${signal} received: draining requests and closing the database`);
+    // A stuck dependency must not keep the process alive forever.
+    setTimeout(() => process.exit(1), 15_000).unref();
+    app.close().then(
+      () => process.exit(0),
+      (err: Error) => {
+        logger.error(`shutdown failed: ${err.stack ?? err.message}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  await app.listen(config.PORT, config.HOST);
   const url = config.ROOT_URL ?? `http://localhost:${config.PORT}`;
   logger.log(`Listening on ${url} (${config.DATABASE_URL ? 'PostgreSQL' : `embedded PGlite in ${config.DATA_DIR}`}); docs at ${url}/docs`);
 
