@@ -165,6 +165,22 @@ export class EnvironmentVariables {
   @IsInt()
   @Min(5)
   MAIL_LEASE_SECONDS = 300;
+
+  /** AI completions: any OpenAI-compatible chat-completions endpoint (OpenAI when unset), model and per-call timeout. */
+  @Transform(blankToUndefined)
+  @IsOptional()
+  @Matches(/^https?:\/\/\S+$/, { message: 'OPENAI_BASE_URL must be an http(s) URL' })
+  OPENAI_BASE_URL?: string;
+
+  @IsString()
+  @Matches(/\S/, { message: 'OPENAI_MODEL must not be blank' })
+  OPENAI_MODEL = 'gpt-4o-mini';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  OPENAI_TIMEOUT_MS = 10_000;
 }
 
 export class ConfigValidationError extends Error {}

@@ -1,0 +1,46 @@
+import { InvalidInput } from '../../shared/http/errors.js';
+
+export const MIN_QUERY_CHARS = 3;
+export const MAX_QUERY_CHARS = 400;
+export const SEARCH_LIMIT = 30;
+export const SNIPPET_CHARS = 200;
+
+/** A search term, normalised, with the forms each matcher needs. */
+export interface SearchTerm {
+  /** The text as the user meant it: whitespace collapsed, trimmed, well-formed Unicode. */
+  text: string;
+  /** An ILIKE pattern matching `text` anywhere; `%`, `_` and `\` in the input are literal. */
+  contains: string;
+  /** `text` without a leading `#`, for exact reference-number matches. */
+  reference: string;
+  /** A LIKE pattern over the digits of a phone-like query, or null when the query is not one. */
+  phoneDigits: string | null;
+}
+
+const PHONE_LIKE = /^[\d\s+().\-/]+$/;
+const LONE_SURROGATE = /\p{Cs}/gu;
+
+export function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, '\\$&');
+}
+
+/**
+ * Reads `?query=`: a single string of 3 to 400 characters once whitespace is collapsed. The input
+ * is plain text and never SQL or LIKE syntax; a NUL byte cannot be stored in Postgres text, so it is
+ * a 400 rather than a database error.
+ */
+export function parseSearchQuery(raw: unknown): SearchTerm {
+  if (raw !== undefined && typeof raw !== 'string') throw new InvalidInput('`query` must be given once, as text');
+  if (typeof raw === 'string' && raw.includes('\u0000')) throw new InvalidInput('`query` contains a NUL character');
+  const text = (raw ?? '').replace(LONE_SURROGATE, '\uFFFD').replace(/\s+/g, ' ').trim();
+  const length = [...text].length;
+  if (length < MIN_QUERY_CHARS) throw new InvalidInput(`Please enter at least ${MIN_QUERY_CHARS} characters to search.`);
+  if (length > MAX_QUERY_CHARS) throw new InvalidInput(`The search query is too long: at most ${MAX_QUERY_CHARS} characters.`);
+  const digits = text.replace(/\D/g, '');
+  return {
+    text,
+    contains: `%${escapeLike(text)}%`,
+    reference: text.replace(/^#/, ''),
+    phoneDigits: PHONE_LIKE.test(text) && digits.length >= MIN_QUERY_CHARS ? `%${digits}%` : null,
+  };
+}
