@@ -1,8 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { In, Repository } from 'typeorm';
-import { InvalidInput } from '../../shared/http/errors.js';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { DataSource, In, Repository } from 'typeorm';
+import { Conflict, InvalidInput, NotFound } from '../../shared/http/errors.js';
+import type { CreateTeamDto, UpdateTeamDto } from './dto/team-request.dto.js';
 import { TeamEntity } from './entities/team.entity.js';
+import { type Team, toTeam } from './teams.mapper.js';
+import { TeamsRepository } from './teams.repository.js';
+import { canonicalTimeZone } from './timezone.js';
 
 export interface TeamRef {
   id: number;
@@ -13,7 +17,66 @@ export interface TeamRef {
 
 @Injectable()
 export class TeamsService {
-  constructor(@InjectRepository(TeamEntity) private readonly teams: Repository<TeamEntity>) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectRepository(TeamEntity) private readonly teams: Repository<TeamEntity>,
+    private readonly repo: TeamsRepository,
+  ) {}
+
+  async list(): Promise<Team[]> {
+    return (await this.repo.list()).map(toTeam);
+  }
+
+  async get(id: number): Promise<Team> {
+    const row = await this.repo.findById(id);
+    if (!row) throw new NotFound('Team not found');
+    return toTeam(row);
+  }
+
+  async create(dto: CreateTeamDto): Promise<Team> {
+    return this.dataSource.transaction(async (m) => {
+      if (await this.repo.nameTaken(dto.name, null, m)) throw new Conflict('Team already exists');
+      const row = await this.repo.insert(
+        {
+          name: dto.name,
+          emoji: dto.emoji ?? '',
+          conversation_assignment_type: dto.conversation_assignment_type ?? 'Manual',
+          timezone: storedTimeZone(dto.timezone),
+          business_hours_id: null,
+          sla_policy_id: null,
+          max_auto_assigned_conversations: dto.max_auto_assigned_conversations ?? 0,
+        },
+        m,
+      );
+      return toTeam(row);
+    });
+  }
+
+  /** A partial update: omitted fields keep their values. */
+  async update(id: number, dto: UpdateTeamDto): Promise<Team> {
+    return this.dataSource.transaction(async (m) => {
+      if (!(await this.repo.findById(id, m))) throw new NotFound('Team not found');
+      if (dto.name !== undefined && (await this.repo.nameTaken(dto.name, id, m))) throw new Conflict('Team already exists');
+      const row = await this.repo.update(
+        id,
+        {
+          name: dto.name,
+          emoji: dto.emoji === undefined ? undefined : (dto.emoji ?? ''),
+          conversation_assignment_type: dto.conversation_assignment_type ?? undefined,
+          timezone: dto.timezone === undefined ? undefined : storedTimeZone(dto.timezone),
+          max_auto_assigned_conversations: dto.max_auto_assigned_conversations ?? undefined,
+        },
+        m,
+      );
+      if (!row) throw new NotFound('Team not found');
+      return toTeam(row);
+    });
+  }
+
+  async remove(id: number): Promise<true> {
+    if (!(await this.repo.delete(id))) throw new NotFound('Team not found');
+    return true;
+  }
 
   async findById(id: number): Promise<TeamRef | null> {
     const team = await this.teams.findOne({ where: { id } });
@@ -43,4 +106,8 @@ export class TeamsService {
     if (missing.length) throw new InvalidInput(`Team not found: ${missing.join(', ')}`, { fields: { teams: `unknown team ${missing.join(', ')}` } });
     return [...new Set(found.map((t) => t.id))];
   }
+}
+
+function storedTimeZone(value: string | null | undefined): string {
+  return value ? (canonicalTimeZone(value) ?? value) : '';
 }
