@@ -15,6 +15,7 @@ import { AgentsService } from '../../src/modules/agents/agents.service.js';
 import { validateEnvironment, type EnvironmentVariables } from '../../src/shared/config/app-config.js';
 import { PGLITE_EXTENSIONS } from '../../src/shared/database/data-source-options.js';
 import { createFastifyAdapter } from '../../src/shared/http/fastify.js';
+import { contractValidator } from './contract-validator.js';
 import { withDatabase } from './global-setup.js';
 
 export interface Credentials {
@@ -29,8 +30,14 @@ export interface TestApp {
   config: EnvironmentVariables;
   dataSource: DataSource;
   admin: Credentials;
-  /** supertest against the running app. */
+  /**
+   * supertest against the running app. Every response is checked against the contract when it
+   * arrives (see contract-validator.ts): a 200 from a contract operation against its schema, errors
+   * against the error envelope. Opt out per request with `withoutContractCheck(req)`.
+   */
   http: ReturnType<typeof supertest>;
+  /** supertest without the contract check, for requests that deliberately break the rules. */
+  rawHttp: ReturnType<typeof supertest>;
   /** `Authorization: token key:secret` for a credential pair. */
   token(c: Pick<Credentials, 'api_key' | 'api_secret'>): string;
   basic(c: Pick<Credentials, 'api_key' | 'api_secret'>): string;
@@ -78,7 +85,8 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     config,
     dataSource: app.get(DataSource),
     admin,
-    http: supertest(app.getHttpServer()),
+    http: withContractCheck(supertest(app.getHttpServer())),
+    rawHttp: supertest(app.getHttpServer()),
     token,
     basic,
     close: async () => {
@@ -87,4 +95,45 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+const SKIP_CONTRACT = Symbol('skip contract check');
+const VERBS = new Set(['get', 'post', 'put', 'patch', 'delete', 'del', 'head', 'options']);
+
+interface PendingTest {
+  [SKIP_CONTRACT]?: boolean;
+  _asserts: Array<(res: supertest.Response) => unknown>;
+  end(fn?: unknown): unknown;
+}
+
+/** Leaves this one request's response unchecked against the contract. */
+export function withoutContractCheck<T extends supertest.Test>(req: T): T {
+  (req as unknown as PendingTest)[SKIP_CONTRACT] = true;
+  return req;
+}
+
+/**
+ * Wraps supertest so that each request, when it completes, also asserts its response against the
+ * contract. The check runs after the test's own `.expect(...)` assertions, so those report first.
+ */
+function withContractCheck(agent: ReturnType<typeof supertest>): ReturnType<typeof supertest> {
+  const validator = contractValidator();
+  return new Proxy(agent, {
+    get(target, prop, receiver) {
+      const value: unknown = Reflect.get(target, prop, receiver);
+      if (typeof prop !== 'string' || !VERBS.has(prop) || typeof value !== 'function') return value;
+      const method = prop === 'del' ? 'delete' : prop;
+      return (url: string, ...rest: unknown[]) => {
+        const req = (value as (...args: unknown[]) => PendingTest).call(target, url, ...rest);
+        const end = req.end.bind(req);
+        let armed = false;
+        req.end = (fn?: unknown) => {
+          if (!armed && !req[SKIP_CONTRACT]) req._asserts.push((res) => validator.assertResponse(method, url, res));
+          armed = true;
+          return end(fn);
+        };
+        return req;
+      };
+    },
+  });
 }

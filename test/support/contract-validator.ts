@@ -1,0 +1,242 @@
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import addFormatsPlugin from 'ajv-formats';
+import { applyRulings } from '../../client/contract-rulings.mjs';
+import { contractOperations, loadContract, type OpenApiDocument } from '../../src/shared/openapi/contract.js';
+
+// ajv-formats is CommonJS; under NodeNext its default import is the module object.
+const addFormats = ((addFormatsPlugin as unknown as { default?: typeof addFormatsPlugin }).default ?? addFormatsPlugin) as unknown as (
+  ajv: Ajv,
+  formats?: string[],
+) => Ajv;
+
+type JsonSchema = Record<string, unknown>;
+
+/**
+ * Objects whose properties stay optional. Everywhere else every documented property must be present
+ * (null when nullable, [] when empty): `Message.meta` is an open set of email headers, of which
+ * `from` and `subject` exist only on inbound email (reference §5.6).
+ */
+const OPEN_OBJECTS = new Set(['Message.meta']);
+
+const OPENAPI_ONLY = new Set(['example', 'nullable', 'xml', 'externalDocs', 'deprecated', 'discriminator', 'readOnly', 'writeOnly']);
+
+/** An OpenAPI 3.0 schema object as JSON Schema for ajv; `at` names the spot, e.g. `Message.meta`. */
+export function toJsonSchema(schema: unknown, at: string): JsonSchema {
+  const s = schema as Record<string, unknown>;
+  if (typeof s.$ref === 'string') {
+    const ref = { $ref: `contract#/$defs/${s.$ref.split('/').pop()}` };
+    return s.nullable ? { anyOf: [ref, { type: 'null' }] } : ref;
+  }
+  const out: JsonSchema = {};
+  for (const [key, value] of Object.entries(s)) {
+    if (OPENAPI_ONLY.has(key)) continue;
+    if (key === 'properties') {
+      out.properties = Object.fromEntries(Object.entries(value as object).map(([name, p]) => [name, toJsonSchema(p, `${at}.${name}`)]));
+    } else if (key === 'items' || key === 'not') {
+      out[key] = toJsonSchema(value, `${at}[]`);
+    } else if (key === 'additionalProperties' && typeof value === 'object') {
+      out[key] = toJsonSchema(value, `${at}{}`);
+    } else if (key === 'allOf' || key === 'anyOf' || key === 'oneOf') {
+      out[key] = (value as unknown[]).map((v) => toJsonSchema(v, at));
+    } else {
+      out[key] = value;
+    }
+  }
+  if (s.nullable === true) {
+    if (typeof out.type === 'string') out.type = [out.type, 'null'];
+    if (Array.isArray(out.enum)) out.enum = [...out.enum, null];
+  }
+  if (s.properties && !OPEN_OBJECTS.has(at)) {
+    out.required = [...new Set([...((s.required as string[] | undefined) ?? []), ...Object.keys(s.properties)])];
+  }
+  return out;
+}
+
+/** Error types and the HTTP status each one is answered with (DECISIONS.md, "Envelopes and status codes"). */
+const STATUS_BY_ERROR_TYPE: Record<string, number | undefined> = {
+  InputException: 400,
+  UnauthorizedException: 401,
+  PermissionException: 403,
+  NotFoundException: 404,
+  ConflictException: 409,
+  PayloadTooLargeException: 413,
+  RateLimitException: 429,
+  NetworkException: 504,
+  GeneralException: undefined,
+};
+
+const ERROR_ENVELOPE: JsonSchema = {
+  type: 'object',
+  required: ['status', 'message', 'data', 'error_type'],
+  additionalProperties: false,
+  properties: {
+    status: { const: 'error' },
+    message: { type: 'string', minLength: 1 },
+    data: { type: ['object', 'null'] },
+    error_type: { enum: Object.keys(STATUS_BY_ERROR_TYPE) },
+  },
+};
+
+const SUCCESS_ENVELOPE: JsonSchema = {
+  type: 'object',
+  required: ['status', 'data'],
+  properties: { status: { const: 'success' }, data: {} },
+};
+
+/** RFC 3339 date-time in UTC, as the rulings require: `2025-09-14T18:53:01.172Z`. */
+function isUtcRfc3339(value: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?Z$/.exec(value);
+  if (!m) return false;
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number);
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth && hour < 24 && minute < 60 && second < 61;
+}
+
+export interface MatchedOperation {
+  operationId: string;
+  method: string;
+  path: string;
+}
+
+interface Route extends MatchedOperation {
+  pattern: RegExp;
+  literals: number;
+}
+
+export interface ResponseLike {
+  status: number;
+  body: unknown;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+/**
+ * Validates responses against the Libredesk contract: a 200 from a contract operation against its
+ * documented response schema (with the DECISIONS.md rulings applied), any other JSON success against
+ * the success envelope, and every 4xx/5xx against the error envelope.
+ */
+export class ContractValidator {
+  readonly document: OpenApiDocument;
+  private readonly ajv: Ajv;
+  private readonly routes: Route[] = [];
+  private readonly compiled = new Map<string, ValidateFunction>();
+  private readonly schemaNames = new Map<string, string>();
+  private readonly errorValidator: ValidateFunction;
+  private readonly successValidator: ValidateFunction;
+
+  constructor(contract: OpenApiDocument = loadContract()) {
+    this.document = applyRulings(contract);
+    this.ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
+    addFormats(this.ajv, ['email', 'uuid', 'binary']);
+    this.ajv.addFormat('date-time', { type: 'string', validate: isUtcRfc3339 });
+    const defs = Object.fromEntries(
+      Object.entries(this.document.components.schemas ?? {}).map(([name, schema]) => [name, toJsonSchema(schema, name)]),
+    );
+    this.ajv.addSchema({ $id: 'contract', $defs: defs });
+    this.errorValidator = this.ajv.compile(ERROR_ENVELOPE);
+    this.successValidator = this.ajv.compile(SUCCESS_ENVELOPE);
+    for (const [operationId, { path, method, op }] of contractOperations(this.document)) {
+      const segments = path.split('/');
+      const pattern = new RegExp(`^${segments.map((s) => (/^\{.+\}$/.test(s) ? '[^/]+' : s.replace(/[.*+?^$()|[\]\\]/g, '\\$&'))).join('/')}$`);
+      this.routes.push({ operationId, method, path, pattern, literals: segments.filter((s) => !s.startsWith('{')).length });
+      const schema = (op.responses as Record<string, { content?: Record<string, { schema?: { $ref?: string } }> }>)['200']?.content?.[
+        'application/json'
+      ]?.schema;
+      if (!schema) continue;
+      this.schemaNames.set(operationId, schema.$ref?.split('/').pop() ?? 'inline schema');
+      this.compiled.set(operationId, this.ajv.compile({ allOf: [SUCCESS_ENVELOPE, toJsonSchema(schema, operationId)] }));
+    }
+    // A literal segment beats a parameter: /agents/me before /agents/{id}.
+    this.routes.sort((a, b) => b.literals - a.literals);
+  }
+
+  /** The contract operation served at `method` + `url` (query string ignored), if any. */
+  match(method: string, url: string): MatchedOperation | undefined {
+    const path = new URL(url, 'http://localhost').pathname;
+    const m = method.toLowerCase();
+    const route = this.routes.find((r) => r.method === m && r.pattern.test(path));
+    return route && { operationId: route.operationId, method: route.method, path: route.path };
+  }
+
+  /** Problems with a response, as readable lines; empty when it complies. */
+  problems(method: string, url: string, res: ResponseLike): string[] {
+    if (method.toUpperCase() === 'HEAD' || (res.status >= 300 && res.status < 400)) return [];
+    const path = new URL(url, 'http://localhost').pathname;
+    const op = this.match(method, url);
+    const isJson = /^application\/json\b/i.test(String(res.headers['content-type'] ?? ''));
+    if (res.status >= 400) {
+      if (!isJson) return [`error response is not the JSON error envelope (content-type ${String(res.headers['content-type'])})`];
+      const out = this.run(this.errorValidator, res.body);
+      const type = (res.body as { error_type?: string } | null)?.error_type;
+      const expected = type ? STATUS_BY_ERROR_TYPE[type] : undefined;
+      if (expected !== undefined && expected !== res.status) out.push(`error_type ${type} must be answered with HTTP ${expected}, got ${res.status}`);
+      if (type === 'GeneralException' && res.status < 500) out.push(`GeneralException is for 5xx answers, got ${res.status}`);
+      return out;
+    }
+    if (op) {
+      if (res.status !== 200) return [`every success is HTTP 200 (DECISIONS.md), got ${res.status}`];
+      if (!isJson) return [`expected application/json, got content-type ${String(res.headers['content-type'])}`];
+      const validate = this.compiled.get(op.operationId);
+      return validate ? this.run(validate, res.body) : [];
+    }
+    if (isJson && path !== '/docs-json' && !path.startsWith('/docs/')) return this.run(this.successValidator, res.body);
+    return [];
+  }
+
+  /** Throws a readable error when the response breaks the contract. */
+  assertResponse(method: string, url: string, res: ResponseLike): void {
+    const problems = this.problems(method, url, res);
+    if (problems.length === 0) return;
+    const op = this.match(method, url);
+    const against =
+      res.status >= 400 ? 'the error envelope' : op ? `${op.operationId} → ${this.schemaNames.get(op.operationId) ?? 'schema'}` : 'the success envelope';
+    const body = JSON.stringify(res.body);
+    throw new ContractViolation(
+      [
+        `Response to ${method.toUpperCase()} ${url} (HTTP ${res.status}) violates the contract (${against}):`,
+        ...problems.map((p) => `  - ${p}`),
+        `  body: ${body && body.length > 1500 ? `${body.slice(0, 1500)}…` : body}`,
+      ].join('\n'),
+    );
+  }
+
+  /** Validates a body against the 200 schema of an operation (for clients other than supertest). */
+  validateSuccess(operationId: string, body: unknown): string[] {
+    const validate = this.compiled.get(operationId);
+    if (!validate) throw new Error(`No 200 schema for ${operationId}`);
+    return this.run(validate, body);
+  }
+
+  private run(validate: ValidateFunction, body: unknown): string[] {
+    if (validate(body)) return [];
+    return [...new Set((validate.errors ?? []).filter((e) => e.keyword !== 'allOf').map((e) => describeError(e, body)))];
+  }
+}
+
+export class ContractViolation extends Error {
+  override name = 'ContractViolation';
+}
+
+function valueAt(body: unknown, pointer: string): unknown {
+  let cur = body;
+  for (const raw of pointer.split('/').slice(1)) {
+    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    cur = cur !== null && typeof cur === 'object' ? (cur as Record<string, unknown>)[key] : undefined;
+  }
+  return cur;
+}
+
+function describeError(e: ErrorObject, body: unknown): string {
+  const where = e.instancePath || '(body)';
+  if (e.keyword === 'required' || e.keyword === 'additionalProperties') return `${where}: ${e.message}`;
+  const got = JSON.stringify(valueAt(body, e.instancePath));
+  const allowed = e.keyword === 'enum' ? ` ${JSON.stringify((e.params as { allowedValues: unknown[] }).allowedValues)}` : '';
+  return `${where}: ${e.message}${allowed} (got ${got === undefined ? 'undefined' : got.length > 120 ? `${got.slice(0, 120)}…` : got})`;
+}
+
+let shared: ContractValidator | undefined;
+
+/** One validator per test file (compiling the contract takes a moment). */
+export function contractValidator(): ContractValidator {
+  shared ??= new ContractValidator();
+  return shared;
+}
