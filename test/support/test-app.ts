@@ -116,7 +116,7 @@ export function withoutContractCheck<T extends supertest.Test>(req: T): T {
  * Wraps supertest so that each request, when it completes, also asserts its response against the
  * contract. The check runs after the test's own `.expect(...)` assertions, so those report first.
  */
-function withContractCheck(agent: ReturnType<typeof supertest>): ReturnType<typeof supertest> {
+export function withContractCheck(agent: ReturnType<typeof supertest>): ReturnType<typeof supertest> {
   const validator = contractValidator();
   return new Proxy(agent, {
     get(target, prop, receiver) {
