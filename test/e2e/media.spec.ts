@@ -1,10 +1,10 @@
-import Ajv from 'ajv';
-import addFormats from 'ajv-formats';
+import { Ajv } from 'ajv';
+import addFormatsPlugin from 'ajv-formats';
+import { createRequire } from 'node:module';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import S3rver from 's3rver';
 import { MediaService } from '../../src/modules/media/media.service.js';
 import { MediaUrlSigner } from '../../src/modules/media/media-url-signer.js';
 import { loadContract } from '../../src/shared/openapi/contract.js';
@@ -13,6 +13,15 @@ import { startTestApp, type TestApp } from '../support/test-app.js';
 
 const PNG_1x1 = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n');
+
+interface S3rverInstance {
+  run(): Promise<AddressInfo>;
+  close(): Promise<void>;
+}
+// s3rver ships no types.
+const S3rver = createRequire(import.meta.url)('s3rver') as new (options: Record<string, unknown>) => S3rverInstance;
+// ajv-formats is CommonJS; under NodeNext its default import is the module object.
+const addFormats = ((addFormatsPlugin as unknown as { default?: unknown }).default ?? addFormatsPlugin) as (ajv: Ajv) => Ajv;
 
 const contract = loadContract();
 const ajv = new Ajv({ strict: false, allErrors: true });
@@ -306,12 +315,12 @@ describe('media upload limits from config', () => {
 
 describe('media on the S3 store', () => {
   let t: TestApp;
-  let s3: S3rver;
+  let s3: S3rverInstance;
   let s3Dir: string;
   beforeAll(async () => {
     s3Dir = mkdtempSync(join(tmpdir(), 's3rver-'));
     s3 = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: s3Dir, configureBuckets: [{ name: 'media-test', configs: [] }] });
-    const address = (await s3.run()) as AddressInfo;
+    const address = await s3.run();
     t = await startTestApp({
       MEDIA_STORE: 's3',
       S3_BUCKET: 'media-test',

@@ -1,11 +1,14 @@
 import { Module } from '@nestjs/common';
 import { MediaModule } from '../media/media.module.js';
+import { ContactNotesService } from './contact-notes.service.js';
+import { ContactsController } from './contacts.controller.js';
 import { ContactsRepository } from './contacts.repository.js';
 import { ContactsService } from './contacts.service.js';
 
 @Module({
   imports: [MediaModule],
-  providers: [ContactsService, ContactsRepository],
+  controllers: [ContactsController],
+  providers: [ContactsService, ContactNotesService, ContactsRepository],
   exports: [ContactsService],
 })
 export class ContactsModule {}

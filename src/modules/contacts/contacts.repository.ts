@@ -1,8 +1,20 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import type { ContactNoteRow, ContactRow } from './contacts.mapper.js';
 
-/** Named queries over contacts (users of type `contact`) and their notes. */
+const CONTACT_COLUMNS = `id, created_at, updated_at, type, first_name, last_name, email, availability_status, phone_number_country_code,
+  phone_number, avatar_url, enabled, last_active_at, last_login_at, custom_attributes`;
+const IS_CONTACT = `type = 'contact' AND deleted_at IS NULL`;
+const NOTE_SELECT = `
+  SELECT n.id, n.created_at, n.updated_at, n.contact_id, n.note, n.user_id, u.first_name, u.last_name, u.avatar_url
+    FROM contact_notes n JOIN users u ON u.id = n.user_id`;
+
+export type ContactColumns = Partial<
+  Pick<ContactRow, 'first_name' | 'last_name' | 'email' | 'phone_number' | 'phone_number_country_code' | 'enabled' | 'avatar_url'>
+>;
+
+/** Named queries over contacts (users of type `contact`, not deleted) and their notes. */
 @Injectable()
 export class ContactsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
@@ -22,17 +34,67 @@ export class ContactsRepository {
     return rows[0]?.id ?? null;
   }
 
-  async findIdByEmail(manager: EntityManager, email: string): Promise<number | null> {
+  /** A live contact or visitor with this email (other than `exceptId`), as the unique index sees them. */
+  async findIdByEmail(manager: EntityManager, email: string, exceptId: number | null = null): Promise<number | null> {
     const rows: Array<{ id: number }> = await manager.query(
       `SELECT id FROM users
         WHERE type IN ('contact', 'visitor') AND deleted_at IS NULL AND external_user_id IS NULL AND lower(email) = lower($1)
+          AND id IS DISTINCT FROM $2
         ORDER BY id LIMIT 1`,
-      [email],
+      [email, exceptId],
     );
     return rows[0]?.id ?? null;
   }
 
-  get manager(): EntityManager {
-    return this.dataSource.manager;
+  async findById(id: number, manager: EntityManager = this.dataSource.manager): Promise<ContactRow | null> {
+    const rows: ContactRow[] = await manager.query(`SELECT ${CONTACT_COLUMNS} FROM users WHERE id = $1 AND ${IS_CONTACT}`, [id]);
+    return rows[0] ?? null;
+  }
+
+  /** Newest first, id as the tie-breaker so pages never overlap. */
+  async page(limit: number, offset: number): Promise<{ rows: ContactRow[]; total: number }> {
+    const [rows, [{ total }]] = await Promise.all([
+      this.dataSource.query(
+        `SELECT ${CONTACT_COLUMNS} FROM users WHERE ${IS_CONTACT} AND email IS NOT NULL
+          ORDER BY created_at DESC, id DESC LIMIT $1 OFFSET $2`,
+        [limit, offset],
+      ),
+      this.dataSource.query(`SELECT count(*)::int AS total FROM users WHERE ${IS_CONTACT} AND email IS NOT NULL`),
+    ]);
+    return { rows, total };
+  }
+
+  /** Sets the given columns; returns false when the contact is gone. */
+  async update(manager: EntityManager, id: number, columns: ContactColumns): Promise<boolean> {
+    const sets = ['updated_at = now()'];
+    const params: unknown[] = [id];
+    for (const [column, value] of Object.entries(columns)) {
+      if (value === undefined) continue;
+      params.push(value);
+      sets.push(`${column} = $${params.length}`);
+    }
+    const [rows] = await manager.query(`UPDATE users SET ${sets.join(', ')} WHERE id = $1 AND ${IS_CONTACT} RETURNING id`, params);
+    return (rows as unknown[]).length > 0;
+  }
+
+  listNotes(contactId: number): Promise<ContactNoteRow[]> {
+    return this.dataSource.query(`${NOTE_SELECT} WHERE n.contact_id = $1 ORDER BY n.created_at DESC, n.id DESC`, [contactId]);
+  }
+
+  async findNote(contactId: number, noteId: number): Promise<ContactNoteRow | null> {
+    const rows: ContactNoteRow[] = await this.dataSource.query(`${NOTE_SELECT} WHERE n.id = $1 AND n.contact_id = $2`, [noteId, contactId]);
+    return rows[0] ?? null;
+  }
+
+  async insertNote(contactId: number, authorId: number, note: string): Promise<number> {
+    const rows: Array<{ id: number }> = await this.dataSource.query(
+      `INSERT INTO contact_notes (contact_id, user_id, note) VALUES ($1, $2, $3) RETURNING id`,
+      [contactId, authorId, note],
+    );
+    return rows[0].id;
+  }
+
+  async deleteNote(contactId: number, noteId: number): Promise<void> {
+    await this.dataSource.query(`DELETE FROM contact_notes WHERE id = $1 AND contact_id = $2`, [noteId, contactId]);
   }
 }

@@ -1,13 +1,26 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
-import { InvalidInput } from '../../shared/http/errors.js';
-import { ContactsRepository } from './contacts.repository.js';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { Conflict, InvalidInput, NotFound } from '../../shared/http/errors.js';
+import type { PageRequest, PageResults } from '../../shared/http/pagination.js';
+import { pageResults } from '../../shared/http/pagination.js';
+import { type IncomingFile, MediaService } from '../media/media.service.js';
+import { type Contact, type ContactListItem, toContact, toContactListItem } from './contacts.mapper.js';
+import { type ContactColumns, ContactsRepository } from './contacts.repository.js';
+import type { UpdateContactDto } from './dto/contact-request.dto.js';
 
-const FIRST_NAME_MAX = 140;
+const NAME_MAX = 140;
+const AVATAR_MAX_BYTES = 2 * 1024 * 1024;
+const AVATAR_EXTENSIONS = /\.(gif|png|jpe?g)$/i;
+const UPLOAD_PATH = /^\/uploads\/([0-9a-f-]{36})$/i;
 
 @Injectable()
 export class ContactsService {
-  constructor(private readonly repo: ContactsRepository) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly repo: ContactsRepository,
+    private readonly media: MediaService,
+  ) {}
 
   /**
    * The live contact with this email, or a new one of type `contact`. An existing contact is reused
@@ -21,12 +34,77 @@ export class ContactsService {
     if (!email) throw new InvalidInput('Contact email is required', { fields: { email: 'must not be empty' } });
     const existing = await this.repo.findIdByEmail(manager, email);
     if (existing !== null) return { id: existing, created: false };
-    const firstName = (input.firstName.trim() || email.split('@')[0]).slice(0, FIRST_NAME_MAX);
-    const lastName = input.lastName.trim().slice(0, FIRST_NAME_MAX);
+    const firstName = (input.firstName.trim() || email.split('@')[0]).slice(0, NAME_MAX);
+    const lastName = input.lastName.trim().slice(0, NAME_MAX);
     const inserted = await this.repo.insertIfAbsent(manager, email, firstName, lastName);
     if (inserted !== null) return { id: inserted, created: true };
     const raced = await this.repo.findIdByEmail(manager, email);
     if (raced === null) throw new Error(`contact for ${email} neither inserted nor found`);
     return { id: raced, created: false };
+  }
+
+  async list(page: PageRequest): Promise<PageResults<ContactListItem>> {
+    const { rows, total } = await this.repo.page(page.pageSize, page.offset);
+    return pageResults(rows.map(toContactListItem), total, page);
+  }
+
+  async get(id: number): Promise<Contact> {
+    const row = await this.repo.findById(id);
+    if (!row) throw new NotFound('User not found');
+    return toContact(row);
+  }
+
+  /** 404 unless `id` is a live contact. */
+  async assertExists(id: number): Promise<void> {
+    await this.get(id);
+  }
+
+  /**
+   * A partial update. A new avatar file is stored first (a 2 MB gif/png/jpeg), then the row is
+   * updated in a transaction; the replaced avatar is deleted once that commits.
+   */
+  async update(id: number, dto: UpdateContactDto, avatar: IncomingFile | null): Promise<Contact> {
+    const current = await this.get(id);
+    if (avatar) await this.checkAvatar(avatar);
+    const stored = avatar ? await this.media.create({ file: avatar, disposition: null, modelType: 'users', modelId: id }) : null;
+    const columns: ContactColumns = {
+      first_name: dto.first_name,
+      last_name: dto.last_name,
+      email: dto.email,
+      phone_number: dto.phone_number,
+      phone_number_country_code: dto.phone_number_country_code,
+      enabled: dto.enabled,
+      avatar_url: stored ? `/uploads/${stored.uuid}` : dto.avatar_url,
+    };
+    try {
+      await this.dataSource.transaction(async (m) => {
+        if (dto.email !== undefined && (await this.repo.findIdByEmail(m, dto.email, id)) !== null) {
+          throw new Conflict('Another contact with same email already exists');
+        }
+        if (!(await this.repo.update(m, id, columns))) throw new NotFound('User not found');
+      });
+    } catch (err) {
+      if (stored) await this.media.remove(stored.uuid);
+      throw err;
+    }
+    const replaced = columns.avatar_url !== undefined && columns.avatar_url !== current.avatar_url ? current.avatar_url : null;
+    const oldUpload = replaced ? UPLOAD_PATH.exec(replaced) : null;
+    if (oldUpload) await this.media.remove(oldUpload[1].toLowerCase(), 'users');
+    return this.get(id);
+  }
+
+  async setEnabled(id: number, enabled: boolean): Promise<Contact> {
+    await this.get(id);
+    await this.dataSource.transaction(async (m) => {
+      if (!(await this.repo.update(m, id, { enabled }))) throw new NotFound('User not found');
+    });
+    return this.get(id);
+  }
+
+  private async checkAvatar(file: IncomingFile): Promise<void> {
+    if (!AVATAR_EXTENSIONS.test(file.filename ?? '')) throw new InvalidInput('File type is not an image');
+    if (file.content.length === 0) throw new InvalidInput('This file is 0 bytes, so it will not be attached.');
+    if (file.content.length > AVATAR_MAX_BYTES) throw new InvalidInput('File size too large, please upload a file less than 2MB');
+    if (!(await this.media.isImage(file.content))) throw new InvalidInput('File type is not an image');
   }
 }

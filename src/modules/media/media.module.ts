@@ -10,6 +10,7 @@ import { MediaStore } from './storage/media-store.js';
 import { S3MediaStore } from './storage/s3-media-store.js';
 import { UploadsController } from './uploads.controller.js';
 
+/** Importers also get the upload limits for their own file interceptors. */
 @Module({
   imports: [MediaMultipartModule],
   controllers: [MediaController, UploadsController],
@@ -24,6 +25,6 @@ import { UploadsController } from './uploads.controller.js';
         config.MEDIA_STORE === 's3' ? new S3MediaStore(config) : new LocalMediaStore(config.DATA_DIR),
     },
   ],
-  exports: [MediaService],
+  exports: [MediaService, MediaMultipartModule],
 })
 export class MediaModule {}

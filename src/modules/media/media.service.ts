@@ -181,10 +181,14 @@ export class MediaService {
     return (await fileTypeFromBuffer(file.content))?.mime ?? 'application/octet-stream';
   }
 
-  private async imageMeta(filename: string, content: Buffer): Promise<Record<string, unknown>> {
-    if (!IMAGE_EXTENSIONS.has(extensionOf(filename))) return {};
+  /** Whether the bytes are a png, jpeg or gif (by their magic bytes, not by any name or header). */
+  async isImage(content: Buffer): Promise<boolean> {
     const sniffed = await fileTypeFromBuffer(content);
-    if (!sniffed || !IMAGE_MAGIC.has(sniffed.mime)) return {};
+    return !!sniffed && IMAGE_MAGIC.has(sniffed.mime);
+  }
+
+  private async imageMeta(filename: string, content: Buffer): Promise<Record<string, unknown>> {
+    if (!IMAGE_EXTENSIONS.has(extensionOf(filename)) || !(await this.isImage(content))) return {};
     try {
       const { width, height } = imageSize(content);
       return { width, height };

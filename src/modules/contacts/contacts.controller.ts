@@ -1,0 +1,74 @@
+import { Body, Controller, Delete, Get, Post, Put, Query, UploadedFile, UseInterceptors } from '@nestjs/common';
+import { FileInterceptor, type UploadedMultipartFile } from '@nestjs/platform-fastify/multipart';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CurrentUser, RequirePermission } from '../../shared/auth/decorators.js';
+import { Permission } from '../../shared/auth/permissions.js';
+import type { Principal } from '../../shared/auth/principal.js';
+import { parsePage } from '../../shared/http/pagination.js';
+import { IdParam } from '../../shared/http/params.js';
+import { ContactNotesService } from './contact-notes.service.js';
+import { ContactsService } from './contacts.service.js';
+import { BlockContactDto, CreateContactNoteDto, UpdateContactDto } from './dto/contact-request.dto.js';
+
+@ApiTags('Contacts')
+@Controller('api/v1/contacts')
+export class ContactsController {
+  constructor(
+    private readonly contacts: ContactsService,
+    private readonly notes: ContactNotesService,
+  ) {}
+
+  @Get()
+  @RequirePermission(Permission.ContactsReadAll)
+  @ApiOperation({ operationId: 'handleGetContacts' })
+  list(@Query() query: Record<string, unknown>) {
+    return this.contacts.list(parsePage(query));
+  }
+
+  @Get(':id')
+  @RequirePermission(Permission.ContactsRead)
+  @ApiOperation({ operationId: 'handleGetContact' })
+  get(@IdParam() id: number) {
+    return this.contacts.get(id);
+  }
+
+  @Put(':id')
+  @RequirePermission(Permission.ContactsWrite)
+  @ApiOperation({ operationId: 'handleUpdateContact' })
+  @UseInterceptors(FileInterceptor('files'))
+  update(@IdParam() id: number, @Body() dto: UpdateContactDto, @UploadedFile() file: UploadedMultipartFile | undefined) {
+    const avatar = file?.buffer ? { filename: file.originalname, contentType: file.mimetype, content: file.buffer } : null;
+    return this.contacts.update(id, dto, avatar);
+  }
+
+  @Put(':id/block')
+  @RequirePermission(Permission.ContactsBlock)
+  @ApiOperation({ operationId: 'handleBlockContact' })
+  block(@IdParam() id: number, @Body() dto: BlockContactDto) {
+    return this.contacts.setEnabled(id, dto.enabled);
+  }
+
+  @Get(':id/notes')
+  @ApiTags('Contact notes')
+  @RequirePermission(Permission.ContactNotesRead)
+  @ApiOperation({ operationId: 'handleGetContactNotes' })
+  listNotes(@IdParam() id: number) {
+    return this.notes.list(id);
+  }
+
+  @Post(':id/notes')
+  @ApiTags('Contact notes')
+  @RequirePermission(Permission.ContactNotesWrite)
+  @ApiOperation({ operationId: 'handleCreateContactNote' })
+  createNote(@CurrentUser() user: Principal, @IdParam() id: number, @Body() dto: CreateContactNoteDto) {
+    return this.notes.create(user, id, dto.note);
+  }
+
+  @Delete(':id/notes/:note_id')
+  @ApiTags('Contact notes')
+  @RequirePermission(Permission.ContactNotesDelete)
+  @ApiOperation({ operationId: 'handleDeleteContactNote' })
+  deleteNote(@CurrentUser() user: Principal, @IdParam() id: number, @IdParam('note_id') noteId: number) {
+    return this.notes.remove(user, id, noteId);
+  }
+}
