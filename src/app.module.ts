@@ -18,6 +18,7 @@ import { ContactsModule } from './modules/contacts/contacts.module.js';
 import { MediaModule } from './modules/media/media.module.js';
 import { SearchModule } from './modules/search/search.module.js';
 import { MailModule } from './modules/mail/mail.module.js';
+import { ConversationsModule } from './modules/conversations/conversations.module.js';
 
 export interface AppModuleOptions {
   /** The configuration to run with; the process environment when absent. */
@@ -27,7 +28,7 @@ export interface AppModuleOptions {
 }
 
 /** The domain modules; a new module is added here. */
-const DOMAIN_MODULES = [HealthModule, AgentsModule, TeamsModule, StatusesModule, InboxesModule, MediaModule, ContactsModule, SearchModule, MailModule];
+const DOMAIN_MODULES = [HealthModule, AgentsModule, TeamsModule, StatusesModule, InboxesModule, MediaModule, ContactsModule, SearchModule, MailModule, ConversationsModule];
 
 @Module({})
 export class AppModule {

@@ -1,0 +1,21 @@
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { AgentsService } from '../agents/agents.service.js';
+import { OutboxService } from '../mail/outbox.service.js';
+import { ConversationsRepository } from './conversations.repository.js';
+
+/** What conversations do when other domains act: an agent is deleted, a reply is delivered. */
+@Injectable()
+export class ConversationHooks implements OnModuleInit {
+  constructor(
+    private readonly agents: AgentsService,
+    private readonly outbox: OutboxService,
+    private readonly repo: ConversationsRepository,
+  ) {}
+
+  onModuleInit(): void {
+    this.agents.onAgentDeleted(async (manager, agentId) => {
+      await this.repo.unassignAgentFromUnresolved(manager, agentId);
+    });
+    this.outbox.onDelivered((manager, messageId) => this.repo.markReplyDelivered(manager, messageId));
+  }
+}

@@ -1,0 +1,121 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import type { Principal } from '../../shared/auth/principal.js';
+import { InvalidFields } from '../../shared/http/errors.js';
+import { PrioritiesService } from '../statuses/priorities.service.js';
+import { StatusesService } from '../statuses/statuses.service.js';
+import { Activities } from './activity.js';
+import { ConversationAccess } from './conversation-access.service.js';
+import { ConversationAssignment } from './conversation-assignment.service.js';
+import type { ConversationRef } from './conversation.rows.js';
+import { ConversationsRepository } from './conversations.repository.js';
+import type { StatusDto, TagAction } from './dto/conversation-update.dto.js';
+import { actorOf, MessageWriter } from './messages/message-writer.service.js';
+import { parseSnoozeDuration } from './snooze/snooze-duration.js';
+import { TagsRepository } from './tags/tags.repository.js';
+
+export const SNOOZED = 'Snoozed';
+
+/**
+ * Assignment, priority, status, tags and last-seen. Each change runs on the locked conversation,
+ * re-checks access against its current state, and adds its activity message in the same
+ * transaction; a change to the current value is a no-op that records nothing.
+ */
+@Injectable()
+export class ConversationUpdates {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly access: ConversationAccess,
+    private readonly assignment: ConversationAssignment,
+    private readonly repo: ConversationsRepository,
+    private readonly tags: TagsRepository,
+    private readonly writer: MessageWriter,
+    private readonly statuses: StatusesService,
+    private readonly priorities: PrioritiesService,
+  ) {}
+
+  async assignUser(principal: Principal, uuid: string, assigneeId: number): Promise<true> {
+    const { id } = await this.access.readable(principal, uuid);
+    const agent = await this.assignment.resolveAgent(assigneeId, 'assignee_id');
+    return this.locked(principal, id, (m, c) => this.assignment.assignUser(m, c, agent, actorOf(principal)));
+  }
+
+  async unassignUser(principal: Principal, uuid: string): Promise<true> {
+    const { id } = await this.access.readable(principal, uuid);
+    return this.locked(principal, id, (m, c) => this.assignment.unassignUser(m, c));
+  }
+
+  async assignTeam(principal: Principal, uuid: string, teamId: number): Promise<true> {
+    const { id } = await this.access.readable(principal, uuid);
+    const team = await this.assignment.resolveTeam(teamId, 'assignee_id');
+    return this.locked(principal, id, (m, c) => this.assignment.assignTeam(m, c, team, actorOf(principal)));
+  }
+
+  async unassignTeam(principal: Principal, uuid: string): Promise<true> {
+    const { id } = await this.access.readable(principal, uuid);
+    return this.locked(principal, id, (m, c) => this.assignment.unassignTeam(m, c));
+  }
+
+  async setPriority(principal: Principal, uuid: string, name: string): Promise<true> {
+    const { id } = await this.access.readable(principal, uuid);
+    const priority = await this.priorities.findByName(name);
+    if (!priority) throw new InvalidFields({ priority: `unknown priority ${name}` }, `Priority not found: ${name}`);
+    return this.locked(principal, id, async (m, c) => {
+      if (c.priority_id === priority.id) return;
+      await this.repo.setPriority(m, c.id, priority.id);
+      await this.writer.activity(m, c.id, actorOf(principal), Activities.priority(actorOf(principal).name, priority.name));
+    });
+  }
+
+  async setStatus(principal: Principal, uuid: string, dto: StatusDto): Promise<true> {
+    const { id } = await this.access.readable(principal, uuid);
+    const status = await this.statuses.findByName(dto.status);
+    if (!status) throw new InvalidFields({ status: `unknown status ${dto.status}` }, `Status not found: ${dto.status}`);
+    let snoozedUntil: Date | null = null;
+    if (status.name === SNOOZED) {
+      if (!dto.snoozed_until) throw new InvalidFields({ snoozed_until: 'required to snooze' }, '`snoozed_until` is required to snooze');
+      const ms = parseSnoozeDuration(dto.snoozed_until);
+      if (ms === null) {
+        throw new InvalidFields({ snoozed_until: 'must be a positive duration such as 30m, 2h, 3d or 1h30m' }, 'Invalid snooze duration');
+      }
+      snoozedUntil = new Date(Date.now() + ms);
+    }
+    return this.locked(principal, id, async (m, c) => {
+      if (c.status_id === status.id && status.name !== SNOOZED) return;
+      await this.repo.setStatus(m, c.id, status, snoozedUntil);
+      const actor = actorOf(principal);
+      await this.writer.activity(m, c.id, actor, Activities.status(actor.name, status.name));
+    });
+  }
+
+  async setTags(principal: Principal, uuid: string, names: string[], action: TagAction): Promise<true> {
+    const { id } = await this.access.readable(principal, uuid);
+    const wanted = [...new Set(names)];
+    return this.locked(principal, id, async (m, c) => {
+      const current = await this.tags.ofConversation(m, c.id);
+      const has = new Set(current.map((t) => t.name));
+      const added = action === 'remove_tags' ? [] : (await this.tags.ensure(m, wanted.filter((n) => !has.has(n))));
+      const removed = action === 'set_tags' ? current.filter((t) => !wanted.includes(t.name)) : action === 'remove_tags' ? current.filter((t) => wanted.includes(t.name)) : [];
+      await this.tags.link(m, c.id, added.map((t) => t.id));
+      await this.tags.unlink(m, c.id, removed.map((t) => t.id));
+      const actor = actorOf(principal);
+      for (const tag of [...added].sort((a, b) => a.name.localeCompare(b.name))) {
+        await this.writer.activity(m, c.id, actor, Activities.tagAdded(actor.name, tag.name));
+      }
+      for (const tag of removed) await this.writer.activity(m, c.id, actor, Activities.tagRemoved(actor.name, tag.name));
+    });
+  }
+
+  /** The caller has seen everything in the conversation up to now. */
+  async markSeen(principal: Principal, uuid: string): Promise<true> {
+    const { id } = await this.access.readable(principal, uuid);
+    await this.repo.upsertLastSeen(id, principal.id);
+    return true;
+  }
+
+  private async locked(principal: Principal, id: number, change: (m: EntityManager, c: ConversationRef) => Promise<unknown>): Promise<true> {
+    await this.dataSource.transaction(async (m) => change(m, await this.access.lockReadable(principal, id, m)));
+    return true;
+  }
+}

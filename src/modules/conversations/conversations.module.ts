@@ -1,0 +1,64 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AgentsModule } from '../agents/agents.module.js';
+import { ContactsModule } from '../contacts/contacts.module.js';
+import { InboxesModule } from '../inboxes/inboxes.module.js';
+import { MailModule } from '../mail/mail.module.js';
+import { MediaModule } from '../media/media.module.js';
+import { StatusesModule } from '../statuses/statuses.module.js';
+import { TeamsModule } from '../teams/teams.module.js';
+import { ConversationAccess } from './conversation-access.service.js';
+import { ConversationAssignment } from './conversation-assignment.service.js';
+import { ConversationHooks } from './conversation-hooks.service.js';
+import { ConversationListsRepository } from './conversation-lists.repository.js';
+import { ConversationLists } from './conversation-lists.service.js';
+import { ConversationUpdatesController } from './conversation-updates.controller.js';
+import { ConversationUpdates } from './conversation-updates.service.js';
+import { ConversationsController } from './conversations.controller.js';
+import { ConversationsRepository } from './conversations.repository.js';
+import { ConversationsService } from './conversations.service.js';
+import { DefaultStatuses } from './default-statuses.service.js';
+import { ContactReplies } from './messages/contact-replies.service.js';
+import { MessageWriter } from './messages/message-writer.service.js';
+import { MessagesController } from './messages/messages.controller.js';
+import { MessagesRepository } from './messages/messages.repository.js';
+import { MessagesService } from './messages/messages.service.js';
+import { SnoozeWaker } from './snooze/snooze-waker.service.js';
+import { TagsRepository } from './tags/tags.repository.js';
+import { ViewEntity } from './views/view.entity.js';
+import { ViewsController } from './views/views.controller.js';
+import { ViewsService } from './views/views.service.js';
+
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([ViewEntity]),
+    AgentsModule,
+    ContactsModule,
+    InboxesModule,
+    MailModule,
+    MediaModule,
+    StatusesModule,
+    TeamsModule,
+  ],
+  controllers: [ConversationsController, ConversationUpdatesController, MessagesController, ViewsController],
+  providers: [
+    ConversationAccess,
+    ConversationAssignment,
+    ConversationHooks,
+    ConversationLists,
+    ConversationListsRepository,
+    ConversationUpdates,
+    ConversationsRepository,
+    ConversationsService,
+    DefaultStatuses,
+    ContactReplies,
+    MessageWriter,
+    MessagesRepository,
+    MessagesService,
+    SnoozeWaker,
+    TagsRepository,
+    ViewsService,
+  ],
+  exports: [ConversationsService, MessagesService],
+})
+export class ConversationsModule {}

@@ -1,0 +1,99 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import type { Principal } from '../../shared/auth/principal.js';
+import { InvalidFields, NotFound } from '../../shared/http/errors.js';
+import { ContactsService } from '../contacts/contacts.service.js';
+import { InboxesService } from '../inboxes/inboxes.service.js';
+import { OutboxService } from '../mail/outbox.service.js';
+import { ConversationAccess } from './conversation-access.service.js';
+import { ConversationAssignment, type NamedRef } from './conversation-assignment.service.js';
+import { type Conversation, toConversation, toParticipant } from './conversations.mapper.js';
+import { ConversationsRepository } from './conversations.repository.js';
+import { DefaultStatuses } from './default-statuses.service.js';
+import type { CreateConversationDto } from './dto/create-conversation.dto.js';
+import { htmlToPlainText, sanitizeMessageHtml } from './messages/message-content.js';
+import { actorOf, MessageWriter } from './messages/message-writer.service.js';
+
+/** Creating and reading whole conversations. */
+@Injectable()
+export class ConversationsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly repo: ConversationsRepository,
+    private readonly access: ConversationAccess,
+    private readonly assignment: ConversationAssignment,
+    private readonly writer: MessageWriter,
+    private readonly contacts: ContactsService,
+    private readonly inboxes: InboxesService,
+    private readonly statuses: DefaultStatuses,
+    private readonly outbox: OutboxService,
+  ) {}
+
+  /**
+   * One transaction: the contact (found by email or created), the conversation with its reference
+   * number, the optional team and agent (with their activity), and the first message, incoming from
+   * the contact or an outgoing reply queued for email.
+   */
+  async create(principal: Principal, dto: CreateConversationDto): Promise<Conversation> {
+    const inbox = await this.inboxes.getForConversation(dto.inbox_id);
+    const team: NamedRef | null = dto.team_id ? await this.assignment.resolveTeam(dto.team_id, 'team_id') : null;
+    const agent: NamedRef | null = dto.agent_id ? await this.assignment.resolveAgent(dto.agent_id, 'agent_id') : null;
+    const open = await this.statuses.get('Open');
+    const content = sanitizeMessageHtml(dto.content);
+    const textContent = htmlToPlainText(content);
+    if (!textContent && !dto.attachments?.length) throw new InvalidFields({ content: 'must not be empty' }, '`content` is empty');
+    const actor = actorOf(principal);
+
+    const uuid = await this.dataSource.transaction(async (m) => {
+      const contact = await this.contacts.findOrCreateByEmail(m, {
+        email: dto.contact_email,
+        firstName: dto.first_name,
+        lastName: dto.last_name ?? '',
+      });
+      const created = await this.repo.insert(m, { contactId: contact.id, inboxId: inbox.id, statusId: open.id, subject: dto.subject ?? '' });
+      const conversation = (await this.repo.lockRef(created.id, m))!;
+      if (team) await this.assignment.assignTeam(m, conversation, team, actor);
+      if (agent) await this.assignment.assignUser(m, conversation, agent, actor);
+      const fromContact = dto.initiator === 'contact';
+      const message = await this.writer.write(
+        m,
+        {
+          conversationId: conversation.id,
+          type: fromContact ? 'incoming' : 'outgoing',
+          status: fromContact ? 'received' : 'pending',
+          private: false,
+          contentType: 'html',
+          content,
+          textContent,
+          senderId: fromContact ? contact.id : actor.id,
+          senderType: fromContact ? 'contact' : 'agent',
+          meta: fromContact ? {} : { to: [dto.contact_email] },
+        },
+        dto.attachments ?? [],
+      );
+      if (fromContact) await this.repo.markWaiting(m, conversation.id);
+      else await this.outbox.enqueue(m, message.id);
+      return created.uuid;
+    });
+    return this.detail(principal, uuid, false);
+  }
+
+  async get(principal: Principal, uuid: string): Promise<Conversation> {
+    await this.access.readable(principal, uuid);
+    return this.detail(principal, uuid, true);
+  }
+
+  async participants(principal: Principal, uuid: string) {
+    const conversation = await this.access.readable(principal, uuid);
+    return (await this.repo.participants(conversation.id)).map(toParticipant);
+  }
+
+  /** The full conversation as the viewer sees it; `previous` adds the contact's other conversations. */
+  private async detail(principal: Principal, uuid: string, previous: boolean): Promise<Conversation> {
+    const row = await this.repo.findDetail(uuid, principal.id);
+    if (!row) throw new NotFound('Conversation not found');
+    const others = previous ? await this.repo.previousConversations(row.contact_id, row.id, (params) => this.access.sql(principal, params)) : [];
+    return toConversation(row, others);
+  }
+}

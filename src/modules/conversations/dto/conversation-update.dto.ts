@@ -1,0 +1,58 @@
+import { Transform } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+
+const MAX_INT = 2_147_483_647;
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+
+/** `UserAssignRequest` and `TeamAssignRequest`. */
+export class AssigneeDto {
+  @IsInt()
+  @Min(1)
+  @Max(MAX_INT)
+  assignee_id: number;
+}
+
+/** `PriorityUpdateRequest`: a priority name (Low, Medium, High); unknown names are a 400. */
+export class PriorityDto {
+  @Transform(trim)
+  @IsString()
+  @IsNotEmpty({ message: 'priority must not be empty' })
+  @MaxLength(140)
+  priority: string;
+}
+
+/** `StatusUpdateRequest`: `snoozed_until` is a duration (`30m`, `2h`, `3d`, `1h30m`) for `Snoozed`. */
+export class StatusDto {
+  @Transform(trim)
+  @IsString()
+  @IsNotEmpty({ message: 'status must not be empty' })
+  @MaxLength(140)
+  status: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(32)
+  snoozed_until?: string;
+}
+
+export const TAG_ACTIONS = ['set_tags', 'add_tags', 'remove_tags'] as const;
+export type TagAction = (typeof TAG_ACTIONS)[number];
+
+/**
+ * `TagsUpdateRequest`: tag names (missing tags are created). `action` (Libredesk HEAD) defaults to
+ * replacing the set; absent or null `tags` is the empty set.
+ */
+export class TagsDto {
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @Transform(({ value }) => (Array.isArray(value) ? value.map((v) => (typeof v === 'string' ? v.trim() : v)) : value))
+  @IsString({ each: true })
+  @IsNotEmpty({ each: true, message: 'tags must not contain empty names' })
+  @MaxLength(140, { each: true })
+  tags?: string[] | null;
+
+  @IsOptional()
+  @IsIn(TAG_ACTIONS, { message: `action must be one of ${TAG_ACTIONS.join(', ')}` })
+  action?: TagAction;
+}

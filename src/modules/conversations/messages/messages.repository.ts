@@ -1,0 +1,119 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import type { PageRequest } from '../../../shared/http/pagination.js';
+import { MESSAGE_SELECT, type MessageRow, type MessageStatus, type MessageType, type SenderType } from './message.rows.js';
+
+export interface MessageFilter {
+  private?: boolean;
+  types?: MessageType[];
+}
+
+export interface NewMessage {
+  conversationId: number;
+  type: MessageType;
+  status: MessageStatus;
+  private: boolean;
+  contentType: 'html' | 'text';
+  content: string;
+  textContent: string;
+  senderId: number;
+  senderType: SenderType;
+  meta: Record<string, unknown>;
+}
+
+export interface InsertedMessage {
+  id: number;
+  uuid: string;
+  created_at: Date;
+}
+
+/** Named queries over conversation messages. */
+@Injectable()
+export class MessagesRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async page(conversationId: number, filter: MessageFilter, page: PageRequest): Promise<{ rows: MessageRow[]; total: number }> {
+    const params: unknown[] = [conversationId];
+    const where = ['m.conversation_id = $1'];
+    if (filter.private !== undefined) {
+      params.push(filter.private);
+      where.push(`m.private = $${params.length}`);
+    }
+    if (filter.types?.length) {
+      params.push(filter.types);
+      where.push(`m.type = ANY($${params.length}::text[])`);
+    }
+    const clause = where.join(' AND ');
+    const n = params.length;
+    const [rows, counted] = await Promise.all([
+      this.dataSource.query(`${MESSAGE_SELECT} WHERE ${clause} ORDER BY m.created_at DESC, m.id DESC LIMIT $${n + 1} OFFSET $${n + 2}`, [
+        ...params,
+        page.pageSize,
+        page.offset,
+      ]) as Promise<MessageRow[]>,
+      this.dataSource.query(`SELECT count(*)::int AS n FROM conversation_messages m WHERE ${clause}`, params) as Promise<Array<{ n: number }>>,
+    ]);
+    return { rows, total: counted[0].n };
+  }
+
+  async findInConversation(conversationId: number, uuid: string, manager: EntityManager = this.dataSource.manager): Promise<MessageRow | null> {
+    const rows: MessageRow[] = await manager.query(`${MESSAGE_SELECT} WHERE m.conversation_id = $1 AND m.uuid = $2`, [conversationId, uuid]);
+    return rows[0] ?? null;
+  }
+
+  async findById(id: number, manager: EntityManager = this.dataSource.manager): Promise<MessageRow | null> {
+    const rows: MessageRow[] = await manager.query(`${MESSAGE_SELECT} WHERE m.id = $1`, [id]);
+    return rows[0] ?? null;
+  }
+
+  async lockStatus(id: number, manager: EntityManager): Promise<MessageStatus | null> {
+    const rows: Array<{ status: MessageStatus }> = await manager.query(`SELECT status FROM conversation_messages WHERE id = $1 FOR UPDATE`, [id]);
+    return rows[0]?.status ?? null;
+  }
+
+  async setStatus(id: number, status: MessageStatus, manager: EntityManager): Promise<void> {
+    await manager.query(`UPDATE conversation_messages SET status = $2, updated_at = now() WHERE id = $1`, [id, status]);
+  }
+
+  /** Timestamps come from the clock, not the transaction start, so messages order as they were written. */
+  async insert(manager: EntityManager, msg: NewMessage): Promise<InsertedMessage> {
+    const rows: InsertedMessage[] = await manager.query(
+      `INSERT INTO conversation_messages
+         (created_at, updated_at, type, status, private, conversation_id, content_type, content, text_content, sender_id, sender_type, meta)
+       VALUES (clock_timestamp(), clock_timestamp(), $1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+       RETURNING id, uuid, created_at`,
+      [msg.type, msg.status, msg.private, msg.conversationId, msg.contentType, msg.content, msg.textContent, msg.senderId, msg.senderType, msg.meta],
+    );
+    return rows[0];
+  }
+
+  async addParticipant(manager: EntityManager, conversationId: number, userId: number): Promise<void> {
+    await manager.query(
+      `INSERT INTO conversation_participants (conversation_id, user_id) VALUES ($1, $2) ON CONFLICT (conversation_id, user_id) DO NOTHING`,
+      [conversationId, userId],
+    );
+  }
+
+  /**
+   * Moves the conversation's last-message preview forward (never back, should an older message
+   * commit later). Interactions are what the contact sees: not private notes, not activity.
+   */
+  async touchConversation(
+    manager: EntityManager,
+    conversationId: number,
+    preview: { text: string; at: Date; senderType: SenderType; senderId: number; interaction: boolean },
+  ): Promise<void> {
+    await manager.query(
+      `UPDATE conversations SET
+              last_message = $2, last_message_at = $3, last_message_sender = $4, last_message_sender_id = $5,
+              last_interaction = CASE WHEN $6 THEN $2 ELSE last_interaction END,
+              last_interaction_at = CASE WHEN $6 THEN $3 ELSE last_interaction_at END,
+              last_interaction_sender = CASE WHEN $6 THEN $4 ELSE last_interaction_sender END,
+              last_interaction_sender_id = CASE WHEN $6 THEN $5 ELSE last_interaction_sender_id END,
+              updated_at = now()
+        WHERE id = $1 AND last_message_at <= $3`,
+      [conversationId, preview.text, preview.at, preview.senderType, preview.senderId, preview.interaction],
+    );
+  }
+}

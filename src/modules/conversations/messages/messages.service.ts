@@ -1,0 +1,161 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { Permission } from '../../../shared/auth/permissions.js';
+import { hasPermission, type Principal } from '../../../shared/auth/principal.js';
+import { Forbidden, InvalidFields, InvalidInput, NotFound } from '../../../shared/http/errors.js';
+import { type PageResults, pageResults, parsePage } from '../../../shared/http/pagination.js';
+import { InboxesService } from '../../inboxes/inboxes.service.js';
+import { MediaService } from '../../media/media.service.js';
+import { OutboxService } from '../../mail/outbox.service.js';
+import { ConversationAccess } from '../conversation-access.service.js';
+import { DefaultStatuses } from '../default-statuses.service.js';
+import type { ConversationRef } from '../conversation.rows.js';
+import { ContactReplies } from './contact-replies.service.js';
+import type { SendMessageDto } from './dto/send-message.dto.js';
+import { htmlToPlainText, sanitizeMessageHtml } from './message-content.js';
+import { MESSAGE_TYPES, type MessageRow, type MessageType } from './message.rows.js';
+import { actorOf, MessageWriter } from './message-writer.service.js';
+import { type Message, toMessage } from './messages.mapper.js';
+import { MessagesRepository } from './messages.repository.js';
+
+type Query = Record<string, unknown>;
+
+function parseFilters(query: Query): { private?: boolean; types?: MessageType[] } {
+  const out: { private?: boolean; types?: MessageType[] } = {};
+  if (query.private !== undefined) {
+    if (query.private !== 'true' && query.private !== 'false') throw new InvalidFields({ private: 'must be true or false' });
+    out.private = query.private === 'true';
+  }
+  if (query.type !== undefined) {
+    const types = (Array.isArray(query.type) ? query.type : [query.type]) as unknown[];
+    const bad = types.filter((t) => !(MESSAGE_TYPES as readonly unknown[]).includes(t));
+    if (bad.length) throw new InvalidFields({ type: `must be one of ${MESSAGE_TYPES.join(', ')}` });
+    out.types = [...new Set(types as MessageType[])];
+  }
+  return out;
+}
+
+/** Reading, sending and retrying messages of a conversation the caller may read. */
+@Injectable()
+export class MessagesService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly access: ConversationAccess,
+    private readonly repo: MessagesRepository,
+    private readonly writer: MessageWriter,
+    private readonly contactReplies: ContactReplies,
+    private readonly media: MediaService,
+    private readonly inboxes: InboxesService,
+    private readonly outbox: OutboxService,
+    private readonly statuses: DefaultStatuses,
+  ) {}
+
+  async list(principal: Principal, uuid: string, query: Query): Promise<PageResults<Message>> {
+    const conversation = await this.access.readable(principal, uuid);
+    const page = parsePage(query);
+    const { rows, total } = await this.repo.page(conversation.id, parseFilters(query), page);
+    return pageResults(await this.render(rows), total, page);
+  }
+
+  async get(principal: Principal, conversationUuid: string, uuid: string): Promise<Message> {
+    const conversation = await this.access.readable(principal, conversationUuid);
+    const row = await this.repo.findInConversation(conversation.id, uuid);
+    if (!row) throw new NotFound('Message not found');
+    return (await this.render([row]))[0];
+  }
+
+  /**
+   * A reply (queued for email), a private note (never emailed), or — with messages:write_as_contact —
+   * a message recorded as the contact, which reopens the conversation.
+   */
+  async send(principal: Principal, conversationUuid: string, dto: SendMessageDto): Promise<Message> {
+    const conversation = await this.access.readable(principal, conversationUuid);
+    const senderType = dto.sender_type ?? 'agent';
+    const isPrivate = dto.private ?? false;
+    if (senderType === 'contact') {
+      if (isPrivate) throw new InvalidFields({ private: 'a contact message cannot be private' }, 'A contact message cannot be private');
+      if (!hasPermission(principal, Permission.MessagesWriteAsContact)) throw new Forbidden('Permission denied');
+    }
+    await this.inboxes.getForConversation(conversation.inbox_id);
+    const content = sanitizeMessageHtml(dto.message);
+    const textContent = htmlToPlainText(content);
+    if (!textContent && !/<img\b/i.test(content) && !dto.attachments?.length) {
+      throw new InvalidFields({ message: 'must not be empty' }, '`message` is empty');
+    }
+    const recipients = senderType === 'agent' && !isPrivate ? await this.recipients(conversation, dto) : null;
+    const attachments = dto.attachments ?? [];
+    const open = await this.statuses.get('Open');
+
+    const id = await this.dataSource.transaction(async (m) => {
+      const c = await this.access.lockReadable(principal, conversation.id, m);
+      const base = { conversationId: c.id, contentType: 'html' as const, content, textContent };
+      if (senderType === 'contact') {
+        const message = await this.writer.write(
+          m,
+          { ...base, type: 'incoming', status: 'received', private: false, senderId: c.contact_id, senderType: 'contact', meta: {} },
+          attachments,
+        );
+        await this.contactReplies.afterContactMessage(m, c, open);
+        return message.id;
+      }
+      if (isPrivate) {
+        const note = await this.writer.write(
+          m,
+          { ...base, type: 'outgoing', status: 'sent', private: true, senderId: principal.id, senderType: 'agent', meta: {} },
+          attachments,
+        );
+        return note.id;
+      }
+      const reply = await this.writer.write(
+        m,
+        { ...base, type: 'outgoing', status: 'pending', private: false, senderId: principal.id, senderType: 'agent', meta: recipients! },
+        attachments,
+      );
+      await this.outbox.enqueue(m, reply.id);
+      return reply.id;
+    });
+    return this.byId(id);
+  }
+
+  /** Puts a `failed` reply back in the email queue. */
+  async retry(principal: Principal, conversationUuid: string, uuid: string): Promise<Message> {
+    const conversation = await this.access.readable(principal, conversationUuid);
+    const row = await this.repo.findInConversation(conversation.id, uuid);
+    if (!row) throw new NotFound('Message not found');
+    await this.dataSource.transaction(async (m: EntityManager) => {
+      await this.access.lockReadable(principal, conversation.id, m);
+      const status = await this.repo.lockStatus(row.id, m);
+      if (status !== 'failed' || row.type !== 'outgoing' || row.private || row.sender_type !== 'agent') {
+        throw new InvalidInput(`Only a failed reply can be retried; this message is ${status}`);
+      }
+      await this.outbox.requeue(m, row.id);
+    });
+    return this.byId(row.id);
+  }
+
+  private async byId(id: number): Promise<Message> {
+    const row = await this.repo.findById(id);
+    if (!row) throw new NotFound('Message not found');
+    return (await this.render([row]))[0];
+  }
+
+  private async render(rows: MessageRow[]): Promise<Message[]> {
+    const attachments = await this.media.attachmentsForMessages(rows.map((r) => r.id));
+    return rows.map((row) => toMessage(row, attachments.get(row.id) ?? []));
+  }
+
+  /** `to` defaults to the contact's email; cc and bcc are kept only when given. */
+  private async recipients(conversation: ConversationRef, dto: SendMessageDto): Promise<Record<string, string[]>> {
+    let to = [...new Set(dto.to ?? [])];
+    if (to.length === 0) {
+      const email = await this.contactReplies.contactEmail(conversation.contact_id);
+      if (!email) throw new InvalidFields({ to: 'required: the contact has no email address' }, 'The contact has no email address; give `to`');
+      to = [email];
+    }
+    const meta: Record<string, string[]> = { to };
+    if (dto.cc?.length) meta.cc = [...new Set(dto.cc)];
+    if (dto.bcc?.length) meta.bcc = [...new Set(dto.bcc)];
+    return meta;
+  }
+}

@@ -1,0 +1,120 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsIn, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { MAX_FILTER_TAGS, MAX_FILTER_TEXT } from '../view-filters.js';
+import { VIEW_VISIBILITIES, type ViewVisibility } from '../view.entity.js';
+
+const MAX_INT = 2_147_483_647;
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+
+/** Every condition is optional; the present ones are AND-ed. Unknown keys are rejected. */
+export class ViewFiltersDto {
+  @ApiPropertyOptional({ type: 'integer', nullable: true, example: 1, description: 'Conversation status id' })
+  status_id?: number | null;
+
+  @ApiPropertyOptional({ type: 'integer', nullable: true, example: 3, description: 'Priority id' })
+  priority_id?: number | null;
+
+  @ApiPropertyOptional({ type: 'integer', nullable: true, description: 'Assigned agent id' })
+  assigned_user_id?: number | null;
+
+  @ApiPropertyOptional({ type: 'integer', nullable: true, description: 'Assigned team id' })
+  assigned_team_id?: number | null;
+
+  @ApiPropertyOptional({ type: 'integer', nullable: true, description: 'Inbox id' })
+  inbox_id?: number | null;
+
+  @ApiPropertyOptional({ type: [String], maxItems: MAX_FILTER_TAGS, example: ['billing'], description: 'Conversations with any of these tags' })
+  tags?: string[] | null;
+
+  @ApiPropertyOptional({
+    maxLength: MAX_FILTER_TEXT,
+    example: 'refund',
+    description: 'Text in the subject or the contact email (case-insensitive), or the exact reference number',
+  })
+  text?: string | null;
+}
+
+export class CreateViewDto {
+  @ApiProperty({ maxLength: 140, example: 'Open billing' })
+  @Transform(trim)
+  @IsString()
+  @IsNotEmpty({ message: 'name must not be empty' })
+  @MaxLength(140)
+  name: string;
+
+  @ApiPropertyOptional({
+    enum: VIEW_VISIBILITIES,
+    default: 'user',
+    description: '`user`: only you; `team`: members of `team_id`; `all`: every agent. Shared views need shared_views:manage.',
+  })
+  @IsOptional()
+  @IsIn(VIEW_VISIBILITIES, { message: `visibility must be one of ${VIEW_VISIBILITIES.join(', ')}` })
+  visibility?: ViewVisibility;
+
+  @ApiPropertyOptional({ type: 'integer', nullable: true, description: 'Required for (and only for) `team` visibility' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_INT)
+  team_id?: number | null;
+
+  @ApiPropertyOptional({ type: ViewFiltersDto })
+  @IsOptional()
+  @IsObject({ message: 'filters must be an object' })
+  filters?: Record<string, unknown>;
+}
+
+/** A partial update: omitted fields keep their values. */
+export class UpdateViewDto {
+  @ApiPropertyOptional({ maxLength: 140 })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @IsNotEmpty({ message: 'name must not be empty' })
+  @MaxLength(140)
+  name?: string;
+
+  @ApiPropertyOptional({ enum: VIEW_VISIBILITIES })
+  @IsOptional()
+  @IsIn(VIEW_VISIBILITIES, { message: `visibility must be one of ${VIEW_VISIBILITIES.join(', ')}` })
+  visibility?: ViewVisibility;
+
+  @ApiPropertyOptional({ type: 'integer', nullable: true })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_INT)
+  team_id?: number | null;
+
+  @ApiPropertyOptional({ type: ViewFiltersDto, description: 'Replaces the filters' })
+  @IsOptional()
+  @IsObject({ message: 'filters must be an object' })
+  filters?: Record<string, unknown>;
+}
+
+export class ViewDto {
+  @ApiProperty({ type: 'integer' })
+  id: number;
+
+  @ApiProperty({ format: 'date-time' })
+  created_at: string;
+
+  @ApiProperty({ format: 'date-time' })
+  updated_at: string;
+
+  @ApiProperty()
+  name: string;
+
+  @ApiProperty({ enum: VIEW_VISIBILITIES })
+  visibility: ViewVisibility;
+
+  @ApiProperty({ type: 'integer', nullable: true, description: 'The owner of a `user` view' })
+  user_id: number | null;
+
+  @ApiProperty({ type: 'integer', nullable: true })
+  team_id: number | null;
+
+  @ApiProperty({ type: ViewFiltersDto })
+  filters: ViewFiltersDto;
+}

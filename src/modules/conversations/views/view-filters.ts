@@ -1,0 +1,73 @@
+import { InvalidFields } from '../../../shared/http/errors.js';
+
+const MAX_INT = 2_147_483_647;
+export const ID_FILTERS = ['status_id', 'priority_id', 'assigned_user_id', 'assigned_team_id', 'inbox_id'] as const;
+type IdFilter = (typeof ID_FILTERS)[number];
+const KNOWN = new Set<string>([...ID_FILTERS, 'tags', 'text']);
+export const MAX_FILTER_TAGS = 20;
+export const MAX_FILTER_TEXT = 200;
+
+/** A view's conditions, all AND-ed: exact ids, any of the tags, and text in subject, reference or contact email. */
+export type ViewFilters = Partial<Record<IdFilter, number>> & { tags?: string[]; text?: string };
+
+/**
+ * Validates stored-filter JSON strictly: unknown keys, wrong types and out-of-range values are a 400
+ * naming the field. Null or absent conditions are left out.
+ */
+export function parseViewFilters(raw: unknown): ViewFilters {
+  if (raw === undefined || raw === null) return {};
+  if (typeof raw !== 'object' || Array.isArray(raw)) throw new InvalidFields({ filters: 'must be an object' });
+  const input = raw as Record<string, unknown>;
+  const problems: Record<string, string> = {};
+  const out: ViewFilters = {};
+  for (const key of Object.keys(input)) if (!KNOWN.has(key)) problems[`filters.${key}`] = 'is not a known filter';
+  for (const key of ID_FILTERS) {
+    const value = input[key];
+    if (value === undefined || value === null) continue;
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_INT) problems[`filters.${key}`] = 'must be a positive integer';
+    else out[key] = value;
+  }
+  if (input.tags !== undefined && input.tags !== null) {
+    const tags = input.tags;
+    if (!Array.isArray(tags) || tags.some((t) => typeof t !== 'string' || t.trim() === '' || t.length > 140)) {
+      problems['filters.tags'] = 'must be an array of tag names';
+    } else if (tags.length > MAX_FILTER_TAGS) {
+      problems['filters.tags'] = `must have at most ${MAX_FILTER_TAGS} tags`;
+    } else if (tags.length > 0) {
+      out.tags = [...new Set(tags.map((t: string) => t.trim()))];
+    }
+  }
+  if (input.text !== undefined && input.text !== null) {
+    if (typeof input.text !== 'string') problems['filters.text'] = 'must be a string';
+    else if (input.text.length > MAX_FILTER_TEXT) problems['filters.text'] = `must be at most ${MAX_FILTER_TEXT} characters`;
+    else if (input.text.trim()) out.text = input.text.trim();
+  }
+  if (Object.keys(problems).length) throw new InvalidFields(problems);
+  return out;
+}
+
+const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/** The filters as SQL over `c` (conversations) and `ct` (its contact), appending to `params`. */
+export function viewFiltersSql(filters: ViewFilters, params: unknown[]): string {
+  const clauses: string[] = [];
+  for (const key of ID_FILTERS) {
+    const value = filters[key];
+    if (value === undefined) continue;
+    params.push(value);
+    clauses.push(`c.${key} = $${params.length}`);
+  }
+  if (filters.tags?.length) {
+    params.push(filters.tags);
+    clauses.push(
+      `EXISTS (SELECT 1 FROM conversation_tags vct JOIN tags vt ON vt.id = vct.tag_id
+                WHERE vct.conversation_id = c.id AND vt.name = ANY($${params.length}::text[]))`,
+    );
+  }
+  if (filters.text) {
+    params.push(likePattern(filters.text), filters.text);
+    const n = params.length;
+    clauses.push(`(c.subject ILIKE $${n - 1} OR ct.email ILIKE $${n - 1} OR c.reference_number = $${n})`);
+  }
+  return clauses.length ? clauses.join(' AND ') : 'TRUE';
+}
