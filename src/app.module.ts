@@ -17,6 +17,7 @@ import { InboxesModule } from './modules/inboxes/inboxes.module.js';
 import { ContactsModule } from './modules/contacts/contacts.module.js';
 import { MediaModule } from './modules/media/media.module.js';
 import { SearchModule } from './modules/search/search.module.js';
+import { AiModule } from './modules/ai/ai.module.js';
 import { MailModule } from './modules/mail/mail.module.js';
 import { ConversationsModule } from './modules/conversations/conversations.module.js';
 
@@ -28,7 +29,7 @@ export interface AppModuleOptions {
 }
 
 /** The domain modules; a new module is added here. */
-const DOMAIN_MODULES = [HealthModule, AgentsModule, TeamsModule, StatusesModule, InboxesModule, MediaModule, ContactsModule, SearchModule, MailModule, ConversationsModule];
+const DOMAIN_MODULES = [HealthModule, AgentsModule, TeamsModule, StatusesModule, InboxesModule, MediaModule, ContactsModule, SearchModule, AiModule, MailModule, ConversationsModule];
 
 @Module({})
 export class AppModule {

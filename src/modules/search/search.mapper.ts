@@ -20,7 +20,7 @@ export interface ContactHitRow {
   created_at: Date;
   first_name: string;
   last_name: string;
-  email: string | null;
+  email: string;
 }
 
 /** The contract's `ConversationSearchResult`, plus the status name Libredesk adds. */

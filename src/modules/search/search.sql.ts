@@ -65,22 +65,32 @@ export function messageSearchSql(term: SearchTerm, principal: Principal): SqlQue
   };
 }
 
-/** Contacts by email or full name (fuzzily), or by the digits of a phone number. */
+/**
+ * Contacts by email or full name (fuzzily), or by the digits of a phone number; the contract's
+ * result needs an email. Each matcher is its own arm so the planner weighs its trigram index against
+ * a scan, rather than against the `type` index that nearly every user row satisfies.
+ */
 export function contactSearchSql(term: SearchTerm): SqlQuery {
   const params: unknown[] = [term.text, term.contains];
-  let phoneMatch = 'FALSE';
+  let phoneArm = '';
+  let phoneScore = '0';
   if (term.phoneDigits) {
     params.push(term.phoneDigits);
-    phoneMatch = `(u.phone_number IS NOT NULL AND ${PHONE_DIGITS} LIKE $3)`;
+    const phoneMatch = `(u.phone_number IS NOT NULL AND ${PHONE_DIGITS} LIKE $3)`;
+    phoneArm = `UNION SELECT u.id FROM users u WHERE ${phoneMatch}`;
+    phoneScore = `CASE WHEN ${phoneMatch} THEN 2 ELSE 0 END`;
   }
   return {
     sql: `
+      WITH hits AS (
+        SELECT u.id FROM users u WHERE u.email ILIKE $2 OR $1 <% u.email
+        UNION SELECT u.id FROM users u WHERE ${FULL_NAME} ILIKE $2 OR $1 <% ${FULL_NAME}
+        ${phoneArm}
+      )
       SELECT u.id, u.created_at, u.first_name, u.last_name, u.email
-        FROM users u
-       WHERE u.type = 'contact' AND u.deleted_at IS NULL
-         AND (u.email ILIKE $2 OR $1 <% u.email OR ${FULL_NAME} ILIKE $2 OR $1 <% ${FULL_NAME} OR ${phoneMatch})
-       ORDER BY greatest(coalesce(${score('u.email')}, 0), ${score(FULL_NAME)}, CASE WHEN ${phoneMatch} THEN 2 ELSE 0 END) DESC,
-                u.created_at DESC, u.id DESC
+        FROM hits JOIN users u ON u.id = hits.id
+       WHERE u.type = 'contact' AND u.deleted_at IS NULL AND u.email IS NOT NULL
+       ORDER BY greatest(${score('u.email')}, ${score(FULL_NAME)}, ${phoneScore}) DESC, u.created_at DESC, u.id DESC
        LIMIT ${SEARCH_LIMIT}`,
     params,
   };

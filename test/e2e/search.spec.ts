@@ -1,0 +1,270 @@
+import type { DataSource } from 'typeorm';
+import { ALL_PERMISSIONS, Permission } from '../../src/shared/auth/permissions.js';
+import type { Principal } from '../../src/shared/auth/principal.js';
+import { parseSearchQuery } from '../../src/modules/search/search-query.js';
+import { contactSearchSql, conversationSearchSql, messageSearchSql, type SqlQuery } from '../../src/modules/search/search.sql.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+
+let t: TestApp;
+let admin: string;
+let assignedOnly: { id: number; auth: string };
+let noContacts: string;
+
+interface Seeded {
+  id: number;
+  uuid: string;
+  reference_number: string;
+}
+
+async function contact(ds: DataSource, email: string | null, first: string, last: string, extra: { phone?: string; deleted?: boolean } = {}) {
+  const [row] = await ds.query(
+    `INSERT INTO users (type, email, first_name, last_name, phone_number, deleted_at, created_at)
+     VALUES ('contact', $1, $2, $3, $4, $5, '2024-03-01T10:00:00Z') RETURNING id`,
+    [email, first, last, extra.phone ?? null, extra.deleted ? new Date() : null],
+  );
+  return row.id as number;
+}
+
+async function conversation(ds: DataSource, contactId: number, subject: string, assignedUserId: number | null = null): Promise<Seeded> {
+  const [row] = await ds.query(
+    `INSERT INTO conversations (contact_id, inbox_id, status_id, subject, assigned_user_id, created_at)
+     VALUES ($1, (SELECT id FROM inboxes ORDER BY id LIMIT 1), (SELECT id FROM conversation_statuses WHERE name = 'Open'),
+             $2, $3, '2024-04-01T09:00:00Z')
+     RETURNING id, uuid, reference_number`,
+    [contactId, subject, assignedUserId],
+  );
+  return row;
+}
+
+async function message(ds: DataSource, conversationId: number, text: string, opts: { type?: string; private?: boolean; at?: string } = {}) {
+  await ds.query(
+    `INSERT INTO conversation_messages (conversation_id, type, status, private, content, text_content, sender_type, created_at)
+     VALUES ($1, $2, 'received', $3, $4, $4, 'contact', $5)`,
+    [conversationId, opts.type ?? 'incoming', opts.private ?? false, text, opts.at ?? '2024-04-02T08:30:00.123Z'],
+  );
+}
+
+async function agentWithRole(role: string, permissions: string[]) {
+  await t.dataSource.query(`INSERT INTO roles (name, permissions) VALUES ($1, $2)`, [role, permissions]);
+  const created = await t.http.post('/api/v1/agents').set('Authorization', admin)
+    .send({ first_name: role, email: `${role.toLowerCase()}@agents.test`, roles: [role] }).expect(200);
+  const key = await t.http.post(`/api/v1/agents/${created.body.data.id}/api-key`).set('Authorization', admin).expect(200);
+  return { id: created.body.data.id as number, auth: t.token(key.body.data) };
+}
+
+const search = (kind: 'conversations' | 'messages' | 'contacts', query: string, auth = admin) =>
+  t.http.get(`/api/v1/${kind}/search`).query({ query }).set('Authorization', auth);
+
+let refund: Seeded;
+let shipping: Seeded;
+let invoice: Seeded;
+
+beforeAll(async () => {
+  t = await startTestApp();
+  admin = t.token(t.admin);
+  assignedOnly = await agentWithRole('AssignedOnly', [Permission.ConversationsRead, Permission.ConversationsReadAssigned, Permission.MessagesRead]);
+  noContacts = (await agentWithRole('NoContacts', [Permission.ConversationsRead, Permission.ConversationsReadAll])).auth;
+  const ds = t.dataSource;
+  const alice = await contact(ds, 'alice.wonder@example.com', 'Alice', 'Wonder', { phone: '+1 (555) 123-4567' });
+  const bob = await contact(ds, 'bob.builder@example.org', 'Bob', 'Builder');
+  const carol = await contact(ds, 'carol.singer@sample.net', 'Carol', 'Singer');
+  await contact(ds, 'alice.gone@example.com', 'Alice', 'Gone', { deleted: true });
+  await contact(ds, 'london@example.co.uk', 'Lon', 'Don', { phone: '0044 20 7946 0958' });
+  await contact(ds, null, 'Nameless', 'Alicea', { phone: '0044 20 7946 0959' });
+  refund = await conversation(ds, alice, 'Refund request for order 5521');
+  shipping = await conversation(ds, bob, 'Shipping delay, 100% late');
+  invoice = await conversation(ds, carol, 'Invoice question', assignedOnly.id);
+  await message(ds, refund.id, 'I would like a refund for my broken kettle, please.');
+  await message(ds, refund.id, 'Status changed to Open by refund bot', { type: 'activity' });
+  await message(ds, refund.id, 'Internal: the customer qualifies for a refund voucher', { private: true });
+  await message(ds, shipping.id, `${'x'.repeat(250)} kettle tracking`);
+  await message(ds, invoice.id, 'Where is my kettle invoice? Path C:\\temp\\new_file and 50% off', { at: '2024-04-03T12:00:00.000Z' });
+});
+afterAll(async () => t?.close());
+
+describe('GET /api/v1/conversations/search', () => {
+  test('matches subject substrings and returns the contract shape with the status name', async () => {
+    const res = await search('conversations', 'refund request').expect(200);
+    expect(res.body.status).toBe('success');
+    expect(res.body.data).toEqual([
+      { created_at: '2024-04-01T09:00:00.000Z', uuid: refund.uuid, reference_number: refund.reference_number, subject: 'Refund request for order 5521', status: 'Open' },
+    ]);
+  });
+
+  test('an exact reference number (with or without #) ranks first', async () => {
+    for (const q of [invoice.reference_number, `#${invoice.reference_number}`]) {
+      const res = await search('conversations', q).expect(200);
+      expect(res.body.data[0].uuid).toBe(invoice.uuid);
+    }
+  });
+
+  test('matches the contact email, and tolerates typos in subject and email', async () => {
+    expect((await search('conversations', 'bob.builder@')).body.data.map((c: Seeded) => c.uuid)).toEqual([shipping.uuid]);
+    expect((await search('conversations', 'Shiping delay')).body.data.map((c: Seeded) => c.uuid)).toEqual([shipping.uuid]);
+    expect((await search('conversations', 'carol.singr')).body.data.map((c: Seeded) => c.uuid)).toEqual([invoice.uuid]);
+  });
+
+  test('ranks a substring match above a fuzzy one and limits to 30', async () => {
+    const ds = t.dataSource;
+    const someone = await contact(ds, 'ranker@example.com', 'Rank', 'Er');
+    const fuzzy = await conversation(ds, someone, 'Warrantee claim');
+    const exact = await conversation(ds, someone, 'warranty claim for kettle');
+    const res = await search('conversations', 'warranty').expect(200);
+    expect(res.body.data.map((c: Seeded) => c.uuid)).toEqual([exact.uuid, fuzzy.uuid]);
+    for (let i = 0; i < 35; i++) await conversation(ds, someone, `Bulk zebra crossing ${i}`);
+    expect((await search('conversations', 'zebra crossing')).body.data).toHaveLength(30);
+  });
+
+  test('an agent who may read only assigned conversations sees only those, even past the limit', async () => {
+    const ds = t.dataSource;
+    const someone = await contact(ds, 'many@example.com', 'Many', 'Tickets');
+    for (let i = 0; i < 35; i++) await conversation(ds, someone, `Quokka report ${i}`);
+    const mine = await conversation(ds, someone, 'Quokka report assigned', assignedOnly.id);
+    const res = await search('conversations', 'quokka report', assignedOnly.auth).expect(200);
+    expect(res.body.data.map((c: Seeded) => c.uuid)).toEqual([mine.uuid]);
+    const byRef = await search('conversations', refund.reference_number, assignedOnly.auth).expect(200);
+    expect(byRef.body.data).toEqual([]);
+  });
+});
+
+describe('GET /api/v1/messages/search', () => {
+  test('matches text of non-activity messages, private notes included, with real timestamps', async () => {
+    const res = await search('messages', 'refund').expect(200);
+    expect(res.body.data).toHaveLength(2);
+    for (const m of res.body.data) {
+      expect(Object.keys(m).sort()).toEqual(
+        ['conversation_created_at', 'conversation_reference_number', 'conversation_status', 'conversation_uuid', 'created_at', 'text_content'],
+      );
+      expect(m).toMatchObject({
+        created_at: '2024-04-02T08:30:00.123Z', conversation_created_at: '2024-04-01T09:00:00.000Z',
+        conversation_uuid: refund.uuid, conversation_reference_number: refund.reference_number, conversation_status: 'Open',
+      });
+    }
+    expect(res.body.data.map((m: { text_content: string }) => m.text_content)).not.toContain('Status changed to Open by refund bot');
+  });
+
+  test('truncates long text to 200 characters and respects conversation access', async () => {
+    const all = await search('messages', 'kettle').expect(200);
+    expect(all.body.data).toHaveLength(3);
+    const long = all.body.data.find((m: { conversation_uuid: string }) => m.conversation_uuid === shipping.uuid);
+    expect(long.text_content).toBe('x'.repeat(200));
+    const mine = await search('messages', 'kettle', assignedOnly.auth).expect(200);
+    expect(mine.body.data.map((m: { conversation_uuid: string }) => m.conversation_uuid)).toEqual([invoice.uuid]);
+  });
+});
+
+describe('GET /api/v1/contacts/search', () => {
+  test('matches email, full name and phone digits; skips deleted contacts, contacts without email and agents', async () => {
+    const byEmail = await search('contacts', 'alice').expect(200);
+    expect(byEmail.body.data).toEqual([
+      { id: expect.any(Number), created_at: '2024-03-01T10:00:00.000Z', first_name: 'Alice', last_name: 'Wonder', email: 'alice.wonder@example.com' },
+    ]);
+    expect((await search('contacts', 'Carol Singer')).body.data.map((c: { email: string }) => c.email)).toEqual(['carol.singer@sample.net']);
+    expect((await search('contacts', '555-1234')).body.data.map((c: { email: string }) => c.email)).toEqual(['alice.wonder@example.com']);
+    expect((await search('contacts', '+44 20 7946 0958')).body.data).toEqual([expect.objectContaining({ first_name: 'Lon', email: 'london@example.co.uk' })]);
+    expect((await search('contacts', 'agents.test')).body.data).toEqual([]);
+  });
+});
+
+describe('query validation and hostile input', () => {
+  test.each(['conversations', 'messages', 'contacts'] as const)('%s: missing, short or too long query is 400', async (kind) => {
+    const missing = await t.http.get(`/api/v1/${kind}/search`).set('Authorization', admin);
+    expect(missing.status).toBe(400);
+    expect(missing.body).toMatchObject({ status: 'error', error_type: 'InputException', message: 'Please enter at least 3 characters to search.' });
+    for (const q of ['ab', '  ab  ', '', 'x'.repeat(401), 'x'.repeat(10_000)]) expect((await search(kind, q)).status).toBe(400);
+    const twice = await t.http.get(`/api/v1/${kind}/search?query=abc&query=def`).set('Authorization', admin);
+    expect(twice.status).toBe(400);
+  });
+
+  test.each(['conversations', 'messages', 'contacts'] as const)('%s: hostile queries are plain text, never a 5xx', async (kind) => {
+    const hostile = [`'; DROP TABLE users; --`, `"\\"`, '%%%', '___', '\\\\\\', '😀😀😀', 'a\u0000bc', `%' OR 1=1 --`, 'ｆｕｌｌ', '\u202e\u202dabc'];
+    for (const q of hostile) {
+      const res = await search(kind, q);
+      expect([200, 400], `${kind} ${JSON.stringify(q)}`).toContain(res.status);
+      expect(res.body.status).toBe(res.status === 200 ? 'success' : 'error');
+    }
+    for (const q of ['%%%', '___', '_%_%', '\\\\\\']) expect((await search(kind, q)).body.data).toEqual([]);
+    for (const raw of ['%FF%FE%FD', '%ED%A0%80abc', '%C0%AFabc', '%', '%E2%82']) {
+      const res = await t.http.get(`/api/v1/${kind}/search?query=${raw}`).set('Authorization', admin);
+      expect([200, 400], `${kind} ${raw}`).toContain(res.status);
+    }
+  });
+
+  test('LIKE metacharacters match literally', async () => {
+    expect((await search('conversations', '100%')).body.data.map((c: Seeded) => c.uuid)).toEqual([shipping.uuid]);
+    expect((await search('conversations', 'del_y')).body.data).toEqual([]);
+    expect((await search('messages', 'new_file')).body.data).toHaveLength(1);
+    expect((await search('messages', 'new%file')).body.data).toEqual([]);
+    expect((await search('messages', 'C:\\temp')).body.data).toHaveLength(1);
+    expect((await search('messages', '50% off')).body.data).toHaveLength(1);
+  });
+});
+
+describe('permissions', () => {
+  test('no credentials is 401', async () => {
+    for (const kind of ['conversations', 'messages', 'contacts']) {
+      const res = await t.http.get(`/api/v1/${kind}/search?query=abc`);
+      expect(res.status).toBe(401);
+    }
+  });
+
+  test('each search needs its permission', async () => {
+    expect((await search('contacts', 'alice', noContacts)).status).toBe(403);
+    expect((await search('messages', 'kettle', noContacts)).status).toBe(403);
+    expect((await search('contacts', 'alice', assignedOnly.auth)).status).toBe(403);
+    expect((await search('conversations', 'refund', noContacts)).status).toBe(200);
+  });
+});
+
+describe('indexes', () => {
+  const adminPrincipal: Principal = {
+    id: 1, email: 'a@b', firstName: 'A', lastName: '', roles: ['Admin'], permissions: new Set(ALL_PERMISSIONS), teamIds: [],
+  };
+
+  async function plan(q: SqlQuery): Promise<string> {
+    const runner = t.dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      await runner.startTransaction();
+      // Small tables make a full scan look cheaper; only bitmap scans remain, so a usable index must be picked.
+      await runner.query('SET LOCAL enable_seqscan = off');
+      await runner.query('SET LOCAL enable_indexscan = off');
+      await runner.query('SET LOCAL enable_indexonlyscan = off');
+      const rows: Array<{ 'QUERY PLAN': string }> = await runner.query(`EXPLAIN ${q.sql}`, q.params);
+      return rows.map((r) => r['QUERY PLAN']).join('\n');
+    } finally {
+      await runner.rollbackTransaction();
+      await runner.release();
+    }
+  }
+
+  test('every matcher can be served by its trigram index', async () => {
+    const ds = t.dataSource;
+    await ds.query(`
+      INSERT INTO users (type, email, first_name, last_name, phone_number)
+      SELECT 'contact', 'bulk' || g || '@customer' || (g % 97) || '.example', 'First' || g, 'Last' || g, '+1 555 ' || lpad(g::text, 7, '0')
+        FROM generate_series(1, 5000) g`);
+    await ds.query(`
+      INSERT INTO conversations (contact_id, inbox_id, status_id, subject)
+      SELECT u.id, (SELECT min(id) FROM inboxes), (SELECT id FROM conversation_statuses WHERE name = 'Open'), 'Subject number ' || u.id || ' about item ' || md5(u.id::text)
+        FROM users u WHERE u.email LIKE 'bulk%'`);
+    await ds.query(`
+      INSERT INTO conversation_messages (conversation_id, type, status, text_content, sender_type)
+      SELECT c.id, 'incoming', 'received', 'Message ' || g || ' body ' || md5(c.id::text || g), 'contact'
+        FROM conversations c, generate_series(1, 4) g`);
+    await ds.query('ANALYZE');
+    const term = parseSearchQuery('d41d8cd9');
+    const conv = await plan(conversationSearchSql(term, adminPrincipal));
+    expect(conv).toContain('conversations_subject_trgm');
+    expect(conv).toContain('users_email_trgm');
+    expect(conv).not.toMatch(/Seq Scan on (conversations|users)/);
+    const msgs = await plan(messageSearchSql(term, adminPrincipal));
+    expect(msgs).toContain('conversation_messages_text_trgm');
+    expect(msgs).not.toMatch(/Seq Scan on conversation_messages/);
+    const contacts = await plan(contactSearchSql(parseSearchQuery('555 000 42')));
+    expect(contacts).toContain('users_email_trgm');
+    expect(contacts).toContain('users_full_name_trgm');
+    expect(contacts).toContain('users_phone_digits_trgm');
+    expect(contacts).not.toMatch(/Seq Scan on users/);
+  });
+});
