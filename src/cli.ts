@@ -4,6 +4,9 @@ import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module.js';
 import { AgentsService } from './modules/agents/agents.service.js';
 import { ConfigValidationError, validateEnvironment } from './shared/config/app-config.js';
+import { parseSeedArgs, runSeed, SEED_USAGE, SeedUsageError } from './tools/seed-command.js';
+import { SeedRefused } from './tools/seeder.js';
+import { DataSource } from 'typeorm';
 
 const USAGE = `Usage: npm run cli -- <command> [options]
 
@@ -12,7 +15,9 @@ Commands:
       Creates the agent with role Admin if absent, issues a fresh API key pair,
       and prints {"id","email","api_key","api_secret"} as one JSON line.
 
-Run it while the server is stopped when using the embedded database.`;
+${SEED_USAGE}
+
+Run them while the server is stopped when using the embedded database.`;
 
 async function createAdmin(args: string[]): Promise<void> {
   const { values } = parseArgs({
@@ -31,6 +36,17 @@ async function createAdmin(args: string[]): Promise<void> {
   }
 }
 
+async function seed(args: string[]): Promise<void> {
+  const options = parseSeedArgs(args);
+  const config = validateEnvironment();
+  const app = await NestFactory.createApplicationContext(AppModule.forRoot({ config }), { logger: ['error'], abortOnError: false });
+  try {
+    await runSeed(app.get(DataSource), options);
+  } finally {
+    await app.close();
+  }
+}
+
 class UsageError extends Error {}
 
 async function main(argv: string[]): Promise<void> {
@@ -38,6 +54,8 @@ async function main(argv: string[]): Promise<void> {
   switch (command) {
     case 'create-admin':
       return createAdmin(rest);
+    case 'seed':
+      return seed(rest);
     case undefined:
     case 'help':
     case '--help':
@@ -51,7 +69,11 @@ async function main(argv: string[]): Promise<void> {
 main(process.argv.slice(2)).then(
   () => process.exit(0),
   (err: unknown) => {
-    if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    if (err instanceof SeedRefused) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(3);
+    }
+    if (err instanceof UsageError || err instanceof SeedUsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       process.stderr.write(`${(err as Error).message}\n\n${USAGE}\n`);
       process.exit(2);
     }

@@ -1,0 +1,292 @@
+import type { DataSource, QueryRunner } from 'typeorm';
+import { DOMAINS, FIRST_NAMES, LAST_NAMES, SENTENCES, SUBJECTS, TAG_NAMES, TEAM_NAMES } from './seed-data.js';
+
+export interface SeedOptions {
+  conversations: number;
+  messagesPerConversation: number;
+  contacts: number;
+  agents: number;
+  teams: number;
+  seed: number;
+  force: boolean;
+  batchSize?: number;
+}
+
+export interface SeedProgress {
+  start(total: number, label: string): void;
+  update(done: number): void;
+  stop(): void;
+  log(line: string): void;
+}
+
+export class SeedRefused extends Error {}
+
+const BULK_TABLES = ['conversations', 'conversation_messages', 'users', 'conversation_tags', 'conversation_participants'];
+
+/**
+ * Fills the database with deterministic, realistic data, generated inside PostgreSQL with
+ * `INSERT ... SELECT FROM generate_series` so no rows cross the wire. Every value is a pure function of
+ * (seed, row index) through `hashtextextended`, so two runs with the same seed produce the same names,
+ * subjects, texts, uuids and assignments. Secondary indexes of the bulk tables are dropped during the
+ * load and rebuilt once at the end, which is much faster than maintaining them row by row.
+ */
+export class Seeder {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly progress: SeedProgress,
+  ) {}
+
+  async run(o: SeedOptions): Promise<{ conversations: number; messages: number; seconds: number }> {
+    const started = Date.now();
+    const q = this.dataSource.createQueryRunner();
+    await q.connect();
+    try {
+      await this.refuseRealData(q, o.force);
+      await q.query(`SET maintenance_work_mem = '256MB'`).catch(() => undefined);
+      await this.createFunctions(q, o.seed);
+      const teamIds = await this.seedTeams(q, o);
+      const agentIds = await this.seedAgents(q, o, teamIds);
+      const tagIds = await this.seedTags(q);
+      const dropped = await this.dropSecondaryIndexes(q);
+      try {
+        const contactBase = await this.seedContacts(q, o);
+        await this.seedConversations(q, o, { contactBase, agentIds, teamIds, tagIds });
+      } finally {
+        await this.rebuildIndexes(q, dropped);
+      }
+      this.progress.log('analyzing tables');
+      for (const table of BULK_TABLES) await q.query(`ANALYZE ${table}`);
+      return { conversations: o.conversations, messages: o.conversations * o.messagesPerConversation, seconds: (Date.now() - started) / 1000 };
+    } finally {
+      await q.release();
+    }
+  }
+
+  private async refuseRealData(q: QueryRunner, force: boolean): Promise<void> {
+    const [{ conversations, contacts }] = await q.query(
+      `SELECT (SELECT count(*)::int FROM conversations) AS conversations,
+              (SELECT count(*)::int FROM users WHERE type IN ('contact', 'visitor')) AS contacts`,
+    );
+    if ((conversations > 0 || contacts > 0) && !force) {
+      throw new SeedRefused(
+        `The database already holds ${conversations} conversations and ${contacts} contacts. Refusing to seed; pass --force to add seed data anyway.`,
+      );
+    }
+  }
+
+  private async createFunctions(q: QueryRunner, seed: number): Promise<void> {
+    // Temporary functions live in this session only; the query runner keeps one connection throughout.
+    await q.query(`
+      CREATE OR REPLACE FUNCTION pg_temp.rnd(tag text, i bigint) RETURNS bigint LANGUAGE sql IMMUTABLE
+        AS $$ SELECT abs(hashtextextended(tag || ':' || i, ${seed})) $$;
+      CREATE OR REPLACE FUNCTION pg_temp.pick(arr text[], tag text, i bigint) RETURNS text LANGUAGE sql IMMUTABLE
+        AS $$ SELECT arr[1 + (pg_temp.rnd(tag, i) % array_length(arr, 1))::int] $$;
+    `);
+  }
+
+  private async seedTeams(q: QueryRunner, o: SeedOptions): Promise<number[]> {
+    const rows: Array<{ id: number }> = await q.query(
+      `INSERT INTO teams (name, emoji, conversation_assignment_type, timezone)
+       SELECT ($1::text[])[1 + (t - 1) % array_length($1::text[], 1)]
+              || CASE WHEN t > array_length($1::text[], 1) THEN ' ' || t ELSE '' END || ' (seed ' || $3 || ')',
+              NULL, CASE WHEN t % 2 = 0 THEN 'Round robin' ELSE 'Manual' END, 'UTC'
+         FROM generate_series(1, $2::int) t
+       ON CONFLICT (name) DO UPDATE SET updated_at = now()
+       RETURNING id`,
+      [TEAM_NAMES, o.teams, o.seed],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  private async seedAgents(q: QueryRunner, o: SeedOptions, teamIds: number[]): Promise<number[]> {
+    await q.query(
+      `INSERT INTO users (type, email, first_name, last_name, availability_status)
+       SELECT 'agent',
+              lower(regexp_replace(pg_temp.pick($1, 'afn', a) || '.' || pg_temp.pick($2, 'aln', a), '[^a-zA-Z.]', '', 'g')) || '.' || a
+                || '.s' || $4 || '@agents.example.com',
+              pg_temp.pick($1, 'afn', a), pg_temp.pick($2, 'aln', a),
+              (ARRAY['online', 'away', 'offline'])[1 + (pg_temp.rnd('aav', a) % 3)::int]
+         FROM generate_series(1, $3::int) a
+       ON CONFLICT DO NOTHING`,
+      [FIRST_NAMES, LAST_NAMES, o.agents, o.seed],
+    );
+    // A re-run with --force and the same seed reuses the agents it created before.
+    const rows: Array<{ id: number }> = await q.query(
+      `SELECT id FROM users WHERE type = 'agent' AND deleted_at IS NULL AND email LIKE $1 ORDER BY id LIMIT $2`,
+      [`%.s${o.seed}@agents.example.com`, o.agents],
+    );
+    const ids = rows.map((r) => r.id);
+    await q.query(`INSERT INTO user_roles (user_id, role_id) SELECT unnest($1::int[]), (SELECT id FROM roles WHERE name = 'Agent') ON CONFLICT DO NOTHING`, [ids]);
+    if (teamIds.length) {
+      await q.query(
+        `INSERT INTO team_members (team_id, user_id)
+         SELECT ($2::int[])[1 + (pg_temp.rnd('atm', u) % array_length($2::int[], 1))::int], u FROM unnest($1::int[]) u
+         ON CONFLICT DO NOTHING`,
+        [ids, teamIds],
+      );
+    }
+    return ids;
+  }
+
+  private async seedTags(q: QueryRunner): Promise<number[]> {
+    const rows: Array<{ id: number }> = await q.query(
+      `INSERT INTO tags (name) SELECT unnest($1::text[]) ON CONFLICT (name) DO UPDATE SET updated_at = now() RETURNING id`,
+      [TAG_NAMES],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  private async seedContacts(q: QueryRunner, o: SeedOptions): Promise<number> {
+    const [{ base }] = await q.query(`SELECT COALESCE(max(id), 0)::int AS base FROM users`);
+    const batch = 50_000;
+    this.progress.start(o.contacts, 'contacts');
+    for (let lo = 1; lo <= o.contacts; lo += batch) {
+      const hi = Math.min(o.contacts, lo + batch - 1);
+      await q.query(
+        `INSERT INTO users (id, type, email, first_name, last_name, phone_number, phone_number_country_code, created_at, updated_at)
+         SELECT $1::int + c, 'contact',
+                lower(regexp_replace(pg_temp.pick($2, 'cfn', c) || '.' || pg_temp.pick($3, 'cln', c), '[^a-zA-Z.]', '', 'g'))
+                  || '.' || ($1::int + c) || '@' || pg_temp.pick($4, 'cdm', c),
+                pg_temp.pick($2, 'cfn', c), pg_temp.pick($3, 'cln', c),
+                CASE WHEN pg_temp.rnd('cph', c) % 3 = 0 THEN NULL ELSE lpad((pg_temp.rnd('cpn', c) % 10000000000)::text, 10, '0') END,
+                CASE WHEN pg_temp.rnd('cph', c) % 3 = 0 THEN NULL ELSE '+' || (1 + pg_temp.rnd('cpc', c) % 90) END,
+                now() - make_interval(mins => (pg_temp.rnd('cca', c) % 525600)::int),
+                now() - make_interval(mins => (pg_temp.rnd('cca', c) % 525600)::int)
+           FROM generate_series($5::int, $6::int) c`,
+        [base, FIRST_NAMES, LAST_NAMES, DOMAINS, lo, hi],
+      );
+      this.progress.update(hi);
+    }
+    this.progress.stop();
+    await q.query(`SELECT setval(pg_get_serial_sequence('users', 'id'), (SELECT max(id) FROM users))`);
+    return base;
+  }
+
+  private async seedConversations(
+    q: QueryRunner,
+    o: SeedOptions,
+    ctx: { contactBase: number; agentIds: number[]; teamIds: number[]; tagIds: number[] },
+  ): Promise<void> {
+    const statuses: Array<{ id: number; name: string }> = await q.query(`SELECT id, name FROM conversation_statuses`);
+    const priorities: Array<{ id: number; name: string }> = await q.query(`SELECT id, name FROM conversation_priorities ORDER BY id`);
+    const status = (name: string) => statuses.find((s) => s.name === name)!.id;
+    const [{ convBase }] = await q.query(`SELECT COALESCE(max(id), 0)::int AS "convBase" FROM conversations`);
+    const [{ msgBase }] = await q.query(`SELECT COALESCE(max(id), 0)::bigint AS "msgBase" FROM conversation_messages`);
+    const M = o.messagesPerConversation;
+    const batch = o.batchSize ?? Math.max(1000, Math.floor(100_000 / Math.max(1, M)));
+    // One row per conversation index i: every column is a pure function of i, so messages can recompute
+    // the contact, assignee and timestamps without a join.
+    const convExpr = `
+      SELECT i,
+             $1::int + i AS id,
+             md5('conv:' || $9 || ':' || i)::uuid AS uuid,
+             ${ctx.contactBase} + 1 + (pg_temp.rnd('cct', i) % $2)::int AS contact_id,
+             CASE WHEN pg_temp.rnd('cau', i) % 100 < 65 AND cardinality($3::int[]) > 0
+                  THEN ($3::int[])[1 + (pg_temp.rnd('caa', i) % greatest(cardinality($3::int[]), 1))::int] END AS assigned_user_id,
+             CASE WHEN pg_temp.rnd('cat', i) % 100 < 50 AND cardinality($4::int[]) > 0
+                  THEN ($4::int[])[1 + (pg_temp.rnd('cta', i) % greatest(cardinality($4::int[]), 1))::int] END AS assigned_team_id,
+             pg_temp.rnd('cst', i) % 100 AS st,
+             ($5::int[])[1 + (pg_temp.rnd('cpr', i) % 4)::int] AS priority_id,
+             now() - make_interval(mins => (pg_temp.rnd('ccr', i) % 525600)::int + ${M} * 23) AS created_at,
+             pg_temp.pick($6, 'csu', i) || CASE WHEN pg_temp.rnd('csn', i) % 2 = 0 THEN ' #' || (10000 + pg_temp.rnd('cso', i) % 90000) ELSE '' END AS subject
+        FROM generate_series($7::int, $8::int) i`;
+    const msgKind = `CASE WHEN k = 0 THEN 'in' WHEN k % 6 = 5 THEN 'act' WHEN k % 5 = 3 THEN 'note' WHEN k % 2 = 1 THEN 'out' ELSE 'in' END`;
+    const bodyExpr = `pg_temp.pick($10, 'm1', i * ${M} + k) || ' ' || pg_temp.pick($10, 'm2', i * ${M} + k) || ' '
+                      || pg_temp.pick($10, 'm3', i * ${M} + k)
+                      || CASE WHEN pg_temp.rnd('m4', i * ${M} + k) % 2 = 0 THEN ' ' || pg_temp.pick($10, 'm5', i * ${M} + k) ELSE '' END`;
+    const statusIds = [status('Open'), status('Snoozed'), status('Resolved'), status('Closed')];
+    const priorityIds = [null, ...priorities.map((p) => p.id)].slice(0, 4);
+    this.progress.start(o.conversations, `conversations (+${M} messages each)`);
+    for (let lo = 1; lo <= o.conversations; lo += batch) {
+      const hi = Math.min(o.conversations, lo + batch - 1);
+      const params = [convBase, o.contacts, ctx.agentIds, ctx.teamIds, priorityIds, SUBJECTS, lo, hi, o.seed, SENTENCES];
+      await q.query(
+        `WITH c AS (${convExpr}), last AS (SELECT c.*, ${M} - 1 AS k FROM c)
+         INSERT INTO conversations (id, uuid, created_at, updated_at, contact_id, assigned_user_id, assigned_team_id, inbox_id,
+                                    status_id, priority_id, subject, last_message, last_message_at, last_message_sender,
+                                    last_interaction, last_interaction_at, last_interaction_sender, resolved_at, closed_at,
+                                    snoozed_until, waiting_since, first_reply_at, last_reply_at)
+         SELECT id, uuid, created_at, created_at + make_interval(mins => k * 23), contact_id, assigned_user_id, assigned_team_id,
+                (SELECT min(id) FROM inboxes WHERE deleted_at IS NULL),
+                CASE WHEN st < 50 THEN ${statusIds[0]} WHEN st < 55 THEN ${statusIds[1]} WHEN st < 85 THEN ${statusIds[2]} ELSE ${statusIds[3]} END,
+                priority_id, subject,
+                left(b.body, 200), created_at + make_interval(mins => k * 23),
+                CASE WHEN ${msgKind} = 'in' THEN 'contact' ELSE 'agent' END,
+                left(b.body, 200), created_at + make_interval(mins => k * 23),
+                CASE WHEN ${msgKind} = 'in' THEN 'contact' ELSE 'agent' END,
+                CASE WHEN st >= 55 THEN created_at + make_interval(mins => k * 23 + 5) END,
+                CASE WHEN st >= 85 THEN created_at + make_interval(mins => k * 23 + 5) END,
+                CASE WHEN st >= 50 AND st < 55 THEN now() + interval '1 day' END,
+                CASE WHEN st < 50 AND ${msgKind} = 'in' THEN created_at + make_interval(mins => k * 23) END,
+                CASE WHEN k >= 1 THEN created_at + interval '23 minutes' END,
+                CASE WHEN k >= 1 THEN created_at + make_interval(mins => k * 23) END
+           FROM last CROSS JOIN LATERAL (SELECT ${bodyExpr} AS body) b`,
+        params,
+      );
+      await q.query(
+        `WITH c AS (${convExpr}), m AS (SELECT c.*, k, ${msgKind} AS kind FROM c CROSS JOIN generate_series(0, ${M} - 1) k)
+         INSERT INTO conversation_messages (id, uuid, created_at, updated_at, type, status, private, conversation_id, content_type,
+                                            content, text_content, sender_id, sender_type, meta)
+         SELECT ${msgBase}::bigint + (i - 1) * ${M} + k + 1,
+                md5('msg:' || $9 || ':' || i || ':' || k)::uuid,
+                created_at + make_interval(mins => k * 23), created_at + make_interval(mins => k * 23),
+                CASE kind WHEN 'in' THEN 'incoming' WHEN 'act' THEN 'activity' ELSE 'outgoing' END,
+                CASE kind WHEN 'in' THEN 'received' ELSE 'sent' END,
+                kind IN ('note', 'act'), id, CASE WHEN kind = 'act' THEN 'text' ELSE 'html' END,
+                CASE WHEN kind = 'act' THEN 'Status changed' ELSE '<p>' || b.body || '</p>' END,
+                CASE WHEN kind = 'act' THEN 'Status changed' ELSE b.body END,
+                CASE WHEN kind = 'in' THEN contact_id ELSE COALESCE(assigned_user_id, ($3::int[])[1]) END,
+                CASE WHEN kind = 'in' THEN 'contact' ELSE 'agent' END,
+                CASE WHEN kind = 'act' THEN '{"activity_type": "status_change"}'::jsonb ELSE '{}'::jsonb END
+           FROM m CROSS JOIN LATERAL (SELECT ${bodyExpr} AS body) b`,
+        params,
+      );
+      await q.query(
+        `WITH c AS (${convExpr})
+         INSERT INTO conversation_participants (conversation_id, user_id)
+         SELECT id, contact_id FROM c
+         UNION SELECT id, assigned_user_id FROM c WHERE assigned_user_id IS NOT NULL
+         ON CONFLICT DO NOTHING`,
+        params.slice(0, 9),
+      );
+      if (ctx.tagIds.length) {
+        await q.query(
+          `INSERT INTO conversation_tags (conversation_id, tag_id)
+           SELECT $1::int + i, ($2::int[])[1 + (pg_temp.rnd('tg' || n, i) % cardinality($2::int[]))::int]
+             FROM generate_series($3::int, $4::int) i, generate_series(1, 2) n
+            WHERE pg_temp.rnd('tgn' || n, i) % 100 < CASE n WHEN 1 THEN 30 ELSE 10 END
+           ON CONFLICT DO NOTHING`,
+          [convBase, ctx.tagIds, lo, hi],
+        );
+      }
+      this.progress.update(hi);
+    }
+    this.progress.stop();
+    await q.query(`SELECT setval(pg_get_serial_sequence('conversations', 'id'), (SELECT max(id) FROM conversations))`);
+    await q.query(`SELECT setval(pg_get_serial_sequence('conversation_messages', 'id'), (SELECT max(id) FROM conversation_messages))`);
+  }
+
+  /** Indexes of the bulk tables that do not back a constraint; rebuilt after the load. */
+  private async dropSecondaryIndexes(q: QueryRunner): Promise<Array<{ name: string; def: string }>> {
+    const rows: Array<{ name: string; def: string }> = await q.query(
+      `SELECT i.indexname AS name, i.indexdef AS def
+         FROM pg_indexes i
+        WHERE i.schemaname = current_schema() AND i.tablename = ANY($1::text[])
+          AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = (quote_ident(i.schemaname) || '.' || quote_ident(i.indexname))::regclass)
+          AND i.tablename <> 'users'`,
+      [BULK_TABLES],
+    );
+    for (const r of rows) await q.query(`DROP INDEX IF EXISTS "${r.name}"`);
+    return rows;
+  }
+
+  private async rebuildIndexes(q: QueryRunner, indexes: Array<{ name: string; def: string }>): Promise<void> {
+    this.progress.start(indexes.length, 'rebuilding indexes');
+    let done = 0;
+    for (const index of indexes) {
+      await q.query(index.def);
+      this.progress.update(++done);
+    }
+    this.progress.stop();
+  }
+}
