@@ -2,8 +2,9 @@ import type { INestApplication, LogLevel as NestLogLevel } from '@nestjs/common'
 import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule, AppModuleOptions } from './app.module.js';
-import type { EnvironmentVariables, LogLevel } from './shared/config/app-config.js';
+import { AppConfig, type EnvironmentVariables, type LogLevel } from './shared/config/app-config.js';
 import { createFastifyAdapter } from './shared/http/fastify.js';
+import { registerSecurity } from './shared/http/security.js';
 import { setupSwagger } from './shared/openapi/swagger.js';
 
 /** Options every application is created with; Fastify's JSON parser is set up in createFastifyAdapter. */
@@ -17,10 +18,11 @@ export function logLevels(level: LogLevel): NestLogLevel[] {
 
 /**
  * What every HTTP application gets on top of AppModule's global guard, filter, pipe and
- * interceptor: the Swagger document, then Fastify made ready. `main.ts` and the test harness both
+ * interceptors: security headers and CORS, the Swagger document, then Fastify made ready. `main.ts` and the test harness both
  * call it, so tests run the production setup.
  */
 export async function configureApp<T extends INestApplication>(app: T): Promise<T> {
+  await registerSecurity(app as unknown as NestFastifyApplication, app.get(AppConfig));
   setupSwagger(app);
   await app.init();
   await (app as unknown as NestFastifyApplication).getHttpAdapter().getInstance().ready();

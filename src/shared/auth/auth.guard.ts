@@ -2,6 +2,7 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import { Forbidden, Unauthorized } from '../http/errors.js';
+import { RateLimitService, type HeaderSink } from '../http/rate-limit/rate-limit.service.js';
 import { IS_PUBLIC, REQUIRED_PERMISSIONS } from './decorators.js';
 import type { Principal } from './principal.js';
 
@@ -19,29 +20,39 @@ function rejectWith<T extends Guard>(guard: T): T {
 
 /**
  * The one global guard. It picks the passport strategy from the `Authorization` scheme
- * (`Basic` or `token`), then checks the route's `@RequirePermission()`.
+ * (`Basic` or `token`), applies the rate limits (per client address for failed authentication,
+ * per API key after it), then checks the route's `@RequirePermission()`.
  */
 @Injectable()
 export class ApiAuthGuard implements CanActivate {
   private readonly basic = rejectWith(new (AuthGuard('basic'))() as unknown as Guard);
   private readonly token = rejectWith(new (AuthGuard('token'))() as unknown as Guard);
 
-  constructor(private readonly reflector: Reflector) {}
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly rateLimits: RateLimitService,
+  ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
 
-    const request = context.switchToHttp().getRequest<{ headers: Record<string, string | undefined>; user?: Principal }>();
+    const request = context.switchToHttp().getRequest<{ headers: Record<string, string | undefined>; user?: Principal; ip: string }>();
+    this.rateLimits.assertAddressAllowed(request.ip);
     const header = request.headers.authorization ?? '';
     const strategy = /^Basic[ \t]+\S/.test(header) ? this.basic : /^token[ \t]+\S/.test(header) ? this.token : null;
     if (!strategy) {
       throw new Unauthorized(header ? 'Unsupported Authorization scheme: use `Basic` or `token`' : 'Authentication required');
     }
-    await strategy.canActivate(context);
+    try {
+      await strategy.canActivate(context);
+    } catch (err) {
+      throw await this.rateLimits.recordAuthFailure(request.ip, err);
+    }
+    const principal = request.user as Principal;
+    await this.rateLimits.consume(principal.id, request.ip, context.switchToHttp().getResponse<HeaderSink>());
 
     const required = this.reflector.getAllAndOverride<string[]>(REQUIRED_PERMISSIONS, targets) ?? [];
-    const principal = request.user as Principal;
     if (!required.every((p) => principal.permissions.has(p))) throw new Forbidden('Permission denied');
     return true;
   }

@@ -3,6 +3,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import { QueryFailedError } from 'typeorm';
 import { AppError, ErrorType } from './errors.js';
 import { errorEnvelope } from './envelope.js';
+import { redactUrl } from './security.js';
 
 const TYPE_BY_STATUS: Record<number, ErrorType> = {
   400: 'InputException',
@@ -96,7 +97,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     let described = describe(exception);
     if (!described) {
       const stack = exception instanceof Error ? exception.stack : String(exception);
-      this.logger.error(`request ${request?.id ?? '-'} ${request?.method ?? ''} ${request?.url ?? ''} failed: ${stack}`);
+      this.logger.error(`request ${request?.id ?? '-'} ${request?.method ?? ''} ${redactUrl(request?.url)} failed: ${stack}`);
       described = {
         status: HttpStatus.INTERNAL_SERVER_ERROR,
         errorType: 'GeneralException',

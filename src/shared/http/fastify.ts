@@ -1,14 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { EnvironmentVariables } from '../config/app-config.js';
+import { registerIdempotencyHooks } from './idempotency/idempotency.hooks.js';
+import { trustProxySetting } from './security.js';
 
 /**
  * The Fastify adapter with the server's limits: a JSON body limit (413 above it), request ids that
  * honour a sane incoming `X-Request-Id`, and an empty JSON body read as "no body" rather than an error.
  */
-export function createFastifyAdapter(config: Pick<EnvironmentVariables, 'BODY_LIMIT_BYTES'>): FastifyAdapter {
+export function createFastifyAdapter(config: Pick<EnvironmentVariables, 'BODY_LIMIT_BYTES'> & Partial<Pick<EnvironmentVariables, 'TRUST_PROXY'>>): FastifyAdapter {
   const adapter = new FastifyAdapter({
     bodyLimit: config.BODY_LIMIT_BYTES,
+    trustProxy: trustProxySetting(config.TRUST_PROXY ?? 'false'),
     requestIdHeader: false,
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
       const incoming = req.headers['x-request-id'];
@@ -29,5 +32,6 @@ export function createFastifyAdapter(config: Pick<EnvironmentVariables, 'BODY_LI
     // Libredesk answers every success with 200, creates included (Nest would default POST to 201).
     if (reply.statusCode === 201) reply.code(200);
   });
+  registerIdempotencyHooks(fastify);
   return adapter;
 }

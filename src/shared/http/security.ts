@@ -1,0 +1,88 @@
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { EnvironmentVariables } from '../config/app-config.js';
+
+/** Headers a browser client may read from a cross-origin response. */
+const EXPOSED_HEADERS = [
+  'X-Request-Id',
+  'Retry-After',
+  'X-RateLimit-Limit',
+  'X-RateLimit-Remaining',
+  'X-RateLimit-Reset',
+  'RateLimit-Policy',
+  'RateLimit-Limit',
+  'RateLimit-Remaining',
+  'RateLimit-Reset',
+  'Idempotent-Replayed',
+  'Content-Disposition',
+];
+
+/** `CORS_ORIGINS` as a set of origins, or `*`. */
+export function parseCorsOrigins(value: string): '*' | Set<string> {
+  const origins = value
+    .split(',')
+    .map((o) => o.trim().replace(/\/+$/, ''))
+    .filter(Boolean);
+  return origins.includes('*') ? '*' : new Set(origins.map((o) => o.toLowerCase()));
+}
+
+/** `TRUST_PROXY` in the form Fastify's `trustProxy` takes; a hop count trusts that many proxies in front. */
+export function trustProxySetting(value: string): boolean | string[] | ((address: string, hop: number) => boolean) {
+  const v = value.trim().toLowerCase();
+  if (v === '' || v === 'false') return false;
+  if (v === 'true') return true;
+  if (/^\d+$/.test(v)) {
+    const hops = Number(v);
+    return (_address, hop) => hop < hops;
+  }
+  return v.split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+/**
+ * Security headers on every response (helmet) and CORS for the configured browser origins.
+ * The CSP allows only this server's own scripts, which is all the Swagger UI at /docs needs (its
+ * assets are served locally); its inline styles and data: images are allowed. No
+ * `upgrade-insecure-requests`, so a plain-HTTP deployment still loads /docs.
+ */
+export async function registerSecurity(app: NestFastifyApplication, config: Pick<EnvironmentVariables, 'CORS_ORIGINS'>): Promise<void> {
+  const origins = parseCorsOrigins(config.CORS_ORIGINS);
+  const crossOrigin = origins === '*' || origins.size > 0;
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        baseUri: ["'self'"],
+        connectSrc: ["'self'"],
+        fontSrc: ["'self'", 'data:'],
+        formAction: ["'self'"],
+        frameAncestors: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        objectSrc: ["'none'"],
+        scriptSrc: ["'self'"],
+        scriptSrcAttr: ["'none'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+      },
+    },
+    // Browser clients on the configured origins embed attachments (/uploads) and read responses.
+    crossOriginResourcePolicy: { policy: crossOrigin ? 'cross-origin' : 'same-origin' },
+  });
+  if (!crossOrigin) return;
+  await app.register(cors, {
+    // A refused origin gets no CORS headers, and its preflight a 404.
+    origin: origins === '*' ? '*' : (origin, cb) => cb(null, origin !== undefined && origins.has(origin.toLowerCase()) ? origin : false),
+    methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+    allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Request-Id'],
+    exposedHeaders: EXPOSED_HEADERS,
+    credentials: false,
+    maxAge: 600,
+  });
+}
+
+const SECRET_QUERY = /([?&](?:sig|signature|token|access_token|api_key|api_secret|secret|password|key|x-amz-signature|x-amz-credential|x-amz-security-token)=)[^&#]*/gi;
+
+/** A request URL fit for a log line: the values of signature and credential query parameters are hidden. */
+export function redactUrl(url: string | undefined): string {
+  return (url ?? '').replace(SECRET_QUERY, '$1[REDACTED]');
+}
