@@ -22,6 +22,8 @@ import { MediaModule } from './modules/media/media.module.js';
 import { SearchModule } from './modules/search/search.module.js';
 import { AiModule } from './modules/ai/ai.module.js';
 import { MailModule } from './modules/mail/mail.module.js';
+import { EventsModule } from './modules/events/events.module.js';
+import { WebhooksModule } from './modules/webhooks/webhooks.module.js';
 import { ConversationsModule } from './modules/conversations/conversations.module.js';
 
 export interface AppModuleOptions {
@@ -32,7 +34,7 @@ export interface AppModuleOptions {
 }
 
 /** The domain modules; a new module is added here. */
-const DOMAIN_MODULES = [HealthModule, AgentsModule, TeamsModule, StatusesModule, InboxesModule, MediaModule, ContactsModule, SearchModule, AiModule, MailModule, ConversationsModule];
+const DOMAIN_MODULES = [HealthModule, AgentsModule, TeamsModule, StatusesModule, InboxesModule, MediaModule, ContactsModule, SearchModule, AiModule, MailModule, ConversationsModule, EventsModule, WebhooksModule];
 
 @Module({})
 export class AppModule {

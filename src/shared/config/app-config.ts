@@ -182,6 +182,52 @@ export class EnvironmentVariables {
   @Max(600_000)
   OPENAI_TIMEOUT_MS = 10_000;
 
+  /** Webhook delivery worker: runs in the server process unless disabled; polls the event log for new events. */
+  @Transform(({ value }) => (value === undefined || value === '' ? true : value === true || /^(true|1|yes)$/i.test(String(value))))
+  @IsBoolean()
+  WEBHOOK_WORKER_ENABLED = true;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  WEBHOOK_POLL_INTERVAL_MS = 1000;
+
+  /** Per-attempt deadline for a receiver to answer. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(120_000)
+  WEBHOOK_TIMEOUT_MS = 10_000;
+
+  /** Attempts per event and webhook before the delivery finally fails. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(50)
+  WEBHOOK_MAX_ATTEMPTS = 12;
+
+  /** First retry delay; each further attempt doubles it, up to WEBHOOK_RETRY_MAX_MS. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  WEBHOOK_RETRY_BASE_MS = 10_000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  WEBHOOK_RETRY_MAX_MS = 3_600_000;
+
+  /** A webhook is disabled after this many deliveries in a row finally failed. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  WEBHOOK_DISABLE_AFTER_FAILURES = 5;
+
+  /** Allows webhook URLs on loopback, private, link-local and metadata addresses (SSRF guard off). */
+  @Transform(({ value }) => (value === undefined || value === '' ? false : value === true || /^(true|1|yes)$/i.test(String(value))))
+  @IsBoolean()
+  WEBHOOK_ALLOW_PRIVATE_TARGETS = false;
+
   /** Rate limits, counted in Postgres so every instance shares them (README: Rate limits). */
   @Transform(({ value }) => (value === undefined || value === '' ? true : value === true || /^(true|1|yes)$/i.test(String(value))))
   @IsBoolean()

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { EventSignal } from './event-signal.js';
+import { EventsController } from './events.controller.js';
+import { EventsRepository } from './events.repository.js';
+import { EventsService } from './events.service.js';
+
+/** The append-only event log other modules record state changes into, and its resumable feed. */
+@Module({
+  controllers: [EventsController],
+  providers: [EventsService, EventsRepository, EventSignal],
+  exports: [EventsService],
+})
+export class EventsModule {}

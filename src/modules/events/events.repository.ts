@@ -1,0 +1,52 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import type { EventScope, EventType } from './event-types.js';
+
+export interface EventRow {
+  id: string | number;
+  type: EventType;
+  payload: Record<string, unknown>;
+  created_at: Date;
+}
+
+export interface EventWindow {
+  /** The newest committed event id when the page was read (0 for an empty log). */
+  head: number;
+  rows: EventRow[];
+}
+
+/** Named queries over the append-only `events` log. */
+@Injectable()
+export class EventsRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** Appends an event in the caller's transaction; its id is assigned when that transaction commits. */
+  async insert(m: EntityManager, type: EventType, payload: object, scope: EventScope): Promise<void> {
+    await m.query(
+      `INSERT INTO events (type, payload, conversation_id, assigned_user_id, assigned_team_id) VALUES ($1, $2::jsonb, $3, $4, $5)`,
+      [type, JSON.stringify(payload), scope.conversationId ?? null, scope.assignedUserId ?? null, scope.assignedTeamId ?? null],
+    );
+  }
+
+  /**
+   * Up to `limit` events with ids in (after, after + span] that pass `visible` (SQL over alias `e`
+   * whose parameters are `params`), oldest first, and the log's head, read in one snapshot.
+   */
+  async window(after: number, span: number, limit: number, visible: string, params: unknown[]): Promise<EventWindow> {
+    const all = [...params, after, after + span, limit];
+    const n = params.length;
+    const rows: Array<EventRow & { head: string | number | null; has_row: boolean }> = await this.dataSource.query(
+      `WITH head AS (SELECT max(id) AS head FROM events),
+            page AS (SELECT e.id, e.type, e.payload, e.created_at FROM events e
+                      WHERE e.id > $${n + 1} AND e.id <= $${n + 2} AND ${visible}
+                      ORDER BY e.id LIMIT $${n + 3})
+       SELECT head.head, page.id IS NOT NULL AS has_row, page.* FROM head LEFT JOIN page ON true ORDER BY page.id`,
+      all,
+    );
+    return {
+      head: Number(rows[0]?.head ?? 0),
+      rows: rows.filter((r) => r.has_row).map(({ id, type, payload, created_at }) => ({ id, type, payload, created_at })),
+    };
+  }
+}

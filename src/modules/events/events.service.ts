@@ -1,0 +1,123 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { conversationAccessSql } from '../../shared/auth/conversation-access.js';
+import { Permission } from '../../shared/auth/permissions.js';
+import type { Principal } from '../../shared/auth/principal.js';
+import { InvalidInput } from '../../shared/http/errors.js';
+import { decodeCursor, encodeCursor } from './event-cursor.js';
+import { EventSignal } from './event-signal.js';
+import { type EventScope, type EventType, type FeedEvent, isEventType } from './event-types.js';
+import { toFeedEvent } from './events.mapper.js';
+import { EventsRepository } from './events.repository.js';
+
+export interface FeedRequest {
+  after: number;
+  limit: number;
+  waitMs: number;
+}
+
+export interface FeedPage {
+  events: FeedEvent[];
+  next: string;
+}
+
+/** Ids scanned per query, so a reader who may see few events still moves through the log in bounded steps. */
+const SCAN_SPAN = 10_000;
+const MAX_SCANS_PER_REQUEST = 20;
+
+@Injectable()
+export class EventsService {
+  constructor(
+    private readonly repo: EventsRepository,
+    private readonly signal: EventSignal,
+  ) {}
+
+  /**
+   * Appends an event to the log in the caller's transaction (use the `manager` of that transaction).
+   * `scope` is the conversation's assignment at the time, which decides who may read conversation and
+   * message events in the feed.
+   */
+  async record(manager: EntityManager, type: EventType, payload: object, scope: EventScope = {}): Promise<void> {
+    if (!isEventType(type)) throw new Error(`Unknown event type ${String(type)}`);
+    await this.repo.insert(manager, type, payload, scope);
+  }
+
+  /**
+   * Resolves when new events may have been committed, or after `maxMs`. Without a notification
+   * channel (PGlite) it resolves after `embeddedPollMs`, for the caller to look again.
+   */
+  waitForEvents(maxMs: number, embeddedPollMs?: number): Promise<void> {
+    return this.signal.wait(maxMs, embeddedPollMs);
+  }
+
+  /** The feed for a query string: `after` (cursor), `limit` (1–500, default 100), `wait` (0–30 seconds). */
+  async readFeed(principal: Principal, query: Record<string, unknown>): Promise<FeedPage> {
+    return this.feed(principal, parseFeedQuery(query));
+  }
+
+  /**
+   * The caller's events after the cursor, oldest first. With `waitMs`, an empty answer is held back
+   * until a visible event commits or the time is up. `next` always moves past what was examined,
+   * including events the caller may not see.
+   */
+  async feed(principal: Principal, request: FeedRequest): Promise<FeedPage> {
+    const deadline = Date.now() + request.waitMs;
+    let cursor = request.after;
+    for (;;) {
+      const { events, next, caughtUp } = await this.scan(principal, cursor, request.limit);
+      cursor = next;
+      if (events.length > 0) return { events, next: encodeCursor(cursor) };
+      if (caughtUp) {
+        const left = deadline - Date.now();
+        if (left <= 0 || this.signal.closing) return { events, next: encodeCursor(cursor) };
+        await this.signal.wait(left);
+      }
+    }
+  }
+
+  private async scan(principal: Principal, after: number, limit: number): Promise<{ events: FeedEvent[]; next: number; caughtUp: boolean }> {
+    const params: unknown[] = [];
+    const visible = visibilitySql(principal, params);
+    const events: FeedEvent[] = [];
+    let cursor = after;
+    for (let i = 0; i < MAX_SCANS_PER_REQUEST; i++) {
+      const { head, rows } = await this.repo.window(cursor, SCAN_SPAN, limit - events.length, visible, params);
+      events.push(...rows.map(toFeedEvent));
+      if (events.length >= limit) return { events, next: events[events.length - 1].id, caughtUp: false };
+      cursor = Math.max(cursor, Math.min(cursor + SCAN_SPAN, head));
+      if (cursor >= head) return { events, next: cursor, caughtUp: true };
+    }
+    return { events, next: cursor, caughtUp: false };
+  }
+}
+
+/**
+ * Conversation and message events follow conversation access (§3.3) against the assignment recorded
+ * with the event; message events also need `messages:read`. Contact events need `contacts:read`.
+ */
+function visibilitySql(p: Principal, params: unknown[]): string {
+  const ors: string[] = [];
+  const access = conversationAccessSql(p, 'e', params);
+  if (access !== 'FALSE') {
+    ors.push(`(e.type LIKE 'conversation.%' AND ${access})`);
+    if (p.permissions.has(Permission.MessagesRead)) ors.push(`(e.type LIKE 'message.%' AND ${access})`);
+  }
+  if (p.permissions.has(Permission.ContactsRead)) ors.push(`e.type LIKE 'contact.%'`);
+  return ors.length ? `(${ors.join(' OR ')})` : 'FALSE';
+}
+
+function parseFeedQuery(query: Record<string, unknown>): FeedRequest {
+  return {
+    after: decodeCursor(query.after),
+    limit: intParam(query.limit, 'limit', 1, 500, 100),
+    waitMs: intParam(query.wait, 'wait', 0, 30, 0) * 1000,
+  };
+}
+
+function intParam(value: unknown, name: string, min: number, max: number, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  if (typeof value !== 'string' || !/^\d{1,6}$/.test(value) || Number(value) < min || Number(value) > max) {
+    throw new InvalidInput(`\`${name}\` must be an integer from ${min} to ${max}`, { fields: { [name]: `must be an integer from ${min} to ${max}` } });
+  }
+  return Number(value);
+}

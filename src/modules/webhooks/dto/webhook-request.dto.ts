@@ -1,0 +1,137 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayNotEmpty,
+  buildMessage,
+  IsArray,
+  IsBoolean,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  MaxLength,
+  ValidateBy,
+  type ValidationOptions,
+} from 'class-validator';
+import { EVENT_TYPES, isEventType } from '../../events/event-types.js';
+import { parseTargetUrl } from '../target-guard.js';
+import { isValidSecret } from '../webhook-signing.js';
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+
+function IsWebhookUrl(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isWebhookUrl',
+      validator: {
+        validate: (value: unknown) => typeof value === 'string' && typeof parseTargetUrl(value) !== 'string',
+        defaultMessage: buildMessage((each) => `${each}$property must be an absolute http or https URL`, options),
+      },
+    },
+    options,
+  );
+}
+
+function IsEventFilter(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isEventFilter',
+      validator: {
+        validate: (value: unknown) => value === '*' || isEventType(value),
+        defaultMessage: buildMessage((each) => `${each}$property must be * or one of ${EVENT_TYPES.join(', ')}`, options),
+      },
+    },
+    { ...options, each: true },
+  );
+}
+
+function IsSigningSecret(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isSigningSecret',
+      validator: {
+        validate: (value: unknown) => isValidSecret(value),
+        defaultMessage: buildMessage(
+          (each) => `${each}$property must be whsec_ followed by base64 of 24-64 bytes, or 16-256 visible characters`,
+          options,
+        ),
+      },
+    },
+    options,
+  );
+}
+
+const EVENTS_DESCRIPTION = `Event types to deliver, or \`["*"]\` for all: ${EVENT_TYPES.join(', ')}`;
+
+export class CreateWebhookRequest {
+  @ApiProperty({ example: 'CRM sync', maxLength: 255 })
+  @Transform(trim)
+  @IsString()
+  @IsNotEmpty({ message: 'name must not be empty' })
+  @MaxLength(255)
+  name: string;
+
+  @ApiProperty({ example: 'https://hooks.example.com/libredesk', maxLength: 2048, description: 'http(s); loopback and private addresses are refused' })
+  @Transform(trim)
+  @IsString()
+  @MaxLength(2048)
+  @IsWebhookUrl()
+  url: string;
+
+  @ApiPropertyOptional({ type: [String], default: ['*'], example: ['conversation.created', 'message.created'], description: EVENTS_DESCRIPTION })
+  @IsOptional()
+  @IsArray()
+  @ArrayNotEmpty()
+  @ArrayMaxSize(EVENT_TYPES.length + 1)
+  @IsEventFilter()
+  events?: string[];
+
+  @ApiPropertyOptional({ default: true })
+  @IsOptional()
+  @IsBoolean()
+  enabled?: boolean;
+
+  @ApiPropertyOptional({ description: 'Signing secret; a `whsec_` secret of 32 random bytes is generated when omitted', example: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' })
+  @IsOptional()
+  @IsString()
+  @IsSigningSecret()
+  secret?: string;
+}
+
+/** Partial update: an omitted field stays unchanged. */
+export class UpdateWebhookRequest {
+  @ApiPropertyOptional({ example: 'CRM sync', maxLength: 255 })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @IsNotEmpty({ message: 'name must not be empty' })
+  @MaxLength(255)
+  name?: string;
+
+  @ApiPropertyOptional({ example: 'https://hooks.example.com/libredesk', maxLength: 2048 })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(2048)
+  @IsWebhookUrl()
+  url?: string;
+
+  @ApiPropertyOptional({ type: [String], description: EVENTS_DESCRIPTION })
+  @IsOptional()
+  @IsArray()
+  @ArrayNotEmpty()
+  @ArrayMaxSize(EVENT_TYPES.length + 1)
+  @IsEventFilter()
+  events?: string[];
+
+  @ApiPropertyOptional({ description: 'Enabling clears `disabled_reason`; events recorded while disabled are then delivered' })
+  @IsOptional()
+  @IsBoolean()
+  enabled?: boolean;
+
+  @ApiPropertyOptional({ description: 'A new signing secret (rotation); deliveries sign with it from then on' })
+  @IsOptional()
+  @IsString()
+  @IsSigningSecret()
+  secret?: string;
+}

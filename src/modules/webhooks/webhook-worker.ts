@@ -1,0 +1,140 @@
+import { randomUUID } from 'node:crypto';
+import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AppConfig } from '../../shared/config/app-config.js';
+import { EventsService } from '../events/events.service.js';
+import { type AttemptResult, retryDelayMs } from './delivery-policy.js';
+import { type ClaimedDelivery, DeliveriesRepository } from './deliveries.repository.js';
+import { WebhookSecretBox } from './webhook-secret-box.js';
+import { WebhookSender } from './webhook-sender.js';
+import { WebhooksRepository } from './webhooks.repository.js';
+
+const CLAIM_BATCH = 20;
+const FANOUT_BATCH = 500;
+
+/**
+ * Delivers webhooks from the event log inside the server process. Each round fans new events out
+ * into per-webhook deliveries, then claims due deliveries under a lease and POSTs them. Several
+ * instances can run against one database: fan-out skips webhooks another instance holds, and a
+ * claim is exclusive until its lease expires. Nothing lives only in memory, so a restart loses nothing.
+ */
+@Injectable()
+export class WebhookWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(WebhookWorker.name);
+  private stopped = true;
+  private timer: NodeJS.Timeout | undefined;
+  private round: Promise<void> | undefined;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(AppConfig) private readonly config: AppConfig,
+    private readonly deliveries: DeliveriesRepository,
+    private readonly webhooks: WebhooksRepository,
+    private readonly sender: WebhookSender,
+    private readonly secrets: WebhookSecretBox,
+    private readonly events: EventsService,
+    private readonly adapterHost: HttpAdapterHost,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    // Only a server delivers: CLI commands build the same modules without an HTTP adapter.
+    if (!this.config.WEBHOOK_WORKER_ENABLED || !this.adapterHost.httpAdapter) return;
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.round;
+  }
+
+  /** One fan-out and claim-and-send round; returns how many deliveries it attempted. */
+  async runOnce(): Promise<number> {
+    await this.deliveries.fanOut(FANOUT_BATCH);
+    const claimed = await this.deliveries.claim(CLAIM_BATCH, this.leaseSeconds(), randomUUID());
+    await Promise.all(claimed.map((d) => this.deliver(d)));
+    return claimed.length;
+  }
+
+  private leaseSeconds(): number {
+    return Math.ceil(this.config.WEBHOOK_TIMEOUT_MS / 1000) + 30;
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.round = this.loop().finally(() => (this.round = undefined));
+    }, delayMs);
+  }
+
+  private async loop(): Promise<void> {
+    let attempted = 0;
+    try {
+      attempted = await this.runOnce();
+    } catch (err) {
+      this.logger.error(`Webhook delivery round failed: ${describe(err)}`);
+    }
+    // After a delivery settles, that webhook's next event is due at once.
+    if (attempted > 0) this.schedule(0);
+    else void this.idle();
+  }
+
+  /** Waits for a commit notification (PostgreSQL) or the poll interval, whichever comes first; retries fall due on the interval. */
+  private async idle(): Promise<void> {
+    const interval = this.config.WEBHOOK_POLL_INTERVAL_MS;
+    await this.events.waitForEvents(interval, interval).catch(() => undefined);
+    this.schedule(0);
+  }
+
+  private async deliver(d: ClaimedDelivery): Promise<void> {
+    try {
+      await this.settle(d, await this.attempt(d));
+    } catch (err) {
+      // Recording the outcome failed (the database went away): the lease expires and the delivery is retried.
+      this.logger.error(`Webhook ${d.webhook_id}, event ${d.event_id}: ${describe(err)}`);
+    }
+  }
+
+  private async attempt(d: ClaimedDelivery): Promise<AttemptResult> {
+    if (d.attempts > this.config.WEBHOOK_MAX_ATTEMPTS) {
+      return { ok: false, status: null, error: 'Delivery was interrupted repeatedly (worker lease expired)', retryable: false };
+    }
+    let secret: string;
+    try {
+      secret = this.secrets.open(d.secret);
+    } catch (err) {
+      return { ok: false, status: null, error: describe(err), retryable: false };
+    }
+    const body = JSON.stringify({ id: Number(d.event_id), type: d.type, created_at: new Date(d.created_at).toISOString(), data: d.payload });
+    return this.sender.send({ url: d.url, secret, id: d.event_id, body });
+  }
+
+  private async settle(d: ClaimedDelivery, result: AttemptResult): Promise<void> {
+    const retry = !result.ok && result.retryable && d.attempts < this.config.WEBHOOK_MAX_ATTEMPTS;
+    await this.dataSource.transaction(async (m) => {
+      if (result.ok) {
+        if (await this.deliveries.settle(m, d, { status: 'succeeded', responseStatus: result.status, error: null })) {
+          await this.webhooks.resetFailureStreak(m, d.webhook_id);
+        }
+        return;
+      }
+      if (retry) {
+        const delay = retryDelayMs(d.attempts, this.config.WEBHOOK_RETRY_BASE_MS, this.config.WEBHOOK_RETRY_MAX_MS, result.retryAfterMs);
+        await this.deliveries.settle(m, d, { status: 'pending', responseStatus: result.status, error: result.error, retryInMs: delay });
+        return;
+      }
+      if (!(await this.deliveries.settle(m, d, { status: 'failed', responseStatus: result.status, error: result.error }))) return;
+      const threshold = this.config.WEBHOOK_DISABLE_AFTER_FAILURES;
+      if (await this.webhooks.recordFinalFailure(m, d.webhook_id, threshold, result.error)) {
+        this.logger.warn(`Webhook ${d.webhook_id} disabled after ${threshold} deliveries in a row failed (last: ${result.error})`);
+      }
+    });
+  }
+}
+
+function describe(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

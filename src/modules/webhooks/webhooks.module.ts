@@ -1,0 +1,18 @@
+import { Module } from '@nestjs/common';
+import { EventsModule } from '../events/events.module.js';
+import { DeliveriesRepository } from './deliveries.repository.js';
+import { WebhookSecretBox } from './webhook-secret-box.js';
+import { WebhookSender } from './webhook-sender.js';
+import { WebhookWorker } from './webhook-worker.js';
+import { WebhooksController } from './webhooks.controller.js';
+import { WebhooksRepository } from './webhooks.repository.js';
+import { WebhooksService } from './webhooks.service.js';
+
+/** Webhook management and the worker that delivers the event log to them. */
+@Module({
+  imports: [EventsModule],
+  controllers: [WebhooksController],
+  providers: [WebhooksService, WebhooksRepository, DeliveriesRepository, WebhookSecretBox, WebhookSender, WebhookWorker],
+  exports: [WebhooksService],
+})
+export class WebhooksModule {}
