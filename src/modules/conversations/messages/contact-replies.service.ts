@@ -20,10 +20,11 @@ export class ContactReplies {
   }
 
   /**
-   * The conversation now waits for an answer; a conversation that is not Open is reopened by the
-   * System user (with its activity), and an assignee who asked to be reassigned while away lets go.
+   * Before the contact's message is written: a conversation that is not Open is reopened by the
+   * System user (with its activity, so the contact's message stays the latest), and an assignee who
+   * asked to be reassigned while away lets go. The conversation then waits for an answer.
    */
-  async afterContactMessage(manager: EntityManager, conversation: ConversationRef, open: StatusRef): Promise<void> {
+  async onContactMessage(manager: EntityManager, conversation: ConversationRef, open: StatusRef): Promise<void> {
     await this.repo.markWaiting(manager, conversation.id);
     if (conversation.status_id !== open.id) {
       await this.repo.setStatus(manager, conversation.id, open, null);

@@ -91,12 +91,12 @@ export class MessagesService {
       const c = await this.access.lockReadable(principal, conversation.id, m);
       const base = { conversationId: c.id, contentType: 'html' as const, content, textContent };
       if (senderType === 'contact') {
+        await this.contactReplies.onContactMessage(m, c, open);
         const message = await this.writer.write(
           m,
           { ...base, type: 'incoming', status: 'received', private: false, senderId: c.contact_id, senderType: 'contact', meta: {} },
           attachments,
         );
-        await this.contactReplies.afterContactMessage(m, c, open);
         return message.id;
       }
       if (isPrivate) {
