@@ -245,6 +245,13 @@ describe('PUT /api/v1/contacts/{id}', () => {
 
     const external = await put(id).send({ avatar_url: 'https://cdn.example.com/a.png' });
     expect(external.body.data.avatar_url).toBe('https://cdn.example.com/a.png');
+
+    // Pointing at another contact's avatar and clearing it again leaves that avatar alone.
+    const owner = await newContact('avatar-owner@example.com');
+    const ownerUrl = (await put(owner).attach('files', PNG_1x1, { filename: 'o.png' })).body.data.avatar_url as string;
+    expect((await put(id).field('avatar_url', ownerUrl)).body.data.avatar_url).toBe(ownerUrl);
+    expect((await put(id).field('avatar_url', '')).body.data.avatar_url).toBeNull();
+    expect(await t.dataSource.query(`SELECT model_id FROM media WHERE uuid = $1`, [ownerUrl.split('/').pop()])).toEqual([{ model_id: owner }]);
   });
 
   test('avatar files must be small gif/png/jpeg images; a failed update stores nothing', async () => {

@@ -1,7 +1,7 @@
 import { Ajv } from 'ajv';
 import addFormatsPlugin from 'ajv-formats';
 import { createRequire } from 'node:module';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -232,6 +232,19 @@ describe('media on the local disk store', () => {
 
     expect((await t.http.get(`/uploads/00000000-0000-4000-8000-000000000000`).set('Authorization', t.token(t.admin))).status).toBe(404);
     expect((await t.http.get(`/uploads/not-a-uuid`).set('Authorization', t.token(t.admin))).status).toBe(400);
+  });
+
+  test('the signing secret is generated once and kept in DATA_DIR', async () => {
+    const path = join(t.config.DATA_DIR, 'app-secret');
+    expect(existsSync(path)).toBe(true);
+    expect(statSync(path).mode & 0o077).toBe(0);
+    const uuid = '11111111-2222-4333-8444-555555555555';
+    const url = t.app.get(MediaUrlSigner).url(uuid);
+    const params = new URL(url, 'http://x').searchParams;
+    const again = new MediaUrlSigner(t.config);
+    expect(again.check(uuid, params.get('exp')!, params.get('sig')!)).toBe('valid');
+    const other = new MediaUrlSigner(Object.assign(Object.create(Object.getPrototypeOf(t.config)), t.config, { APP_SECRET: 'another-secret' }));
+    expect(other.check(uuid, params.get('exp')!, params.get('sig')!)).toBe('invalid');
   });
 
   test('media can be attached to a message once, listed and read back', async () => {

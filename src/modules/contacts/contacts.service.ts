@@ -89,7 +89,7 @@ export class ContactsService {
     }
     const replaced = columns.avatar_url !== undefined && columns.avatar_url !== current.avatar_url ? current.avatar_url : null;
     const oldUpload = replaced ? UPLOAD_PATH.exec(replaced) : null;
-    if (oldUpload) await this.media.remove(oldUpload[1].toLowerCase(), 'users');
+    if (oldUpload) await this.media.remove(oldUpload[1].toLowerCase(), { modelType: 'users', modelId: id });
     return this.get(id);
   }
 

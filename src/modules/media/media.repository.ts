@@ -5,6 +5,11 @@ import type { MediaRow } from './media.mapper.js';
 
 const COLUMNS = `id, created_at, updated_at, uuid, store, filename, content_type, content_id, model_id, model_type, disposition, size, meta`;
 
+export interface MediaOwner {
+  modelType: string;
+  modelId: number;
+}
+
 export interface NewMediaRow {
   uuid: string;
   store: 'fs' | 's3';
@@ -56,10 +61,11 @@ export class MediaRepository {
     );
   }
 
-  async deleteByUuid(uuid: string, modelType: string | null, manager: EntityManager = this.dataSource.manager): Promise<MediaRow | null> {
+  /** Deletes the row, only if it belongs to `owner` when one is given. */
+  async deleteByUuid(uuid: string, owner: MediaOwner | null, manager: EntityManager = this.dataSource.manager): Promise<MediaRow | null> {
     const [rows] = await manager.query(
-      `DELETE FROM media WHERE uuid = $1 AND ($2::text IS NULL OR model_type = $2) RETURNING ${COLUMNS}`,
-      [uuid, modelType],
+      `DELETE FROM media WHERE uuid = $1 AND ($2::text IS NULL OR (model_type = $2 AND model_id = $3)) RETURNING ${COLUMNS}`,
+      [uuid, owner?.modelType ?? null, owner?.modelId ?? null],
     );
     return (rows as MediaRow[])[0] ?? null;
   }

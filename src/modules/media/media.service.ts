@@ -9,7 +9,7 @@ import { AppConfig } from '../../shared/config/app-config.js';
 import { InvalidInput, NotFound, PayloadTooLarge } from '../../shared/http/errors.js';
 import { extensionOf, sanitizeFilename } from './filename.js';
 import { type Media, type MediaRow, type MessageAttachment, toMedia, toMessageAttachment } from './media.mapper.js';
-import { MediaRepository } from './media.repository.js';
+import { type MediaOwner, MediaRepository } from './media.repository.js';
 import { MediaUrlSigner } from './media-url-signer.js';
 import { MediaStore } from './storage/media-store.js';
 
@@ -147,9 +147,9 @@ export class MediaService {
     return { filename: row.filename, contentType: row.content_type, size: object.size ?? row.size, body: object.body };
   }
 
-  /** Deletes a media row (only of `modelType` when given) and its file. */
-  async remove(uuid: string, modelType: string | null = null): Promise<boolean> {
-    const row = await this.repo.deleteByUuid(uuid, modelType);
+  /** Deletes a media row and its file; with `owner`, only if the media belongs to it (an avatar to its user). */
+  async remove(uuid: string, owner: MediaOwner | null = null): Promise<boolean> {
+    const row = await this.repo.deleteByUuid(uuid, owner);
     if (!row) return false;
     await this.removeFile(row.uuid);
     return true;
