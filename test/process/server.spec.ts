@@ -96,7 +96,7 @@ test('first start, SIGTERM, CLI while stopped, restart with the same data', asyn
   expect(first.output()).toContain('/docs');
   const me = await fetch(`${first.url}/api/v1/agents/me`, { headers: { Authorization: `token ${key}:${secret}` } });
   expect(me.status).toBe(200);
-  expect((await me.json()).data.email).toBe('admin@localhost');
+  expect(((await me.json()) as { data: { email: string } }).data.email).toBe('admin@localhost');
   expect((await fetch(`${first.url}/docs`)).status).toBe(200);
   expect(await stop(first)).toBe(0);
 
@@ -116,7 +116,7 @@ test('first start, SIGTERM, CLI while stopped, restart with the same data', asyn
     expect(res.status).toBe(200);
   }
   const agents = await fetch(`${second.url}/api/v1/agents`, { headers: { Authorization: `token ${key}:${secret}` } });
-  const emails = (await agents.json()).data.map((a: { email: string }) => a.email).sort();
+  const emails = ((await agents.json()) as { data: Array<{ email: string }> }).data.map((a) => a.email).sort();
   expect(emails).toEqual(['admin@localhost', 'ops@example.com']);
   expect(await stop(second)).toBe(0);
 }, 180_000);
