@@ -430,6 +430,33 @@ describe('webhook delivery', () => {
     }
   });
 
+  test('a delivery claimed by a worker that crashed is sent once its lease expires', async () => {
+    const hook = await createWebhook({ name: 'crash', url: receiver.url('/crash'), enabled: false });
+    await record('contact.created', { contact: { id: 'orphan' } });
+    const eventId = await lastEventId();
+    // What a worker leaves behind when it dies mid-delivery: a leased, pending delivery.
+    await t.dataSource.query(
+      `INSERT INTO webhook_deliveries (webhook_id, event_id, event_type, attempts, locked_until, lease_token, last_attempt_at)
+       VALUES ($1, $2, 'contact.created', 1, now() + interval '1 second', gen_random_uuid(), now())`,
+      [hook.id, eventId],
+    );
+    await t.dataSource.query(`UPDATE webhooks SET fanout_cursor = $2 WHERE id = $1`, [hook.id, eventId]);
+    const enabledAt = Date.now();
+    await t.http.put(`/api/v1/webhooks/${hook.id}`).set('Authorization', admin).send({ enabled: true });
+    const [hit] = await waitFor(() => receiver.at('/crash').length > 0 && receiver.at('/crash'), 'the orphaned delivery');
+    expect(hit.body.id).toBe(eventId);
+    expect(hit.at - enabledAt).toBeGreaterThanOrEqual(500);
+    const log = await waitFor(async () => {
+      const page = await deliveries(hook.id);
+      return page.results[0]?.status === 'succeeded' && page;
+    }, 'the delivery to settle');
+    expect(log.results).toHaveLength(1);
+    expect(log.results[0]).toMatchObject({ event_id: eventId, attempts: 2 });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(receiver.at('/crash')).toHaveLength(1);
+    await t.http.delete(`/api/v1/webhooks/${hook.id}`).set('Authorization', admin);
+  });
+
   test('a new webhook gets only events recorded after it was created', async () => {
     await record('contact.created', { contact: { id: 'before' } });
     const hook = await createWebhook({ name: 'fresh', url: receiver.url('/fresh') });
