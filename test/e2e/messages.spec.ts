@@ -115,6 +115,12 @@ describe('POST /conversations/{cuuid}/messages', () => {
     await send(c.uuid, { message: 'x' }, t.token(reader)).expect(403);
   });
 
+  test('a body over the server limit is a 413 in the error envelope', async () => {
+    const c = await createConversation(t);
+    const res = await send(c.uuid, { message: 'x'.repeat(t.config.BODY_LIMIT_BYTES + 10) }).expect(413);
+    expect(res.body).toMatchObject({ status: 'error', error_type: 'PayloadTooLargeException' });
+  });
+
   test('in a non-email inbox a reply counts as delivered at once: reply timestamps set, waiting cleared', async () => {
     const [{ id: chat }] = await t.dataSource.query(`INSERT INTO inboxes (name, channel, "from") VALUES ('Chat', 'livechat', 'chat@example.com') RETURNING id`);
     const c = await createConversation(t, { inbox_id: chat });
@@ -204,7 +210,7 @@ describe('PUT .../messages/{uuid}/retry', () => {
 
     const note = (await send(c.uuid, { message: 'n', private: true }).expect(200)).body.data;
     await t.dataSource.query(`UPDATE conversation_messages SET status = 'failed' WHERE id = $1`, [note.id]);
-    await retry(note.uuid).expect(400);
+    expect((await retry(note.uuid).expect(400)).body.message).toBe('Only replies can be retried');
     await retry(randomUUID()).expect(404);
     await retry('bad').expect(400);
     const other = await createConversation(t);

@@ -115,6 +115,22 @@ describe('views CRUD', () => {
   });
 });
 
+test('the views extension is documented with envelopes and DTO schemas', async () => {
+  const doc = (await t.http.get('/docs-json').expect(200)).body;
+  expect(Object.keys(doc.paths['/api/v1/views'])).toEqual(expect.arrayContaining(['get', 'post']));
+  expect(Object.keys(doc.paths['/api/v1/views/{id}'])).toEqual(expect.arrayContaining(['get', 'put', 'delete']));
+  const created = doc.paths['/api/v1/views'].post;
+  expect(created.operationId).toBe('handleCreateView');
+  expect(created.responses['200'].content['application/json'].schema.properties.data.$ref).toBe('#/components/schemas/ViewDto');
+  expect(Object.keys(doc.components.schemas.ViewDto.properties)).toEqual(
+    expect.arrayContaining(['id', 'name', 'visibility', 'user_id', 'team_id', 'filters', 'created_at', 'updated_at']),
+  );
+  expect(Object.keys(doc.components.schemas.ViewFiltersDto.properties)).toEqual(
+    expect.arrayContaining(['status_id', 'priority_id', 'assigned_user_id', 'assigned_team_id', 'inbox_id', 'tags', 'text']),
+  );
+  expect(doc.paths['/api/v1/views/{id}/conversations'].get.operationId).toBe('handleGetViewConversations');
+});
+
 describe('GET /views/{id}/conversations', () => {
   test('applies the filters within the caller\'s access, newest activity first', async () => {
     const marker = unique('refund');

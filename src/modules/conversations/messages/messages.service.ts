@@ -126,9 +126,8 @@ export class MessagesService {
     await this.dataSource.transaction(async (m: EntityManager) => {
       await this.access.lockReadable(principal, conversation.id, m);
       const status = await this.repo.lockStatus(row.id, m);
-      if (status !== 'failed' || row.type !== 'outgoing' || row.private || row.sender_type !== 'agent') {
-        throw new InvalidInput(`Only a failed reply can be retried; this message is ${status}`);
-      }
+      if (row.type !== 'outgoing' || row.private || row.sender_type !== 'agent') throw new InvalidInput('Only replies can be retried');
+      if (status !== 'failed') throw new InvalidInput(`Only a failed reply can be retried; this one is ${status}`);
       await this.outbox.requeue(m, row.id);
     });
     return this.byId(row.id);
