@@ -77,8 +77,19 @@ if (!existsSync(CHROMIUM)) {
       await page.locator('.modal-ux button.close-modal').click();
     }
 
+    /** "Try it out" sends requests to the server picked in the UI; it must be the one serving the page. */
+    async function expectTryItOutTargetsThisServer(page: Page) {
+      const select = page.locator('.scheme-container .servers select');
+      const server = (await select.count()) ? await select.inputValue() : '/';
+      expect(
+        new URL(server, page.url()).origin,
+        `Swagger UI would send "Try it out" to ${server}, not to the server at ${baseUrl} that serves /docs: the served document's servers must include this server (e.g. { url: '/' })`,
+      ).toBe(new URL(baseUrl).origin);
+    }
+
     /** Expands GET /api/v1/agents/me, runs "Try it out" → Execute, and returns the live response. */
     async function tryGetMe(page: Page): Promise<{ status: string; body: { status: string; data: { id: number; email: string } } }> {
+      await expectTryItOutTargetsThisServer(page);
       const op = page.locator('#operations-Agents-handleGetCurrentAgent');
       await op.locator('.opblock-summary').first().click();
       await op.locator('button.try-out__btn').click();
@@ -93,6 +104,7 @@ if (!existsSync(CHROMIUM)) {
     test('the page: title, authentication guide, operations grouped by the contract tags, no errors', async () => {
       const { context, page, problems } = await openDocs();
       await expect(page.locator('.information-container .title').innerText()).resolves.toMatch(/^Libredesk API/);
+      expect.soft(await page.title(), 'the browser tab title (SwaggerModule.setup customSiteTitle)').toBe('Libredesk API');
       const info = await page.locator('.information-container .description').innerText();
       expect(info).toMatch(/Authentication/);
       expect(info).toMatch(/Basic Authentication[\s\S]*Authorization: Basic/);
