@@ -6,6 +6,7 @@ import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import type { DataSourceOptions } from 'typeorm';
 import type { EnvironmentVariables } from '../config/app-config.js';
 import { MIGRATIONS } from './migrations/index.js';
+import { RedactedQueryLogger } from './redacted-query-logger.js';
 
 export type DatabaseKind = 'postgres' | 'pglite';
 
@@ -36,6 +37,7 @@ const common = {
   migrationsTransactionMode: 'each' as const,
   synchronize: false,
   logging: ['error' as const],
+  logger: new RedactedQueryLogger(),
 };
 
 /**
