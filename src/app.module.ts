@@ -11,9 +11,6 @@ import { AllExceptionsFilter } from './shared/http/exception.filter.js';
 import { IdempotencyInterceptor } from './shared/http/idempotency/idempotency.interceptor.js';
 import { IdempotencyModule } from './shared/http/idempotency/idempotency.module.js';
 import { RateLimitModule } from './shared/http/rate-limit/rate-limit.module.js';
-import { IdempotencyInterceptor } from './shared/http/idempotency/idempotency.interceptor.js';
-import { IdempotencyModule } from './shared/http/idempotency/idempotency.module.js';
-import { RateLimitModule } from './shared/http/rate-limit/rate-limit.module.js';
 import { AppValidationPipe } from './shared/http/validation.js';
 import { AgentsModule } from './modules/agents/agents.module.js';
 import { HealthModule } from './modules/health/health.module.js';
@@ -44,13 +41,11 @@ export class AppModule {
   static forRoot(options: AppModuleOptions = {}): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(options.config), DatabaseModule.forRoot({ pglite: options.pglite }), AuthModule, RateLimitModule, IdempotencyModule, RateLimitModule, IdempotencyModule, ...DOMAIN_MODULES],
+      imports: [ConfigModule.forRoot(options.config), DatabaseModule.forRoot({ pglite: options.pglite }), AuthModule, RateLimitModule, IdempotencyModule, ...DOMAIN_MODULES],
       providers: [
         { provide: APP_GUARD, useClass: ApiAuthGuard },
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
         { provide: APP_PIPE, useClass: AppValidationPipe },
-        // The first interceptor is the outermost: idempotency stores the enveloped body.
-        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
         // The first interceptor is the outermost: idempotency stores the enveloped body.
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
         { provide: APP_INTERCEPTOR, useClass: EnvelopeInterceptor },

@@ -266,43 +266,6 @@ export class EnvironmentVariables {
   @Transform(({ value }) => (value === undefined || value === '' ? false : value === true || /^(true|1|yes)$/i.test(String(value))))
   @IsBoolean()
   WEBHOOK_ALLOW_PRIVATE_TARGETS = false;
-
-  /** Rate limits, counted in Postgres so every instance shares them (README: Rate limits). */
-  @Transform(({ value }) => (value === undefined || value === '' ? true : value === true || /^(true|1|yes)$/i.test(String(value))))
-  @IsBoolean()
-  RATE_LIMIT_ENABLED = true;
-
-  /** Requests per API key per window. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  RATE_LIMIT_PER_MINUTE = 3000;
-
-  /** Failed authentications per client address per window; past it the address gets 429 until the window ends. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  AUTH_FAILURE_LIMIT_PER_MINUTE = 60;
-
-  /** Length of the rate-limit window; the limits above are per minute at the default. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(86_400)
-  RATE_LIMIT_WINDOW_SECONDS = 60;
-
-  /** Browser origins allowed by CORS: a comma-separated list of `scheme://host[:port]`, or `*`; none when empty. */
-  @IsString()
-  @Matches(/^\s*(\*|https?:\/\/[^\s,]+(\s*,\s*https?:\/\/[^\s,]+)*)?\s*$/, { message: 'CORS_ORIGINS must be `*` or a comma-separated list of http(s) origins' })
-  CORS_ORIGINS = '';
-
-  /**
-   * Which proxies to trust for the client address (X-Forwarded-For): `false` (none, the default),
-   * `true` (any), a hop count, or a comma-separated list of addresses and CIDR ranges.
-   */
-  @IsString()
-  @Matches(/^\s*(true|false|\d+|[\w.:/]+(\s*,\s*[\w.:/]+)*)\s*$/i, { message: 'TRUST_PROXY must be true, false, a hop count or a comma-separated list of addresses' })
-  TRUST_PROXY = 'false';
 }
 
 export class ConfigValidationError extends Error {}
