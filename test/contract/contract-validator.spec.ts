@@ -56,6 +56,13 @@ describe('success bodies', () => {
     expect(v.problems('GET', '/api/v1/agents/me', ok(body)).join('\n')).toContain(problem);
   });
 
+  test('addresses follow the server\'s own email rule: a TLD is optional', () => {
+    expect(v.problems('GET', '/api/v1/agents/me', ok({ ...agent, email: 'support@localhost' }))).toEqual([]);
+    expect(v.problems('GET', '/api/v1/agents/me', ok({ ...agent, email: 'Ada <ada@example.com>' }))).toEqual([
+      '/data/email: must match format "email" (got "Ada <ada@example.com>")',
+    ]);
+  });
+
   test('nullable fields take null', () => {
     expect(v.problems('GET', '/api/v1/agents/me', ok({ ...agent, email: null, last_login_at: null }))).toEqual([]);
   });
@@ -102,7 +109,7 @@ describe('error bodies', () => {
   test('anything else fails', () => {
     expect(v.problems('GET', '/x', err(404, { statusCode: 404, message: 'Not Found' })).join('\n')).toContain("must have required property 'error_type'");
     expect(v.problems('GET', '/x', err(404, { status: 'error', message: 'x', data: null, error_type: 'InputException' }))).toEqual([
-      'error_type InputException must be answered with HTTP 400, got 404',
+      'HTTP 404 must carry error_type NotFoundException, got InputException',
     ]);
     expect(v.problems('GET', '/x', { status: 500, headers: { 'content-type': 'text/plain' }, body: {} })[0]).toMatch(/not the JSON error envelope/);
   });
