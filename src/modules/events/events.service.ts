@@ -10,6 +10,8 @@ import { type EventScope, type EventType, type FeedEvent, isEventType } from './
 import { toFeedEvent } from './events.mapper.js';
 import { EventsRepository } from './events.repository.js';
 
+export type { EventScope, EventType } from './event-types.js';
+
 export interface FeedRequest {
   after: number;
   limit: number;
