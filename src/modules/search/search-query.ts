@@ -11,6 +11,10 @@ export interface SearchTerm {
   text: string;
   /** An ILIKE pattern matching `text` anywhere; `%`, `_` and `\` in the input are literal. */
   contains: string;
+  /** An ILIKE pattern matching values that start with `text`. */
+  prefix: string;
+  /** A case-insensitive regex (`~*`) matching `text` at the start of a word; punctuation is literal. */
+  wordStart: string;
   /** `text` without a leading `#`, for exact reference-number matches. */
   reference: string;
   /** A LIKE pattern over the digits of a phone-like query, or null when the query is not one. */
@@ -22,6 +26,11 @@ const LONE_SURROGATE = /\p{Cs}/gu;
 
 export function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, '\\$&');
+}
+
+/** Escapes ASCII punctuation for a PostgreSQL regex; a backslash before a non-alphanumeric is a literal. */
+export function escapeRegex(text: string): string {
+  return text.replace(/[!-/:-@[-`{-~]/g, '\\$&');
 }
 
 /**
@@ -40,6 +49,8 @@ export function parseSearchQuery(raw: unknown): SearchTerm {
   return {
     text,
     contains: `%${escapeLike(text)}%`,
+    prefix: `${escapeLike(text)}%`,
+    wordStart: `\\m${escapeRegex(text)}`,
     reference: text.replace(/^#/, ''),
     phoneDigits: PHONE_LIKE.test(text) && digits.length >= MIN_QUERY_CHARS ? `%${digits}%` : null,
   };

@@ -8,47 +8,56 @@ export interface SqlQuery {
 }
 
 /*
- * Every matcher below is backed by a trigram GIN index of migration 1764500000000-SearchIndexes:
- * `col ILIKE '%…%'` and `term <% col` (word similarity, for typos) are both index operators of
- * gin_trgm_ops. Indexed expressions are spelled exactly as in the migration. Ranking: a substring
- * match scores 1 plus its word similarity, a fuzzy-only match its word similarity; an exact
- * reference number outranks everything. Access is filtered in SQL before the limit.
+ * Matching is `col ILIKE '%term%'`, served by the trigram GIN indexes of migration
+ * 1764500000000-SearchIndexes (indexed expressions are spelled exactly as there). Similarity
+ * operators (`%`, `<%`) are deliberately not used to filter: the planner prices them like `=` while
+ * each call costs tens of microseconds, so it picks a sequential scan that evaluates them on every
+ * row. Ranking uses cheap signals over the matches only: an exact value, then a prefix, then a
+ * match at the start of a word, then any substring; ties go to the most recent. Access is filtered
+ * in SQL before the limit.
+ *
+ * Conversations and contacts share $1 text, $2 contains, $3 prefix and $4 word-start regex.
  */
 const FULL_NAME = `(u.first_name || ' ' || u.last_name)`;
 const PHONE_DIGITS = `regexp_replace(u.phone_number, '[^0-9]+', '', 'g')`;
-const score = (col: string) => `(word_similarity($1, ${col}) + CASE WHEN ${col} ILIKE $2 THEN 1 ELSE 0 END)`;
+const rank = (col: string) =>
+  `CASE WHEN lower(${col}) = lower($1) THEN 3 WHEN ${col} ILIKE $3 THEN 2 WHEN ${col} ~* $4 THEN 1 ELSE 0 END`;
 
-/** Conversations by exact reference number, or fuzzily by subject or contact email. */
+const baseParams = (term: SearchTerm): unknown[] => [term.text, term.contains, term.prefix, term.wordStart];
+
+/**
+ * Conversations by exact reference number, or by subject or contact email. Each arm carries the
+ * access filter and the result columns, so no arm joins back to the whole conversations table.
+ */
 export function conversationSearchSql(term: SearchTerm, principal: Principal): SqlQuery {
-  const params: unknown[] = [term.text, term.contains, term.reference];
-  const access = conversationAccessSql(principal, 'c', params);
+  const params = baseParams(term);
+  params.push(term.reference);
+  const reference = `$${params.length}`;
+  const access = () => conversationAccessSql(principal, 'c', params);
+  const columns = 'c.id, c.created_at, c.uuid, c.reference_number, c.subject, c.status_id, c.last_message_at';
   return {
     sql: `
       WITH matches AS (
-        SELECT c.id, 3::float8 AS score FROM conversations c WHERE c.reference_number = $3
+        SELECT ${columns}, 10 AS score FROM conversations c WHERE c.reference_number = ${reference} AND ${access()}
         UNION ALL
-        SELECT c.id, ${score('c.subject')} FROM conversations c WHERE c.subject ILIKE $2 OR $1 <% c.subject
+        SELECT ${columns}, ${rank('c.subject')} FROM conversations c WHERE c.subject ILIKE $2 AND ${access()}
         UNION ALL
-        SELECT c.id, ${score('u.email')}
-          FROM users u JOIN conversations c ON c.contact_id = u.id
-         WHERE u.email ILIKE $2 OR $1 <% u.email
-      ), ranked AS (
-        SELECT id, max(score) AS score FROM matches GROUP BY id
+        SELECT ${columns}, ${rank('u.email')} FROM users u JOIN conversations c ON c.contact_id = u.id
+         WHERE u.email ILIKE $2 AND ${access()}
+      ), best AS (
+        SELECT DISTINCT ON (id) * FROM matches ORDER BY id, score DESC
       )
-      SELECT c.created_at, c.uuid, c.reference_number, c.subject, s.name AS status
-        FROM ranked r
-        JOIN conversations c ON c.id = r.id
-        JOIN conversation_statuses s ON s.id = c.status_id
-       WHERE ${access}
-       ORDER BY r.score DESC, c.last_message_at DESC, c.id DESC
+      SELECT b.created_at, b.uuid, b.reference_number, b.subject, s.name AS status
+        FROM best b JOIN conversation_statuses s ON s.id = b.status_id
+       ORDER BY b.score DESC, b.last_message_at DESC, b.id DESC
        LIMIT ${SEARCH_LIMIT}`,
     params,
   };
 }
 
-/** Non-activity messages (private notes included) whose text contains the term. */
+/** Non-activity messages (private notes included) whose text contains the term; word starts first, then newest. */
 export function messageSearchSql(term: SearchTerm, principal: Principal): SqlQuery {
-  const params: unknown[] = [term.text, term.contains];
+  const params: unknown[] = [term.contains, term.wordStart];
   const access = conversationAccessSql(principal, 'c', params);
   return {
     sql: `
@@ -58,39 +67,39 @@ export function messageSearchSql(term: SearchTerm, principal: Principal): SqlQue
         FROM conversation_messages m
         JOIN conversations c ON c.id = m.conversation_id
         JOIN conversation_statuses s ON s.id = c.status_id
-       WHERE m.type <> 'activity' AND m.text_content ILIKE $2 AND ${access}
-       ORDER BY word_similarity($1, m.text_content) DESC, m.created_at DESC, m.id DESC
+       WHERE m.type <> 'activity' AND m.text_content ILIKE $1 AND ${access}
+       ORDER BY (m.text_content ~* $2) DESC, m.created_at DESC, m.id DESC
        LIMIT ${SEARCH_LIMIT}`,
     params,
   };
 }
 
 /**
- * Contacts by email or full name (fuzzily), or by the digits of a phone number; the contract's
- * result needs an email. Each matcher is its own arm so the planner weighs its trigram index against
- * a scan, rather than against the `type` index that nearly every user row satisfies.
+ * Contacts by email, full name or the digits of a phone number; the contract's result needs an
+ * email. Each matcher is its own arm so the planner weighs its trigram index against a scan, rather
+ * than against the `type` index that nearly every user row satisfies.
  */
 export function contactSearchSql(term: SearchTerm): SqlQuery {
-  const params: unknown[] = [term.text, term.contains];
+  const params = baseParams(term);
   let phoneArm = '';
-  let phoneScore = '0';
+  let phoneRank = '0';
   if (term.phoneDigits) {
     params.push(term.phoneDigits);
-    const phoneMatch = `(u.phone_number IS NOT NULL AND ${PHONE_DIGITS} LIKE $3)`;
+    const phoneMatch = `(u.phone_number IS NOT NULL AND ${PHONE_DIGITS} LIKE $${params.length})`;
     phoneArm = `UNION SELECT u.id FROM users u WHERE ${phoneMatch}`;
-    phoneScore = `CASE WHEN ${phoneMatch} THEN 2 ELSE 0 END`;
+    phoneRank = `CASE WHEN ${phoneMatch} THEN 2 ELSE 0 END`;
   }
   return {
     sql: `
       WITH hits AS (
-        SELECT u.id FROM users u WHERE u.email ILIKE $2 OR $1 <% u.email
-        UNION SELECT u.id FROM users u WHERE ${FULL_NAME} ILIKE $2 OR $1 <% ${FULL_NAME}
+        SELECT u.id FROM users u WHERE u.email ILIKE $2
+        UNION SELECT u.id FROM users u WHERE ${FULL_NAME} ILIKE $2
         ${phoneArm}
       )
       SELECT u.id, u.created_at, u.first_name, u.last_name, u.email
         FROM hits JOIN users u ON u.id = hits.id
        WHERE u.type = 'contact' AND u.deleted_at IS NULL AND u.email IS NOT NULL
-       ORDER BY greatest(${score('u.email')}, ${score(FULL_NAME)}, ${phoneScore}) DESC, u.created_at DESC, u.id DESC
+       ORDER BY greatest(${rank('u.email')}, ${rank(FULL_NAME)}, ${phoneRank}) DESC, u.created_at DESC, u.id DESC
        LIMIT ${SEARCH_LIMIT}`,
     params,
   };
