@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { AgentsService } from '../../src/modules/agents/agents.service.js';
 import { requestFingerprint } from '../../src/shared/http/idempotency/idempotency-key.js';
 import { IdempotencyService } from '../../src/shared/http/idempotency/idempotency.service.js';
-import { startTestApp, type Credentials, type TestApp } from '../support/test-app.js';
+import { startTestApp, withoutContractCheck, type Credentials, type TestApp } from '../support/test-app.js';
 
 let t: TestApp;
 let auth: string;
@@ -94,6 +94,25 @@ describe('replay', () => {
     expect(res.headers['idempotent-replayed']).toBeUndefined();
     expect(res.body.data.email).toBe('scope-b@example.com');
     expect(await usersWithEmail('scope-b@example.com')).toBe(1);
+  });
+});
+
+describe('multipart uploads', () => {
+  test('an upload retried with its key is stored once; another file under the key is 422', async () => {
+    const key = newKey();
+    const file = Buffer.from('idempotent upload\n');
+    const upload = (bytes: Buffer) =>
+      t.http.post('/api/v1/media').set('Authorization', auth).set('Idempotency-Key', key).attach('files', bytes, { filename: 'note.txt', contentType: 'text/plain' });
+    const before = (await t.dataSource.query(`SELECT count(*)::int AS n FROM media`))[0].n;
+    const first = await upload(file).expect(200);
+    const second = await upload(file).expect(200);
+    expect(second.headers['idempotent-replayed']).toBe('true');
+    expect(second.body).toEqual(first.body);
+    expect((await t.dataSource.query(`SELECT count(*)::int AS n FROM media`))[0].n).toBe(before + 1);
+
+    const different = await withoutContractCheck(upload(Buffer.from('a much longer, different upload body\n')));
+    expect(different.status).toBe(422);
+    expect((await t.dataSource.query(`SELECT count(*)::int AS n FROM media`))[0].n).toBe(before + 1);
   });
 });
 
