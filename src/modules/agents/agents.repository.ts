@@ -4,7 +4,8 @@ import { DataSource, EntityManager } from 'typeorm';
 import { SYSTEM_USER_EMAIL } from '../../shared/auth/permissions.js';
 import type { AgentRow } from './agents.mapper.js';
 
-const AGENT_SELECT = `
+/** The full agent with roles, permissions and teams (also used by the benchmark's bare baseline). */
+export const AGENT_SELECT = `
   SELECT u.id, u.created_at, u.updated_at, u.type, u.first_name, u.last_name, u.email, u.availability_status,
          u.phone_number_country_code, u.phone_number, u.avatar_url, u.enabled, u.last_active_at, u.last_login_at,
          u.custom_attributes, u.api_key, u.api_key_last_used_at,

@@ -16,6 +16,16 @@ interface PrincipalRow {
   team_ids: number[];
 }
 
+/** The agent behind an API key, with roles, permissions and teams: one indexed lookup per request. */
+export const PRINCIPAL_SQL = `SELECT u.id, u.email, u.first_name, u.last_name, u.api_secret,
+       COALESCE((SELECT array_agg(r.name ORDER BY r.name) FROM user_roles ur JOIN roles r ON r.id = ur.role_id
+                 WHERE ur.user_id = u.id), '{}') AS roles,
+       COALESCE((SELECT array_agg(DISTINCT perm ORDER BY perm) FROM user_roles ur JOIN roles r ON r.id = ur.role_id,
+                 unnest(r.permissions) AS perm WHERE ur.user_id = u.id), '{}') AS permissions,
+       COALESCE((SELECT array_agg(tm.team_id ORDER BY tm.team_id) FROM team_members tm WHERE tm.user_id = u.id), '{}') AS team_ids
+  FROM users u
+ WHERE u.api_key = $1 AND u.type = 'agent' AND u.enabled AND u.deleted_at IS NULL`;
+
 /** How often `api_key_last_used_at` is written for one key, at most. */
 const LAST_USED_WRITE_INTERVAL_MS = 60_000;
 
@@ -36,14 +46,7 @@ export class CredentialsService {
   async authenticate(apiKey: string, apiSecret: string): Promise<Principal | null> {
     if (!apiKey || !apiSecret || apiKey.length > 256 || apiSecret.length > 256) return null;
     const rows: PrincipalRow[] = await this.dataSource.query(
-      `SELECT u.id, u.email, u.first_name, u.last_name, u.api_secret,
-              COALESCE((SELECT array_agg(r.name ORDER BY r.name) FROM user_roles ur JOIN roles r ON r.id = ur.role_id
-                        WHERE ur.user_id = u.id), '{}') AS roles,
-              COALESCE((SELECT array_agg(DISTINCT perm ORDER BY perm) FROM user_roles ur JOIN roles r ON r.id = ur.role_id,
-                        unnest(r.permissions) AS perm WHERE ur.user_id = u.id), '{}') AS permissions,
-              COALESCE((SELECT array_agg(tm.team_id ORDER BY tm.team_id) FROM team_members tm WHERE tm.user_id = u.id), '{}') AS team_ids
-         FROM users u
-        WHERE u.api_key = $1 AND u.type = 'agent' AND u.enabled AND u.deleted_at IS NULL`,
+      PRINCIPAL_SQL,
       [apiKey],
     );
     const row = rows[0];
