@@ -1,0 +1,191 @@
+// npm run bench -- [--sizes 100000] [--messages-per-conversation 5] [--duration 8] [--connections 1,16,64]
+//                  [--only name,name] [--reseed] [--admin-url postgres://postgres@127.0.0.1:5432/postgres]
+// Seeds (or reuses) a PostgreSQL database per size, starts the compiled app and the bare baseline side by
+// side on it, and measures each scenario with autocannon. Prints one JSON line per scenario and size,
+// then a summary of the targets of issue 7. Nothing here asserts a time; it reports figures.
+import { execFileSync, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import pg from 'pg';
+
+const { values: args } = parseArgs({
+  options: {
+    sizes: { type: 'string', default: '100000' },
+    'messages-per-conversation': { type: 'string', default: '5' },
+    duration: { type: 'string', default: '8' },
+    connections: { type: 'string', default: '1,16,64' },
+    only: { type: 'string' },
+    reseed: { type: 'boolean', default: false },
+    'admin-url': { type: 'string', default: process.env.BENCH_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' },
+    'pool-size': { type: 'string', default: '10' },
+    'skip-build': { type: 'boolean', default: false },
+  },
+});
+const sizes = args.sizes.split(',').map(Number);
+const perConversation = Number(args['messages-per-conversation']);
+const duration = Number(args.duration);
+const connectionLevels = args.connections.split(',').map(Number);
+const only = args.only ? new Set(args.only.split(',')) : null;
+const log = (line) => process.stderr.write(`${line}\n`);
+
+const freePort = () => new Promise((resolve) => { const s = createServer().listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); }); });
+const dbUrl = (name) => { const u = new URL(args['admin-url']); u.pathname = `/${name}`; return u.toString(); };
+
+async function ensureDatabase(size) {
+  const name = `libredesk_bench_${size}_${perConversation}`;
+  const admin = new pg.Client({ connectionString: args['admin-url'] });
+  await admin.connect();
+  const exists = (await admin.query(`SELECT 1 FROM pg_database WHERE datname = $1`, [name])).rowCount > 0;
+  let seeded = false;
+  if (exists && !args.reseed) {
+    const c = new pg.Client({ connectionString: dbUrl(name) });
+    await c.connect();
+    const n = await c.query(`SELECT count(*)::int AS n FROM conversations`).then((r) => r.rows[0].n, () => -1);
+    await c.end();
+    seeded = n === size;
+  }
+  if (!seeded) {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE ${name}`);
+    log(`seeding ${name}: ${size} conversations x ${perConversation} messages`);
+    execFileSync(process.execPath, ['dist/src/cli.js', 'seed', '--conversations', String(size), '--messages-per-conversation', String(perConversation),
+      '--contacts', String(Math.ceil(size / 3)), '--agents', '50', '--teams', '5', '--seed', '1'],
+      { env: { ...process.env, DATABASE_URL: dbUrl(name), MAIL_WORKER_ENABLED: 'false', WEBHOOK_WORKER_ENABLED: 'false' }, stdio: ['ignore', 'inherit', 'inherit'] });
+  } else {
+    log(`reusing ${name}`);
+  }
+  await admin.end();
+  return dbUrl(name);
+}
+
+function credentials(url, email) {
+  const out = execFileSync(process.execPath, ['dist/src/cli.js', 'create-admin', '--email', email], { env: { ...process.env, DATABASE_URL: url, MAIL_WORKER_ENABLED: 'false', WEBHOOK_WORKER_ENABLED: 'false' }, encoding: 'utf8' });
+  const c = JSON.parse(out.trim().split('\n').at(-1));
+  return `token ${c.api_key}:${c.api_secret}`;
+}
+
+async function startProcess(argv, env, port) {
+  const child = spawn(process.execPath, argv, { env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (out += d));
+  const deadline = Date.now() + 60_000;
+  const ready = () => fetch(`http://127.0.0.1:${port}/health`).then((r) => r.ok, () => false);
+  while (!(await ready())) {
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`failed to start ${argv.join(' ')}:\n${out}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return child;
+}
+
+const peakRssMb = (pid) => {
+  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Math.round(Number(m[1]) / 1024) : null;
+};
+
+function run(url, scenario, connections) {
+  return new Promise((resolve, reject) => {
+    let i = 0;
+    const instance = autocannon({
+      url,
+      connections,
+      duration,
+      headers: scenario.auth ? { authorization: scenario.auth, 'content-type': 'application/json' } : {},
+      requests: [{
+        method: scenario.method ?? 'GET',
+        setupRequest: (req) => {
+          const path = typeof scenario.path === 'function' ? scenario.path(i) : scenario.path;
+          i += 1;
+          return { ...req, path, body: scenario.body ? JSON.stringify(scenario.body) : undefined };
+        },
+      }],
+    }, (err, result) => (err ? reject(err) : resolve(result)));
+    instance.on('error', () => undefined);
+  });
+}
+
+async function measureSize(size) {
+  const url = await ensureDatabase(size);
+  const admin = credentials(url, 'bench-admin@example.com');
+  const db = new pg.Client({ connectionString: url });
+  await db.connect();
+  const agent = (await db.query(`SELECT u.email FROM users u JOIN conversations c ON c.assigned_user_id = u.id WHERE u.email LIKE '%@agents.example.com' GROUP BY u.email ORDER BY count(*) DESC LIMIT 1`)).rows[0].email;
+  const agentAuth = credentials(url, agent);
+  const uuids = (await db.query(`SELECT uuid FROM conversations ORDER BY id LIMIT 500`)).rows.map((r) => r.uuid);
+  await db.end();
+
+  const appPort = await freePort();
+  const basePort = await freePort();
+  const env = { DATABASE_URL: url, DB_POOL_SIZE: args['pool-size'], LOG_LEVEL: 'warn', MAIL_WORKER_ENABLED: 'false', WEBHOOK_WORKER_ENABLED: 'false', RATE_LIMIT_ENABLED: 'false' };
+  const app = await startProcess(['dist/src/main.js'], { ...env, HOST: '127.0.0.1' }, appPort);
+  const baseline = await startProcess(['bench/baseline.mjs'], env, basePort);
+
+  const scenarios = [
+    { name: 'health', path: '/health' },
+    { name: 'agents_me', path: '/api/v1/agents/me', auth: admin },
+    { name: 'conversations_all_page1', path: '/api/v1/conversations/all?page=1', auth: admin },
+    { name: 'conversations_all_page1000', path: '/api/v1/conversations/all?page=1000', auth: admin },
+    { name: 'conversations_assigned', path: '/api/v1/conversations/assigned', auth: agentAuth },
+    { name: 'conversation_get', path: (i) => `/api/v1/conversations/${uuids[i % uuids.length]}`, auth: admin },
+    { name: 'messages_list', path: (i) => `/api/v1/conversations/${uuids[i % uuids.length]}/messages`, auth: admin },
+    { name: 'messages_post', method: 'POST', path: (i) => `/api/v1/conversations/${uuids[i % uuids.length]}/messages`, auth: admin, body: { message: 'Thanks, we are looking into it.' } },
+    { name: 'search_conversations', path: '/api/v1/conversations/search?query=lovelace', auth: admin },
+    { name: 'search_messages', path: '/api/v1/messages/search?query=warehouse', auth: admin },
+    { name: 'search_contacts', path: '/api/v1/contacts/search?query=hopper', auth: admin },
+  ].filter((s) => !only || only.has(s.name));
+
+  const results = [];
+  for (const scenario of scenarios) {
+    for (const connections of connectionLevels) {
+      const a = await run(`http://127.0.0.1:${appPort}`, scenario, connections);
+      const b = await run(`http://127.0.0.1:${basePort}`, scenario, connections);
+      const line = {
+        scenario: `${scenario.name}@c${connections}`,
+        size,
+        rps: Math.round(a.requests.average),
+        p50_ms: a.latency.p50,
+        p99_ms: a.latency.p99,
+        non2xx: a.non2xx,
+        baseline_rps: Math.round(b.requests.average),
+        baseline_p50_ms: b.latency.p50,
+        ratio: b.requests.average ? Number((a.requests.average / b.requests.average).toFixed(2)) : null,
+      };
+      results.push(line);
+      process.stdout.write(`${JSON.stringify(line)}\n`);
+    }
+  }
+  const rss = peakRssMb(app.pid);
+  process.stdout.write(`${JSON.stringify({ scenario: 'peak_rss', size, app_peak_rss_mb: rss, baseline_peak_rss_mb: peakRssMb(baseline.pid) })}\n`);
+  app.kill('SIGTERM');
+  baseline.kill('SIGTERM');
+  return { size, results, rss };
+}
+
+if (!args['skip-build']) execFileSync('npm', ['run', 'build', '--silent'], { stdio: 'inherit' });
+const all = [];
+for (const size of sizes) all.push(await measureSize(size));
+
+const get = (r, name) => r.results.find((x) => x.scenario === name);
+for (const r of all) {
+  const c16 = (n) => get(r, `${n}@c16`);
+  log(`\n== targets at ${r.size} conversations (16 connections unless noted)`);
+  for (const n of ['conversations_all_page1', 'conversations_assigned', 'conversation_get', 'messages_list']) {
+    if (c16(n)) log(`  ${n}: ${c16(n).ratio}x baseline (target >= 0.7)`);
+  }
+  if (c16('agents_me') && c16('health')) log(`  agents_me / health: ${(c16('agents_me').rps / c16('health').rps).toFixed(2)} (target >= 0.75)`);
+  if (c16('conversations_all_page1000') && c16('conversations_all_page1')) log(`  page 1000 / page 1 p50: ${(c16('conversations_all_page1000').p50_ms / Math.max(c16('conversations_all_page1').p50_ms, 1)).toFixed(2)} (target <= 2)`);
+  const post = get(r, 'messages_post@c64') ?? c16('messages_post');
+  if (post) log(`  replies accepted per second: ${post.rps} (target >= 1000)`);
+  log(`  peak RSS: ${r.rss} MB (target <= 250)`);
+}
+if (all.length > 1) {
+  const [small, large] = [all[0], all.at(-1)];
+  log(`\n== growth ${small.size} -> ${large.size} conversations (p50 at 1 connection)`);
+  for (const x of small.results.filter((s) => s.scenario.endsWith('@c1'))) {
+    const y = get(large, x.scenario);
+    if (y) log(`  ${x.scenario.replace('@c1', '')}: ${x.p50_ms} ms -> ${y.p50_ms} ms (${(y.p50_ms / Math.max(x.p50_ms, 1)).toFixed(2)}x)`);
+  }
+}
+process.exit(0);
