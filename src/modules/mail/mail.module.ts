@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { EventsModule } from '../events/events.module.js';
 import { InboxesModule } from '../inboxes/inboxes.module.js';
 import { MediaModule } from '../media/media.module.js';
 import { MailComposer } from './mail-composer.js';
@@ -9,7 +10,7 @@ import { SmtpTransports } from './smtp-transports.js';
 
 /** Outgoing email: the outbox other modules queue replies into, and the worker that delivers it. */
 @Module({
-  imports: [InboxesModule, MediaModule],
+  imports: [EventsModule, InboxesModule, MediaModule],
   providers: [OutboxService, OutboxRepository, MailWorker, MailComposer, SmtpTransports],
   exports: [OutboxService],
 })

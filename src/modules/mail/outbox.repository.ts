@@ -35,6 +35,16 @@ export interface OutgoingMessageRow {
   contact_email: string | null;
 }
 
+/** A message's status change, with its conversation's assignment (who may read the event). */
+export interface MessageStatusChange {
+  message_uuid: string;
+  previous_status: string;
+  conversation_id: number;
+  conversation_uuid: string;
+  assigned_user_id: number | null;
+  assigned_team_id: number | null;
+}
+
 const MESSAGE_SELECT = `
   SELECT m.id, m.uuid, m.type, m.status, m.private, m.sender_type, m.content_type, m.content, m.text_content,
          m.source_id, m.meta, m.created_at, c.id AS conversation_id, c.uuid AS conversation_uuid, c.subject,
@@ -84,13 +94,23 @@ export class OutboxRepository {
     );
   }
 
-  /** Status change from `pending` only; true when it happened. */
-  async setMessageStatus(manager: EntityManager, messageId: number, from: string, to: string): Promise<boolean> {
-    const rows: unknown[] = await manager.query(
-      `UPDATE conversation_messages SET status = $3, updated_at = now() WHERE id = $1 AND status = $2 RETURNING id`,
+  /**
+   * Moves the message from status `from` (any status but `to` when null) to `to`; what an event about
+   * the change needs, or null when the message was not in `from`.
+   */
+  async setMessageStatus(manager: EntityManager, messageId: number, from: string | null, to: string): Promise<MessageStatusChange | null> {
+    const result: unknown = await manager.query(
+      `WITH before AS (SELECT id, status FROM conversation_messages WHERE id = $1 FOR UPDATE)
+       UPDATE conversation_messages m SET status = $3, updated_at = now()
+         FROM before, conversations c
+        WHERE m.id = before.id AND c.id = m.conversation_id AND ($2::text IS NULL OR before.status = $2) AND before.status <> $3
+        RETURNING m.uuid AS message_uuid, before.status AS previous_status, c.id AS conversation_id, c.uuid AS conversation_uuid,
+                  c.assigned_user_id, c.assigned_team_id`,
       [messageId, from, to],
     );
-    return rows.length > 0;
+    // UPDATE … RETURNING answers `[rows, count]` through TypeORM's query().
+    const rows = (Array.isArray(result) && Array.isArray(result[0]) ? result[0] : []) as MessageStatusChange[];
+    return rows[0] ?? null;
   }
 
   /**
@@ -100,13 +120,15 @@ export class OutboxRepository {
    */
   async claim(limit: number, leaseSeconds: number, token: string): Promise<ClaimedEntry[]> {
     return this.dataSource.query(
-      `UPDATE email_outbox o
-          SET locked_until = now() + make_interval(secs => $2), lease_token = $3, attempts = o.attempts + 1, updated_at = now()
-         FROM (SELECT id FROM email_outbox
-                WHERE state = 'queued' AND next_attempt_at <= now() AND (locked_until IS NULL OR locked_until <= now())
-                ORDER BY next_attempt_at, id LIMIT $1 FOR UPDATE SKIP LOCKED) due
-        WHERE o.id = due.id
-        RETURNING o.id, o.message_id, o.attempts, o.max_attempts, o.lease_token`,
+      `WITH claimed AS (
+         UPDATE email_outbox o
+            SET locked_until = now() + make_interval(secs => $2), lease_token = $3, attempts = o.attempts + 1, updated_at = now()
+           FROM (SELECT id FROM email_outbox
+                  WHERE state = 'queued' AND next_attempt_at <= now() AND (locked_until IS NULL OR locked_until <= now())
+                  ORDER BY next_attempt_at, id LIMIT $1 FOR UPDATE SKIP LOCKED) due
+          WHERE o.id = due.id
+          RETURNING o.id, o.message_id, o.attempts, o.max_attempts, o.lease_token)
+       SELECT * FROM claimed ORDER BY id`,
       [limit, leaseSeconds, token],
     );
   }
@@ -114,8 +136,10 @@ export class OutboxRepository {
   /** Marks the entry sent unless it is settled already (another worker got there after our lease ran out). */
   async markSent(manager: EntityManager, entryId: number): Promise<boolean> {
     const rows: unknown[] = await manager.query(
-      `UPDATE email_outbox SET state = 'sent', sent_at = now(), locked_until = NULL, last_error = NULL, updated_at = now()
-        WHERE id = $1 AND state = 'queued' RETURNING id`,
+      `WITH changed AS (
+         UPDATE email_outbox SET state = 'sent', sent_at = now(), locked_until = NULL, last_error = NULL, updated_at = now()
+          WHERE id = $1 AND state = 'queued' RETURNING id)
+       SELECT id FROM changed`,
       [entryId],
     );
     return rows.length > 0;
@@ -124,10 +148,12 @@ export class OutboxRepository {
   /** Records a failed attempt while we still hold the lease: retry after `retryInMs`, or give up (`final`). */
   async markAttemptFailed(manager: EntityManager, entry: ClaimedEntry, error: string, final: boolean, retryInMs: number): Promise<boolean> {
     const rows: unknown[] = await manager.query(
-      `UPDATE email_outbox
-          SET state = CASE WHEN $4 THEN 'failed' ELSE 'queued' END, last_error = $3, locked_until = NULL, lease_token = NULL,
-              next_attempt_at = now() + make_interval(secs => $5), updated_at = now()
-        WHERE id = $1 AND lease_token = $2 AND state = 'queued' RETURNING id`,
+      `WITH changed AS (
+         UPDATE email_outbox
+            SET state = CASE WHEN $4 THEN 'failed' ELSE 'queued' END, last_error = $3, locked_until = NULL, lease_token = NULL,
+                next_attempt_at = now() + make_interval(secs => $5), updated_at = now()
+          WHERE id = $1 AND lease_token = $2 AND state = 'queued' RETURNING id)
+       SELECT id FROM changed`,
       [entry.id, entry.lease_token, error.slice(0, 2000), final, retryInMs / 1000],
     );
     return rows.length > 0;

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from '../../shared/config/app-config.js';
+import { EventsService } from '../events/events.service.js';
 import { backoffMs, domainOf, messageIdFor } from './mail-headers.js';
 import { type ClaimedEntry, type OutgoingMessageRow, OutboxRepository } from './outbox.repository.js';
 
@@ -26,6 +27,7 @@ export class OutboxService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly repo: OutboxRepository,
     private readonly config: AppConfig,
+    private readonly events: EventsService,
   ) {}
 
   onDelivered(hook: DeliveredHook): void {
@@ -50,7 +52,7 @@ export class OutboxService {
     const message = await this.repo.findMessage(messageId, manager);
     if (!message) throw new Error(`Cannot queue message ${messageId}: it does not exist`);
     if (!isDeliverable(message)) throw new Error(`Cannot queue message ${messageId}: only outgoing, non-private agent messages are emailed`);
-    if (reset) await manager.query(`UPDATE conversation_messages SET status = 'pending', updated_at = now() WHERE id = $1`, [messageId]);
+    if (reset) await this.setStatus(manager, messageId, null, 'pending');
     if (message.inbox_channel !== 'email') {
       await this.delivered(manager, messageId);
       return;
@@ -79,7 +81,7 @@ export class OutboxService {
     const retryIn = backoffMs(this.config.MAIL_RETRY_BASE_MS, entry.attempts);
     await this.dataSource.transaction(async (m) => {
       if (!(await this.repo.markAttemptFailed(m, entry, error, final, retryIn))) return;
-      if (final) await this.repo.setMessageStatus(m, entry.message_id, 'pending', 'failed');
+      if (final) await this.setStatus(m, entry.message_id, 'pending', 'failed');
     });
     if (final) this.logger.warn(`Giving up on message ${entry.message_id} after ${entry.attempts} attempt(s): ${error}`);
     else this.logger.warn(`Sending message ${entry.message_id} failed (attempt ${entry.attempts}/${entry.max_attempts}), retrying in ${retryIn} ms: ${error}`);
@@ -97,7 +99,20 @@ export class OutboxService {
   }
 
   private async delivered(manager: EntityManager, messageId: number): Promise<void> {
-    if (!(await this.repo.setMessageStatus(manager, messageId, 'pending', 'sent'))) return;
+    if (!(await this.setStatus(manager, messageId, 'pending', 'sent'))) return;
     for (const hook of this.deliveredHooks) await hook(manager, messageId);
+  }
+
+  /** A delivery status change and its `message.updated` event, in the caller's transaction; false when there was none. */
+  private async setStatus(manager: EntityManager, messageId: number, from: string | null, to: string): Promise<boolean> {
+    const change = await this.repo.setMessageStatus(manager, messageId, from, to);
+    if (!change) return false;
+    await this.events.record(
+      manager,
+      'message.updated',
+      { message_uuid: change.message_uuid, conversation_uuid: change.conversation_uuid, status: to, previous_status: change.previous_status },
+      { conversationId: change.conversation_id, assignedUserId: change.assigned_user_id, assignedTeamId: change.assigned_team_id },
+    );
+    return true;
   }
 }
