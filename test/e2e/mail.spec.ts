@@ -223,6 +223,39 @@ describe('email delivery through the inbox SMTP server', () => {
     expect(mailFor(second.uuid)[0].headers.get('in-reply-to')).toBe(`<${first.uuid}@acme.test>`);
   });
 
+  test('through the API: a reply is emailed and the conversation records the reply; a failed one is retried to success', async () => {
+    const auth = t.token(t.admin);
+    const created = await t.http
+      .post('/api/v1/conversations')
+      .set('Authorization', auth)
+      .send({ inbox_id: inboxId, contact_email: 'api-customer@customer.test', first_name: 'Api', subject: 'Refund please', content: 'Where is my refund?', initiator: 'contact' });
+    expect(created.status).toBe(200);
+    const cuuid: string = created.body.data.uuid;
+    const messageStatus = async (uuid: string) =>
+      (await t.http.get(`/api/v1/conversations/${cuuid}/messages/${uuid}`).set('Authorization', auth)).body.data.status as string;
+
+    const reply = await t.http.post(`/api/v1/conversations/${cuuid}/messages`).set('Authorization', auth).send({ message: '<p>On its way</p>', sender_type: 'agent' });
+    expect(reply.status).toBe(200);
+    expect(reply.body.data.status).toBe('pending');
+    await waitFor(async () => (await messageStatus(reply.body.data.uuid)) === 'sent', 'the API reply to be sent');
+    const [mail] = mailFor(reply.body.data.uuid);
+    expect(mail.rcptTo).toEqual(['api-customer@customer.test']);
+    expect(mail.headers.get('subject')).toBe('Re: Refund please');
+    expect(mail.raw).toContain('On its way');
+    const conversation = await t.http.get(`/api/v1/conversations/${cuuid}`).set('Authorization', auth);
+    expect(conversation.body.data.first_reply_at).not.toBeNull();
+
+    smtp.state.reject = true;
+    const failing = await t.http.post(`/api/v1/conversations/${cuuid}/messages`).set('Authorization', auth).send({ message: 'Second try', sender_type: 'agent' });
+    await waitFor(async () => (await messageStatus(failing.body.data.uuid)) === 'failed', 'the API reply to fail');
+    smtp.state.reject = false;
+    const retried = await t.http.put(`/api/v1/conversations/${cuuid}/messages/${failing.body.data.uuid}/retry`).set('Authorization', auth);
+    expect(retried.status).toBe(200);
+    await waitFor(async () => (await messageStatus(failing.body.data.uuid)) === 'sent', 'the retried reply to be sent');
+    expect(mailFor(failing.body.data.uuid)).toHaveLength(1);
+    expect(mailFor(failing.body.data.uuid)[0].headers.get('in-reply-to')).toBe(`<${reply.body.data.uuid}@acme.test>`);
+  });
+
   test('a message without any recipient fails at once', async () => {
     const conv = await f.conversation(inboxId, 'Nobody', null);
     const msg = await f.message(conv.id);
