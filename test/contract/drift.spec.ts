@@ -47,6 +47,19 @@ describe('served OpenAPI document versus the contract', () => {
     }
   });
 
+  test('optional additions to contract operations are allowed and documented (cursor, conditional requests)', () => {
+    const list = served.paths['/api/v1/conversations/all'].get;
+    const names = (list.parameters as Array<{ name: string; in: string; required?: boolean }>).map((p) => `${p.in}:${p.name}`);
+    expect(names).toEqual(expect.arrayContaining(['query:page', 'query:page_size', 'query:cursor', 'header:If-None-Match']));
+    const listSchema = served.components.schemas!.ConversationListResponse as { properties: { data: { properties: Record<string, unknown> } } };
+    expect(listSchema.properties.data.properties.next_cursor).toMatchObject({ type: 'string', nullable: true });
+    expect((list.responses as Record<string, { headers?: Record<string, unknown> }>)['200'].headers?.ETag).toBeDefined();
+    expect((list.responses as Record<string, unknown>)['304']).toBeDefined();
+    const status = served.paths['/api/v1/conversations/{uuid}/status'].put;
+    expect((status.parameters as Array<{ name: string }>).map((p) => p.name)).toContain('If-Match');
+    expect((status.responses as Record<string, unknown>)['412']).toBeDefined();
+  });
+
   test('the comparison itself notices drift', () => {
     const broken = structuredClone(served);
     const me = broken.paths['/api/v1/agents/me'].get;
@@ -55,6 +68,10 @@ describe('served OpenAPI document versus the contract', () => {
     delete broken.components.schemas!.TeamCompact;
     (broken.components.schemas!.Agent as { properties: Record<string, unknown> }).properties.email = { type: 'integer' };
     delete broken.paths['/api/v1/agents/{id}'];
+    const list = broken.paths['/api/v1/conversations/all'].get;
+    const params = list.parameters as Array<Record<string, unknown>>;
+    params.push({ name: 'must_send', in: 'query', required: true, schema: { type: 'string' } });
+    (params.find((p) => p.name === 'page_size')!.schema as Record<string, unknown>).maximum = 500;
     const { missing, problems } = compareDocuments(contract, broken);
     expect(missing).toEqual(expect.arrayContaining(['handleGetAgent (GET /api/v1/agents/{id})', 'handleDeleteAgent (DELETE /api/v1/agents/{id})']));
     expect(problems).toEqual(
@@ -62,6 +79,8 @@ describe('served OpenAPI document versus the contract', () => {
         'handleGetCurrentAgent.tags: contract ["Agents"], served ["Agent"]',
         'handleGetCurrentAgent.security: contract [{"basicAuth":[]},{"tokenAuth":[]}], served []',
         'components.schemas.TeamCompact: missing',
+        expect.stringMatching(/^handleGetAllConversations\.parameters\.query:must_send: contract \(absent\)/),
+        'handleGetAllConversations.parameters.query:page_size.schema.maximum: contract 100, served 500',
         expect.stringMatching(/^components\.schemas\.Agent\.properties\.email\.type: contract "string", served "integer"/),
       ]),
     );

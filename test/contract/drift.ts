@@ -114,6 +114,11 @@ export function compareDocuments(contract: OpenApiDocument, served: OpenApiDocum
     const want = signature(method, path, op, contract);
     const got = signature(method, path, found.op, served);
     if (path === '/health') want.security = [];
+    // Additions beyond the contract (a cursor, conditional-request headers) are allowed when optional:
+    // a client written for the contract never sends them. Every contract parameter must still match.
+    for (const [key, param] of Object.entries(got.parameters)) {
+      if (!(key in want.parameters) && (param as { required: boolean }).required === false) delete got.parameters[key];
+    }
     problems.push(...diff(want, got, operationId));
   }
 

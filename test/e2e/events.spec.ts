@@ -229,7 +229,8 @@ describe('GET /api/v1/events', () => {
     const op = res.body.paths['/api/v1/events'].get;
     expect(op.operationId).toBe('handleGetEvents');
     expect(op.tags).toEqual(['Events']);
-    expect(op.parameters.map((p: { name: string }) => p.name).sort()).toEqual(['after', 'limit', 'wait']);
+    // If-None-Match: every JSON GET answers conditional requests (shared/http/conditional.ts).
+    expect(op.parameters.map((p: { name: string }) => p.name).sort()).toEqual(['If-None-Match', 'after', 'limit', 'wait']);
     expect(op.responses['200'].content['application/json'].schema.properties.data.$ref).toMatch(/EventPageDto$/);
     expect(res.body.components.schemas.EventDto.properties.type.enum).toContain('message.updated');
   });

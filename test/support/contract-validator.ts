@@ -61,6 +61,8 @@ const ERROR_TYPE_BY_STATUS: Record<number, string> = {
   403: 'PermissionException',
   404: 'NotFoundException',
   409: 'ConflictException',
+  // Beyond the contract: a conditional write whose If-Match no longer matches (shared/http/conditional.ts).
+  412: 'PreconditionFailedException',
   413: 'PayloadTooLargeException',
   429: 'RateLimitException',
   500: 'GeneralException',

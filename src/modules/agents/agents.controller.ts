@@ -3,7 +3,9 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Authenticated, CurrentUser, RequirePermission } from '../../shared/auth/decorators.js';
 import { Permission } from '../../shared/auth/permissions.js';
 import type { Principal } from '../../shared/auth/principal.js';
+import { IfMatch, type Precondition } from '../../shared/http/conditional.js';
 import { IdParam } from '../../shared/http/params.js';
+import { ApiIfMatch } from '../../shared/openapi/extensions.js';
 import { AgentsService } from './agents.service.js';
 import { AvailabilityDto, CreateAgentDto, UpdateAgentDto } from './dto/agent-request.dto.js';
 
@@ -50,8 +52,9 @@ export class AgentsController {
   @Put(':id')
   @RequirePermission(Permission.UsersManage)
   @ApiOperation({ operationId: 'handleUpdateAgent' })
-  update(@IdParam() id: number, @Body() dto: UpdateAgentDto) {
-    return this.agents.update(id, dto);
+  @ApiIfMatch()
+  update(@IdParam() id: number, @Body() dto: UpdateAgentDto, @IfMatch() ifMatch: Precondition | null) {
+    return this.agents.update(id, dto, ifMatch);
   }
 
   @Delete(':id')

@@ -27,6 +27,12 @@ export class AgentsRepository {
     return rows[0] ?? null;
   }
 
+  /** Locks the agent's row until the transaction ends; false when there is no such agent. */
+  async lock(id: number, manager: EntityManager): Promise<boolean> {
+    const rows = await manager.query(`SELECT id FROM users WHERE id = $1 AND type = 'agent' AND deleted_at IS NULL FOR UPDATE`, [id]);
+    return rows.length > 0;
+  }
+
   /** Every agent but the System user, newest change first; disabled agents included. */
   listCompact(): Promise<AgentRow[]> {
     return this.dataSource.query(

@@ -5,6 +5,7 @@ import { generateApiKeyPair, hashSecret } from '../../shared/auth/api-key.js';
 import { CredentialsService } from '../../shared/auth/credentials.service.js';
 import { ADMIN_ROLE, SYSTEM_USER_EMAIL } from '../../shared/auth/permissions.js';
 import type { Principal } from '../../shared/auth/principal.js';
+import type { Precondition } from '../../shared/http/conditional.js';
 import { Conflict, InvalidFields, InvalidInput, NotFound } from '../../shared/http/errors.js';
 import { TeamsService } from '../teams/teams.service.js';
 import { type Agent, toAgent, toAgentCompact } from './agents.mapper.js';
@@ -63,12 +64,14 @@ export class AgentsService {
     });
   }
 
-  /** A partial update: omitted fields keep their values (DECISIONS.md). */
-  async update(id: number, dto: UpdateAgentDto): Promise<Agent> {
+  /** A partial update: omitted fields keep their values (DECISIONS.md). `If-Match` is checked on the locked row. */
+  async update(id: number, dto: UpdateAgentDto, ifMatch: Precondition | null = null): Promise<Agent> {
     await this.get(id);
     const teamIds = dto.teams ? await this.teams.resolveTeamIds(dto.teams) : undefined;
     const password = dto.new_password ? await hashSecret(dto.new_password) : undefined;
     return this.dataSource.transaction(async (m) => {
+      if (!(await this.repo.lock(id, m))) throw new NotFound('Agent not found');
+      ifMatch?.assert(toAgent((await this.repo.findById(id, m))!));
       if (dto.email !== undefined && (await this.repo.emailTaken(dto.email, id, m))) {
         throw new Conflict('An agent with the same email already exists');
       }

@@ -4,7 +4,9 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, RequirePermission } from '../../shared/auth/decorators.js';
 import { Permission } from '../../shared/auth/permissions.js';
 import type { Principal } from '../../shared/auth/principal.js';
+import { IfMatch, type Precondition } from '../../shared/http/conditional.js';
 import { parsePage } from '../../shared/http/pagination.js';
+import { ApiIfMatch } from '../../shared/openapi/extensions.js';
 import { IdParam } from '../../shared/http/params.js';
 import { ContactNotesService } from './contact-notes.service.js';
 import { ContactsService } from './contacts.service.js';
@@ -35,17 +37,24 @@ export class ContactsController {
   @Put(':id')
   @RequirePermission(Permission.ContactsWrite)
   @ApiOperation({ operationId: 'handleUpdateContact' })
+  @ApiIfMatch()
   @UseInterceptors(FileInterceptor('files'))
-  update(@IdParam() id: number, @Body() dto: UpdateContactDto, @UploadedFile() file: UploadedMultipartFile | undefined) {
+  update(
+    @IdParam() id: number,
+    @Body() dto: UpdateContactDto,
+    @UploadedFile() file: UploadedMultipartFile | undefined,
+    @IfMatch() ifMatch: Precondition | null,
+  ) {
     const avatar = file?.buffer ? { filename: file.originalname, contentType: file.mimetype, content: file.buffer } : null;
-    return this.contacts.update(id, dto, avatar);
+    return this.contacts.update(id, dto, avatar, ifMatch);
   }
 
   @Put(':id/block')
   @RequirePermission(Permission.ContactsBlock)
   @ApiOperation({ operationId: 'handleBlockContact' })
-  block(@IdParam() id: number, @Body() dto: BlockContactDto) {
-    return this.contacts.setEnabled(id, dto.enabled);
+  @ApiIfMatch()
+  block(@IdParam() id: number, @Body() dto: BlockContactDto, @IfMatch() ifMatch: Precondition | null) {
+    return this.contacts.setEnabled(id, dto.enabled, ifMatch);
   }
 
   @Get(':id/notes')

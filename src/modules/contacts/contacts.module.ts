@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { EventsModule } from '../events/events.module.js';
 import { MediaModule } from '../media/media.module.js';
 import { ContactNotesService } from './contact-notes.service.js';
 import { ContactsController } from './contacts.controller.js';
@@ -6,7 +7,7 @@ import { ContactsRepository } from './contacts.repository.js';
 import { ContactsService } from './contacts.service.js';
 
 @Module({
-  imports: [MediaModule],
+  imports: [EventsModule, MediaModule],
   controllers: [ContactsController],
   providers: [ContactsService, ContactNotesService, ContactsRepository],
   exports: [ContactsService],

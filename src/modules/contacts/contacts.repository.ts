@@ -51,6 +51,12 @@ export class ContactsRepository {
     return rows[0] ?? null;
   }
 
+  /** The contact, locked until the transaction ends. */
+  async lockById(id: number, manager: EntityManager): Promise<ContactRow | null> {
+    const rows: ContactRow[] = await manager.query(`SELECT ${CONTACT_COLUMNS} FROM users WHERE id = $1 AND ${IS_CONTACT} FOR UPDATE`, [id]);
+    return rows[0] ?? null;
+  }
+
   /** Newest first, id as the tie-breaker so pages never overlap. */
   async page(limit: number, offset: number): Promise<{ rows: ContactRow[]; total: number }> {
     const [rows, [{ total }]] = await Promise.all([

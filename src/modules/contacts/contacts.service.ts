@@ -4,6 +4,8 @@ import { DataSource, EntityManager } from 'typeorm';
 import { Conflict, InvalidInput, NotFound } from '../../shared/http/errors.js';
 import type { PageRequest, PageResults } from '../../shared/http/pagination.js';
 import { pageResults } from '../../shared/http/pagination.js';
+import type { Precondition } from '../../shared/http/conditional.js';
+import { EventsService } from '../events/events.service.js';
 import { type IncomingFile, MediaService } from '../media/media.service.js';
 import { type Contact, type ContactListItem, toContact, toContactListItem } from './contacts.mapper.js';
 import { type ContactColumns, ContactsRepository } from './contacts.repository.js';
@@ -20,6 +22,7 @@ export class ContactsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly repo: ContactsRepository,
     private readonly media: MediaService,
+    private readonly events: EventsService,
   ) {}
 
   /**
@@ -37,7 +40,11 @@ export class ContactsService {
     const firstName = (input.firstName.trim() || email.split('@')[0]).slice(0, NAME_MAX);
     const lastName = input.lastName.trim().slice(0, NAME_MAX);
     const inserted = await this.repo.insertIfAbsent(manager, email, firstName, lastName);
-    if (inserted !== null) return { id: inserted, created: true };
+    if (inserted !== null) {
+      const row = await this.repo.findById(inserted, manager);
+      await this.events.record(manager, 'contact.created', { contact: toContact(row!) });
+      return { id: inserted, created: true };
+    }
     const raced = await this.repo.findIdByEmail(manager, email);
     if (raced === null) throw new Error(`contact for ${email} neither inserted nor found`);
     return { id: raced, created: false };
@@ -63,8 +70,8 @@ export class ContactsService {
    * A partial update. A new avatar file is stored first (a 2 MB gif/png/jpeg), then the row is
    * updated in a transaction; the replaced avatar is deleted once that commits.
    */
-  async update(id: number, dto: UpdateContactDto, avatar: IncomingFile | null): Promise<Contact> {
-    const current = await this.get(id);
+  async update(id: number, dto: UpdateContactDto, avatar: IncomingFile | null, ifMatch: Precondition | null = null): Promise<Contact> {
+    await this.get(id);
     if (avatar) await this.checkAvatar(avatar);
     const stored = avatar ? await this.media.create({ file: avatar, disposition: null, modelType: 'users', modelId: id }) : null;
     const columns: ContactColumns = {
@@ -76,29 +83,46 @@ export class ContactsService {
       enabled: dto.enabled,
       avatar_url: stored ? `/uploads/${stored.uuid}` : dto.avatar_url,
     };
+    let before: Contact;
     try {
-      await this.dataSource.transaction(async (m) => {
+      before = await this.change(id, ifMatch, async (m) => {
         if (dto.email !== undefined && (await this.repo.findIdByEmail(m, dto.email, id)) !== null) {
           throw new Conflict('Another contact with same email already exists');
         }
-        if (!(await this.repo.update(m, id, columns))) throw new NotFound('User not found');
+        return this.repo.update(m, id, columns);
       });
     } catch (err) {
       if (stored) await this.media.remove(stored.uuid);
       throw err;
     }
-    const replaced = columns.avatar_url !== undefined && columns.avatar_url !== current.avatar_url ? current.avatar_url : null;
+    const replaced = columns.avatar_url !== undefined && columns.avatar_url !== before.avatar_url ? before.avatar_url : null;
     const oldUpload = replaced ? UPLOAD_PATH.exec(replaced) : null;
     if (oldUpload) await this.media.remove(oldUpload[1].toLowerCase(), { modelType: 'users', modelId: id });
     return this.get(id);
   }
 
-  async setEnabled(id: number, enabled: boolean): Promise<Contact> {
+  async setEnabled(id: number, enabled: boolean, ifMatch: Precondition | null = null): Promise<Contact> {
     await this.get(id);
-    await this.dataSource.transaction(async (m) => {
-      if (!(await this.repo.update(m, id, { enabled }))) throw new NotFound('User not found');
-    });
+    await this.change(id, ifMatch, (m) => this.repo.update(m, id, { enabled }));
     return this.get(id);
+  }
+
+  /**
+   * Runs `write` on the locked contact after checking `If-Match` against it, and records
+   * `contact.updated` when the contact changed (a write of the same values records nothing).
+   * Returns the contact as it was before.
+   */
+  private async change(id: number, ifMatch: Precondition | null, write: (m: EntityManager) => Promise<boolean>): Promise<Contact> {
+    return this.dataSource.transaction(async (m) => {
+      const locked = await this.repo.lockById(id, m);
+      if (!locked) throw new NotFound('User not found');
+      const before = toContact(locked);
+      ifMatch?.assert(before);
+      if (!(await write(m))) throw new NotFound('User not found');
+      const after = toContact((await this.repo.findById(id, m))!);
+      if (!sameIgnoringUpdatedAt(before, after)) await this.events.record(m, 'contact.updated', { contact: after });
+      return before;
+    });
   }
 
   private async checkAvatar(file: IncomingFile): Promise<void> {
@@ -107,4 +131,8 @@ export class ContactsService {
     if (file.content.length > AVATAR_MAX_BYTES) throw new InvalidInput('File size too large, please upload a file less than 2MB');
     if (!(await this.media.isImage(file.content))) throw new InvalidInput('File type is not an image');
   }
+}
+
+function sameIgnoringUpdatedAt(a: Contact, b: Contact): boolean {
+  return JSON.stringify({ ...a, updated_at: null }) === JSON.stringify({ ...b, updated_at: null });
 }

@@ -1,6 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { AgentsService } from '../agents/agents.service.js';
 import { OutboxService } from '../mail/outbox.service.js';
+import { ConversationEvents } from './conversation-events.js';
 import { ConversationsRepository } from './conversations.repository.js';
 
 /** What conversations do when other domains act: an agent is deleted, a reply is delivered. */
@@ -10,11 +11,12 @@ export class ConversationHooks implements OnModuleInit {
     private readonly agents: AgentsService,
     private readonly outbox: OutboxService,
     private readonly repo: ConversationsRepository,
+    private readonly events: ConversationEvents,
   ) {}
 
   onModuleInit(): void {
     this.agents.onAgentDeleted(async (manager, agentId) => {
-      await this.repo.unassignAgentFromUnresolved(manager, agentId);
+      for (const c of await this.repo.unassignAgentFromUnresolved(manager, agentId)) await this.events.unassigned(manager, c, 'user', agentId);
     });
     this.outbox.onDelivered((manager, messageId) => this.repo.markReplyDelivered(manager, messageId));
   }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Permission } from '../../shared/auth/permissions.js';
 import { hasPermission, type Principal } from '../../shared/auth/principal.js';
 import { Forbidden, NotFound } from '../../shared/http/errors.js';
-import { type PageResults, pageResults, parsePage } from '../../shared/http/pagination.js';
+import { type CursorPageResults, cursorPageResults, type ListRequest, parseListRequest } from '../../shared/http/keyset.js';
 import { TeamsService } from '../teams/teams.service.js';
 import { ConversationAccess } from './conversation-access.service.js';
 import { type ConversationFilter, ConversationListsRepository } from './conversation-lists.repository.js';
@@ -11,6 +11,9 @@ import { viewFiltersSql } from './views/view-filters.js';
 import { ViewsService } from './views/views.service.js';
 
 type Query = Record<string, unknown>;
+
+/** Conversation-list cursors are keyed by (last_message_at, id) and work on every conversation list. */
+const CURSOR_KIND = 'c';
 
 /** The conversation lists; each route's guard has already checked its list permission. */
 @Injectable()
@@ -36,7 +39,7 @@ export class ConversationLists {
 
   /** A team's queue: for its members, or (DECISIONS.md) anyone holding conversations:read_all. */
   async teamUnassigned(principal: Principal, teamId: number, query: Query) {
-    const page = parsePage(query);
+    const page = parseListRequest(query, CURSOR_KIND);
     if (!principal.teamIds.includes(teamId)) {
       if (!hasPermission(principal, Permission.ConversationsReadAll)) {
         throw new Forbidden("You're not a member of this team, Please refresh the page and try again");
@@ -48,7 +51,7 @@ export class ConversationLists {
 
   /** A saved view's conditions, within what the caller may read. */
   async view(principal: Principal, viewId: number, query: Query) {
-    const page = parsePage(query);
+    const page = parseListRequest(query, CURSOR_KIND);
     const filters = await this.views.filtersFor(principal, viewId);
     const params: unknown[] = [];
     const scope = this.access.sql(principal, params);
@@ -57,11 +60,11 @@ export class ConversationLists {
   }
 
   private page(principal: Principal, query: Query, filter: ConversationFilter) {
-    return this.run(principal, parsePage(query), filter);
+    return this.run(principal, parseListRequest(query, CURSOR_KIND), filter);
   }
 
-  private async run(principal: Principal, page: ReturnType<typeof parsePage>, filter: ConversationFilter): Promise<PageResults<ConversationListItem>> {
-    const { rows, total } = await this.repo.list(filter, principal.id, page);
-    return pageResults(rows.map(toConversationListItem), total, page);
+  private async run(principal: Principal, request: ListRequest, filter: ConversationFilter): Promise<CursorPageResults<ConversationListItem>> {
+    const { rows, total } = await this.repo.list(filter, principal.id, request);
+    return cursorPageResults(CURSOR_KIND, rows, total, request, toConversationListItem);
   }
 }

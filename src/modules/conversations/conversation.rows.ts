@@ -8,6 +8,7 @@ export interface ConversationRef {
   status: string;
   status_category: string;
   priority_id: number | null;
+  priority: string | null;
   assigned_user_id: number | null;
   assigned_team_id: number | null;
 }

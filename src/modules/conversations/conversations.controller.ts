@@ -4,6 +4,7 @@ import { CurrentUser, RequirePermission } from '../../shared/auth/decorators.js'
 import { Permission } from '../../shared/auth/permissions.js';
 import type { Principal } from '../../shared/auth/principal.js';
 import { IdParam, UuidParam } from '../../shared/http/params.js';
+import { ApiCursorPage } from '../../shared/openapi/extensions.js';
 import { ConversationLists } from './conversation-lists.service.js';
 import { ConversationsService } from './conversations.service.js';
 import { CreateConversationDto } from './dto/create-conversation.dto.js';
@@ -28,6 +29,7 @@ export class ConversationsController {
   @Get('conversations/all')
   @RequirePermission(Permission.ConversationsReadAll)
   @ApiOperation({ operationId: 'handleGetAllConversations' })
+  @ApiCursorPage()
   all(@CurrentUser() user: Principal, @Query() query: Query) {
     return this.lists.all(user, query);
   }
@@ -35,6 +37,7 @@ export class ConversationsController {
   @Get('conversations/assigned')
   @RequirePermission(Permission.ConversationsReadAssigned)
   @ApiOperation({ operationId: 'handleGetAssignedConversations' })
+  @ApiCursorPage()
   assigned(@CurrentUser() user: Principal, @Query() query: Query) {
     return this.lists.assigned(user, query);
   }
@@ -42,6 +45,7 @@ export class ConversationsController {
   @Get('conversations/unassigned')
   @RequirePermission(Permission.ConversationsReadUnassigned)
   @ApiOperation({ operationId: 'handleGetUnassignedConversations' })
+  @ApiCursorPage()
   unassigned(@CurrentUser() user: Principal, @Query() query: Query) {
     return this.lists.unassigned(user, query);
   }
@@ -49,6 +53,7 @@ export class ConversationsController {
   @Get('teams/:id/conversations/unassigned')
   @RequirePermission(Permission.ConversationsReadTeamInbox)
   @ApiOperation({ operationId: 'handleGetTeamUnassignedConversations' })
+  @ApiCursorPage()
   teamUnassigned(@CurrentUser() user: Principal, @IdParam() id: number, @Query() query: Query) {
     return this.lists.teamUnassigned(user, id, query);
   }
@@ -56,6 +61,7 @@ export class ConversationsController {
   @Get('views/:id/conversations')
   @RequirePermission(Permission.ConversationsRead)
   @ApiOperation({ operationId: 'handleGetViewConversations' })
+  @ApiCursorPage()
   view(@CurrentUser() user: Principal, @IdParam() id: number, @Query() query: Query) {
     return this.lists.view(user, id, query);
   }

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AgentsModule } from '../agents/agents.module.js';
 import { ContactsModule } from '../contacts/contacts.module.js';
+import { EventsModule } from '../events/events.module.js';
 import { InboxesModule } from '../inboxes/inboxes.module.js';
 import { MailModule } from '../mail/mail.module.js';
 import { MediaModule } from '../media/media.module.js';
@@ -9,6 +10,7 @@ import { StatusesModule } from '../statuses/statuses.module.js';
 import { TeamsModule } from '../teams/teams.module.js';
 import { ConversationAccess } from './conversation-access.service.js';
 import { ConversationAssignment } from './conversation-assignment.service.js';
+import { ConversationEvents } from './conversation-events.js';
 import { ConversationHooks } from './conversation-hooks.service.js';
 import { ConversationListsRepository } from './conversation-lists.repository.js';
 import { ConversationLists } from './conversation-lists.service.js';
@@ -34,6 +36,7 @@ import { ViewsService } from './views/views.service.js';
     TypeOrmModule.forFeature([ViewEntity]),
     AgentsModule,
     ContactsModule,
+    EventsModule,
     InboxesModule,
     MailModule,
     MediaModule,
@@ -44,6 +47,7 @@ import { ViewsService } from './views/views.service.js';
   providers: [
     ConversationAccess,
     ConversationAssignment,
+    ConversationEvents,
     ConversationHooks,
     ConversationLists,
     ConversationListsRepository,

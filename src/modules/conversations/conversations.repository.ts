@@ -13,11 +13,21 @@ import {
 
 const REF_SELECT = `
   SELECT c.id, c.uuid, c.contact_id, c.inbox_id, c.status_id, s.name AS status, s.category AS status_category,
-         c.priority_id, c.assigned_user_id, c.assigned_team_id
-    FROM conversations c JOIN conversation_statuses s ON s.id = c.status_id`;
+         c.priority_id, p.name AS priority, c.assigned_user_id, c.assigned_team_id
+    FROM conversations c JOIN conversation_statuses s ON s.id = c.status_id
+    LEFT JOIN conversation_priorities p ON p.id = c.priority_id`;
 
 /** UPDATE … RETURNING answers `[rows, count]` through TypeORM's query(). */
 const updatedRows = <T>(result: unknown): T[] => (Array.isArray(result) && Array.isArray(result[0]) ? result[0] : []) as T[];
+
+/** A conversation a bulk change touched, with its assignment after the change. */
+export interface ChangedConversation {
+  id: number;
+  uuid: string;
+  assigned_user_id: number | null;
+  assigned_team_id: number | null;
+}
+const CHANGED_COLUMNS = 'c.id, c.uuid, c.assigned_user_id, c.assigned_team_id';
 
 export interface NewConversation {
   contactId: number;
@@ -50,8 +60,8 @@ export class ConversationsRepository {
     return rows[0];
   }
 
-  async findDetail(uuid: string, viewerId: number): Promise<ConversationDetailRow | null> {
-    const rows: ConversationDetailRow[] = await this.dataSource.query(
+  async findDetail(uuid: string, viewerId: number, manager: EntityManager = this.dataSource.manager): Promise<ConversationDetailRow | null> {
+    const rows: ConversationDetailRow[] = await manager.query(
       `SELECT ${DETAIL_COLUMNS} ${conversationJoins('$1')} WHERE c.uuid = $2`,
       [viewerId, uuid],
     );
@@ -59,10 +69,15 @@ export class ConversationsRepository {
   }
 
   /** The contact's other recent conversations the viewer may read, newest first. */
-  previousConversations(contactId: number, excludeId: number, accessSql: (params: unknown[]) => string): Promise<PreviousConversationRow[]> {
+  previousConversations(
+    contactId: number,
+    excludeId: number,
+    accessSql: (params: unknown[]) => string,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<PreviousConversationRow[]> {
     const params: unknown[] = [contactId, excludeId];
     const access = accessSql(params);
-    return this.dataSource.query(
+    return manager.query(
       `SELECT c.id, c.created_at, c.updated_at, c.uuid, c.subject, c.last_message, c.last_message_at,
               ct.first_name AS contact_first_name, ct.last_name AS contact_last_name, ct.avatar_url AS contact_avatar_url
          FROM conversations c JOIN users ct ON ct.id = c.contact_id
@@ -83,8 +98,8 @@ export class ConversationsRepository {
     );
   }
 
-  async upsertLastSeen(conversationId: number, userId: number): Promise<void> {
-    await this.dataSource.query(
+  async upsertLastSeen(conversationId: number, userId: number, manager: EntityManager = this.dataSource.manager): Promise<void> {
+    await manager.query(
       `INSERT INTO conversation_last_seen (conversation_id, user_id, last_seen_at) VALUES ($1, $2, clock_timestamp())
        ON CONFLICT (conversation_id, user_id) DO UPDATE SET last_seen_at = EXCLUDED.last_seen_at`,
       [conversationId, userId],
@@ -164,26 +179,26 @@ export class ConversationsRepository {
     );
   }
 
-  /** Releases a deleted agent's conversations that are still being worked on. */
-  async unassignAgentFromUnresolved(manager: EntityManager, agentId: number): Promise<number> {
+  /** Releases a deleted agent's conversations that are still being worked on; those changed. */
+  async unassignAgentFromUnresolved(manager: EntityManager, agentId: number): Promise<ChangedConversation[]> {
     const result = await manager.query(
       `UPDATE conversations c SET assigned_user_id = NULL, updated_at = now()
          FROM conversation_statuses s
         WHERE s.id = c.status_id AND c.assigned_user_id = $1 AND s.category <> 'resolved'
-        RETURNING c.id`,
+        RETURNING ${CHANGED_COLUMNS}`,
       [agentId],
     );
-    return updatedRows(result).length;
+    return updatedRows<ChangedConversation>(result);
   }
 
-  /** Returns every due snoozed conversation to `openStatusId`; the ids woken. */
-  async wakeDueSnoozes(openStatusId: number, snoozedStatusId: number): Promise<number[]> {
-    const result = await this.dataSource.query(
-      `UPDATE conversations SET status_id = $1, snoozed_until = NULL, updated_at = now()
-        WHERE snoozed_until IS NOT NULL AND snoozed_until <= now() AND status_id = $2
-        RETURNING id`,
+  /** Returns every due snoozed conversation to `openStatusId`; those woken. */
+  async wakeDueSnoozes(manager: EntityManager, openStatusId: number, snoozedStatusId: number): Promise<ChangedConversation[]> {
+    const result = await manager.query(
+      `UPDATE conversations c SET status_id = $1, snoozed_until = NULL, updated_at = now()
+        WHERE c.snoozed_until IS NOT NULL AND c.snoozed_until <= now() AND c.status_id = $2
+        RETURNING ${CHANGED_COLUMNS}`,
       [openStatusId, snoozedStatusId],
     );
-    return updatedRows<{ id: number }>(result).map((r) => r.id);
+    return updatedRows<ChangedConversation>(result);
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import type { Principal } from '../../shared/auth/principal.js';
 import { InvalidFields, NotFound } from '../../shared/http/errors.js';
 import { ContactsService } from '../contacts/contacts.service.js';
@@ -8,6 +8,7 @@ import { InboxesService } from '../inboxes/inboxes.service.js';
 import { OutboxService } from '../mail/outbox.service.js';
 import { ConversationAccess } from './conversation-access.service.js';
 import { ConversationAssignment, type NamedRef } from './conversation-assignment.service.js';
+import { ConversationEvents } from './conversation-events.js';
 import { type Conversation, toConversation, toParticipant } from './conversations.mapper.js';
 import { ConversationsRepository } from './conversations.repository.js';
 import { DefaultStatuses } from './default-statuses.service.js';
@@ -28,6 +29,7 @@ export class ConversationsService {
     private readonly inboxes: InboxesService,
     private readonly statuses: DefaultStatuses,
     private readonly outbox: OutboxService,
+    private readonly events: ConversationEvents,
   ) {}
 
   /**
@@ -53,6 +55,8 @@ export class ConversationsService {
       });
       const created = await this.repo.insert(m, { contactId: contact.id, inboxId: inbox.id, statusId: open.id, subject: dto.subject ?? '' });
       const conversation = (await this.repo.lockRef(created.id, m))!;
+      // Recorded first, as the conversation was inserted; the feed shows it to whoever the creation assigns it to.
+      await this.events.created(m, created.uuid, { conversationId: created.id, assignedUserId: agent?.id ?? null, assignedTeamId: team?.id ?? null });
       if (team) await this.assignment.assignTeam(m, conversation, team, actor);
       if (agent) await this.assignment.assignUser(m, conversation, agent, actor);
       const fromContact = dto.initiator === 'contact';
@@ -89,11 +93,16 @@ export class ConversationsService {
     return (await this.repo.participants(conversation.id)).map(toParticipant);
   }
 
-  /** The full conversation as the viewer sees it; `previous` adds the contact's other conversations. */
-  private async detail(principal: Principal, uuid: string, previous: boolean): Promise<Conversation> {
-    const row = await this.repo.findDetail(uuid, principal.id);
+  /**
+   * The full conversation as the viewer sees it; `previous` adds the contact's other conversations
+   * (as GET shows it). With `manager`, read inside that transaction.
+   */
+  async detail(principal: Principal, uuid: string, previous: boolean, manager?: EntityManager): Promise<Conversation> {
+    const row = await this.repo.findDetail(uuid, principal.id, manager);
     if (!row) throw new NotFound('Conversation not found');
-    const others = previous ? await this.repo.previousConversations(row.contact_id, row.id, (params) => this.access.sql(principal, params)) : [];
+    const others = previous
+      ? await this.repo.previousConversations(row.contact_id, row.id, (params) => this.access.sql(principal, params), manager)
+      : [];
     return toConversation(row, others);
   }
 }

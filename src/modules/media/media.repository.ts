@@ -45,8 +45,8 @@ export class MediaRepository {
     return manager.query(`SELECT ${COLUMNS} FROM media WHERE id = ANY($1::int[]) ORDER BY id`, [ids]);
   }
 
-  findForModels(modelType: string, modelIds: number[]): Promise<Array<MediaRow>> {
-    return this.dataSource.query(
+  findForModels(modelType: string, modelIds: number[], manager: EntityManager = this.dataSource.manager): Promise<Array<MediaRow>> {
+    return manager.query(
       `SELECT ${COLUMNS} FROM media WHERE model_type = $1 AND model_id = ANY($2::int[]) ORDER BY model_id, filename, id`,
       [modelType, modelIds],
     );

@@ -114,10 +114,10 @@ export class MediaService {
   }
 
   /** Attachments per message id, each list ordered by file name. */
-  async attachmentsForMessages(messageIds: number[]): Promise<Map<number, MessageAttachment[]>> {
+  async attachmentsForMessages(messageIds: number[], manager?: EntityManager): Promise<Map<number, MessageAttachment[]>> {
     const result = new Map<number, MessageAttachment[]>();
     if (messageIds.length === 0) return result;
-    for (const row of await this.repo.findForModels('messages', [...new Set(messageIds)])) {
+    for (const row of await this.repo.findForModels('messages', [...new Set(messageIds)], manager)) {
       const list = result.get(row.model_id!) ?? [];
       list.push(toMessageAttachment(row, this.signer.url(row.uuid)));
       result.set(row.model_id!, list);

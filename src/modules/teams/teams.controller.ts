@@ -2,7 +2,9 @@ import { Body, Controller, Delete, Get, Post, Put } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequirePermission } from '../../shared/auth/decorators.js';
 import { Permission } from '../../shared/auth/permissions.js';
+import { IfMatch, type Precondition } from '../../shared/http/conditional.js';
 import { IdParam } from '../../shared/http/params.js';
+import { ApiIfMatch } from '../../shared/openapi/extensions.js';
 import { CreateTeamDto, UpdateTeamDto } from './dto/team-request.dto.js';
 import { TeamsService } from './teams.service.js';
 
@@ -35,8 +37,9 @@ export class TeamsController {
   @Put(':id')
   @RequirePermission(Permission.TeamsManage)
   @ApiOperation({ operationId: 'handleUpdateTeam' })
-  update(@IdParam() id: number, @Body() dto: UpdateTeamDto) {
-    return this.teams.update(id, dto);
+  @ApiIfMatch()
+  update(@IdParam() id: number, @Body() dto: UpdateTeamDto, @IfMatch() ifMatch: Precondition | null) {
+    return this.teams.update(id, dto, ifMatch);
   }
 
   @Delete(':id')

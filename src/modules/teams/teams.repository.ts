@@ -17,8 +17,8 @@ export class TeamsRepository {
     return this.dataSource.query(`SELECT ${COLUMNS} FROM teams ORDER BY updated_at DESC, id DESC`);
   }
 
-  async findById(id: number, m: EntityManager = this.dataSource.manager): Promise<TeamRow | null> {
-    const rows: TeamRow[] = await m.query(`SELECT ${COLUMNS} FROM teams WHERE id = $1`, [id]);
+  async findById(id: number, m: EntityManager = this.dataSource.manager, lock = false): Promise<TeamRow | null> {
+    const rows: TeamRow[] = await m.query(`SELECT ${COLUMNS} FROM teams WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);
     return rows[0] ?? null;
   }
 

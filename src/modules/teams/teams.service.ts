@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, In, Repository } from 'typeorm';
+import type { Precondition } from '../../shared/http/conditional.js';
 import { Conflict, InvalidInput, NotFound } from '../../shared/http/errors.js';
 import type { CreateTeamDto, UpdateTeamDto } from './dto/team-request.dto.js';
 import { TeamEntity } from './entities/team.entity.js';
@@ -52,10 +53,12 @@ export class TeamsService {
     });
   }
 
-  /** A partial update: omitted fields keep their values. */
-  async update(id: number, dto: UpdateTeamDto): Promise<Team> {
+  /** A partial update: omitted fields keep their values. `If-Match` is checked on the locked row. */
+  async update(id: number, dto: UpdateTeamDto, ifMatch: Precondition | null = null): Promise<Team> {
     return this.dataSource.transaction(async (m) => {
-      if (!(await this.repo.findById(id, m))) throw new NotFound('Team not found');
+      const current = await this.repo.findById(id, m, true);
+      if (!current) throw new NotFound('Team not found');
+      ifMatch?.assert(toTeam(current));
       if (dto.name !== undefined && (await this.repo.nameTaken(dto.name, id, m))) throw new Conflict('Team already exists');
       const row = await this.repo.update(
         id,

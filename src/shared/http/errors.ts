@@ -6,6 +6,7 @@ export type ErrorType =
   | 'NotFoundException'
   | 'ConflictException'
   | 'PayloadTooLargeException'
+  | 'PreconditionFailedException'
   | 'RateLimitException'
   | 'NetworkException'
   | 'GeneralException';
@@ -66,6 +67,13 @@ export class Unauthorized extends AppError {
 export class PayloadTooLarge extends AppError {
   constructor(message = 'Request body is too large') {
     super(413, 'PayloadTooLargeException', message);
+  }
+}
+
+/** `If-Match` named a version of the resource that is no longer current. */
+export class PreconditionFailed extends AppError {
+  constructor(message = 'The resource has changed: If-Match does not match its current ETag. Read it again and retry.') {
+    super(412, 'PreconditionFailedException', message);
   }
 }
 

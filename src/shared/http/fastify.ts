@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { EnvironmentVariables } from '../config/app-config.js';
+import { clientErrorHandler, frameworkErrors } from './framework-errors.js';
+import { JsonTooDeep, jsonDepthExceeds } from './json-depth.js';
+import { registerConditionalHooks } from './conditional.js';
 import { registerIdempotencyHooks } from './idempotency/idempotency.hooks.js';
 import { trustProxySetting } from './security.js';
 
@@ -18,6 +21,8 @@ export function createFastifyAdapter(config: Pick<EnvironmentVariables, 'BODY_LI
       return typeof incoming === 'string' && /^[\w.-]{1,64}$/.test(incoming) ? incoming : randomUUID();
     },
     routerOptions: { maxParamLength: 200 },
+    frameworkErrors,
+    clientErrorHandler,
   });
   const fastify = adapter.getInstance();
   const jsonParser = fastify.getDefaultJsonParser('error', 'error');
@@ -25,7 +30,11 @@ export function createFastifyAdapter(config: Pick<EnvironmentVariables, 'BODY_LI
   fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     const text = typeof body === 'string' ? body : body.toString('utf8');
     if (text.trim() === '') return done(null, undefined);
-    jsonParser(request, text, done);
+    jsonParser(request, text, (err, value) => {
+      if (err) return done(err);
+      if (jsonDepthExceeds(value)) return done(new JsonTooDeep());
+      done(null, value);
+    });
   });
   fastify.addHook('onSend', async (request, reply) => {
     reply.header('X-Request-Id', request.id);
@@ -33,5 +42,6 @@ export function createFastifyAdapter(config: Pick<EnvironmentVariables, 'BODY_LI
     if (reply.statusCode === 201) reply.code(200);
   });
   registerIdempotencyHooks(fastify);
+  registerConditionalHooks(fastify);
   return adapter;
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { fullName } from '../../../shared/auth/principal.js';
 import { Activities } from '../activity.js';
+import { ConversationEvents } from '../conversation-events.js';
 import type { ConversationRef } from '../conversation.rows.js';
 import { ConversationsRepository } from '../conversations.repository.js';
 import type { StatusRef } from '../../statuses/statuses.service.js';
@@ -13,6 +14,7 @@ export class ContactReplies {
   constructor(
     private readonly repo: ConversationsRepository,
     private readonly writer: MessageWriter,
+    private readonly events: ConversationEvents,
   ) {}
 
   contactEmail(contactId: number): Promise<string | null> {
@@ -28,6 +30,7 @@ export class ContactReplies {
     await this.repo.markWaiting(manager, conversation.id);
     if (conversation.status_id !== open.id) {
       await this.repo.setStatus(manager, conversation.id, open, null);
+      await this.events.statusChanged(manager, conversation, conversation.status, open.name, null);
       const system = await this.repo.systemUser(manager);
       if (system) {
         const actor = { id: system.id, name: fullName({ firstName: system.first_name, lastName: system.last_name }) };
@@ -35,7 +38,10 @@ export class ContactReplies {
       }
     }
     if (conversation.assigned_user_id !== null && (await this.repo.assigneeIsReassigning(manager, conversation.assigned_user_id))) {
+      const previous = conversation.assigned_user_id;
       await this.repo.setAssignedUser(manager, conversation.id, null);
+      conversation.assigned_user_id = null;
+      await this.events.unassigned(manager, conversation, 'user', previous);
     }
   }
 }

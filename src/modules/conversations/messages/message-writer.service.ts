@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { fullName, type Principal } from '../../../shared/auth/principal.js';
+import { EventsService } from '../../events/events.service.js';
 import { MediaService } from '../../media/media.service.js';
 import type { Activity } from '../activity.js';
 import { messagePreview } from './message-content.js';
+import { toMessage } from './messages.mapper.js';
 import { type InsertedMessage, MessagesRepository, type NewMessage } from './messages.repository.js';
 
 export interface Actor {
@@ -22,6 +24,7 @@ export class MessageWriter {
   constructor(
     private readonly repo: MessagesRepository,
     private readonly media: MediaService,
+    private readonly events: EventsService,
   ) {}
 
   async write(manager: EntityManager, msg: NewMessage, attachmentIds: number[] = []): Promise<InsertedMessage> {
@@ -35,7 +38,17 @@ export class MessageWriter {
       senderId: msg.senderId,
       interaction: !msg.private && msg.type !== 'activity',
     });
+    await this.recordCreated(manager, inserted.id);
     return inserted;
+  }
+
+  /** `message.created` with the contract's `Message` as written, visible by the conversation's current assignment. */
+  private async recordCreated(manager: EntityManager, messageId: number): Promise<void> {
+    const row = await this.repo.findById(messageId, manager);
+    if (!row) throw new Error(`message ${messageId} vanished inside its own transaction`);
+    const attachments = await this.media.attachmentsForMessages([row.id], manager);
+    const scope = await this.repo.conversationScope(manager, row.conversation_id);
+    await this.events.record(manager, 'message.created', { message: toMessage(row, attachments.get(row.id) ?? []), conversation_uuid: row.conversation_uuid }, scope);
   }
 
   /** A private trail entry ("Ada Admin set priority to High") authored by the actor. */

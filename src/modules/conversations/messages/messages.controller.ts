@@ -4,6 +4,7 @@ import { CurrentUser, RequirePermission } from '../../../shared/auth/decorators.
 import { Permission } from '../../../shared/auth/permissions.js';
 import type { Principal } from '../../../shared/auth/principal.js';
 import { UuidParam } from '../../../shared/http/params.js';
+import { ApiCursorPage } from '../../../shared/openapi/extensions.js';
 import { SendMessageDto } from './dto/send-message.dto.js';
 import { MessagesService } from './messages.service.js';
 
@@ -15,6 +16,7 @@ export class MessagesController {
   @Get(':uuid/messages')
   @RequirePermission(Permission.MessagesRead)
   @ApiOperation({ operationId: 'handleGetMessages' })
+  @ApiCursorPage()
   list(@CurrentUser() user: Principal, @UuidParam() uuid: string, @Query() query: Record<string, unknown>) {
     return this.messages.list(user, uuid, query);
   }

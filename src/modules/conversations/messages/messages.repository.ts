@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import type { PageRequest } from '../../../shared/http/pagination.js';
+import { keysetAt, type ListRequest } from '../../../shared/http/keyset.js';
+import type { EventScope } from '../../events/events.service.js';
 import { MESSAGE_SELECT, type MessageRow, type MessageStatus, type MessageType, type SenderType } from './message.rows.js';
 
 export interface MessageFilter {
@@ -28,33 +29,53 @@ export interface InsertedMessage {
   created_at: Date;
 }
 
+export type MessageRowWithKey = MessageRow & { sort_at: string };
+
+const MESSAGE_SELECT_WITH_KEY = MESSAGE_SELECT.replace(/^\s*SELECT /, `SELECT ${keysetAt('m.created_at')} AS sort_at, `);
+
+function filterClause(conversationId: number, filter: MessageFilter): { clause: string; params: unknown[] } {
+  const params: unknown[] = [conversationId];
+  const where = ['m.conversation_id = $1'];
+  if (filter.private !== undefined) {
+    params.push(filter.private);
+    where.push(`m.private = $${params.length}`);
+  }
+  if (filter.types?.length) {
+    params.push(filter.types);
+    where.push(`m.type = ANY($${params.length}::text[])`);
+  }
+  return { clause: where.join(' AND '), params };
+}
+
 /** Named queries over conversation messages. */
 @Injectable()
 export class MessagesRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async page(conversationId: number, filter: MessageFilter, page: PageRequest): Promise<{ rows: MessageRow[]; total: number }> {
-    const params: unknown[] = [conversationId];
-    const where = ['m.conversation_id = $1'];
-    if (filter.private !== undefined) {
-      params.push(filter.private);
-      where.push(`m.private = $${params.length}`);
-    }
-    if (filter.types?.length) {
-      params.push(filter.types);
-      where.push(`m.type = ANY($${params.length}::text[])`);
-    }
-    const clause = where.join(' AND ');
-    const n = params.length;
+  /** One more row than the page holds (it tells whether a next page exists), and the total. */
+  async page(conversationId: number, filter: MessageFilter, request: ListRequest): Promise<{ rows: MessageRowWithKey[]; total: number }> {
+    const { clause, params } = filterClause(conversationId, filter);
+    const page = this.pageQuery(conversationId, filter, request);
     const [rows, counted] = await Promise.all([
-      this.dataSource.query(`${MESSAGE_SELECT} WHERE ${clause} ORDER BY m.created_at DESC, m.id DESC LIMIT $${n + 1} OFFSET $${n + 2}`, [
-        ...params,
-        page.pageSize,
-        page.offset,
-      ]) as Promise<MessageRow[]>,
+      this.dataSource.query(page.sql, page.params) as Promise<MessageRowWithKey[]>,
       this.dataSource.query(`SELECT count(*)::int AS n FROM conversation_messages m WHERE ${clause}`, params) as Promise<Array<{ n: number }>>,
     ]);
     return { rows, total: counted[0].n };
+  }
+
+  /** Newest first; after a cursor, a keyset query the `(conversation_id, created_at DESC, id DESC)` index answers. */
+  pageQuery(conversationId: number, filter: MessageFilter, request: ListRequest): { sql: string; params: unknown[] } {
+    const { clause, params } = filterClause(conversationId, filter);
+    let where = clause;
+    if (request.after) {
+      params.push(request.after.at, request.after.id);
+      where += ` AND (m.created_at, m.id) < ($${params.length - 1}::timestamptz, $${params.length}::int)`;
+    }
+    params.push(request.pageSize + 1, request.offset);
+    return {
+      sql: `${MESSAGE_SELECT_WITH_KEY} WHERE ${where} ORDER BY m.created_at DESC, m.id DESC LIMIT $${params.length - 1} OFFSET $${params.length}`,
+      params,
+    };
   }
 
   async findInConversation(conversationId: number, uuid: string, manager: EntityManager = this.dataSource.manager): Promise<MessageRow | null> {
@@ -65,6 +86,15 @@ export class MessagesRepository {
   async findById(id: number, manager: EntityManager = this.dataSource.manager): Promise<MessageRow | null> {
     const rows: MessageRow[] = await manager.query(`${MESSAGE_SELECT} WHERE m.id = $1`, [id]);
     return rows[0] ?? null;
+  }
+
+  /** Who may read events about the conversation's messages: its current assignment. */
+  async conversationScope(manager: EntityManager, conversationId: number): Promise<EventScope> {
+    const rows: Array<{ assigned_user_id: number | null; assigned_team_id: number | null }> = await manager.query(
+      `SELECT assigned_user_id, assigned_team_id FROM conversations WHERE id = $1`,
+      [conversationId],
+    );
+    return { conversationId, assignedUserId: rows[0]?.assigned_user_id ?? null, assignedTeamId: rows[0]?.assigned_team_id ?? null };
   }
 
   async lockStatus(id: number, manager: EntityManager): Promise<MessageStatus | null> {

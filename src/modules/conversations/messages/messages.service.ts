@@ -4,7 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { Permission } from '../../../shared/auth/permissions.js';
 import { hasPermission, type Principal } from '../../../shared/auth/principal.js';
 import { Forbidden, InvalidFields, InvalidInput, NotFound } from '../../../shared/http/errors.js';
-import { type PageResults, pageResults, parsePage } from '../../../shared/http/pagination.js';
+import { type CursorPageResults, cursorPageResults, parseListRequest } from '../../../shared/http/keyset.js';
 import { InboxesService } from '../../inboxes/inboxes.service.js';
 import { MediaService } from '../../media/media.service.js';
 import { OutboxService } from '../../mail/outbox.service.js';
@@ -51,11 +51,12 @@ export class MessagesService {
     private readonly statuses: DefaultStatuses,
   ) {}
 
-  async list(principal: Principal, uuid: string, query: Query): Promise<PageResults<Message>> {
+  async list(principal: Principal, uuid: string, query: Query): Promise<CursorPageResults<Message>> {
     const conversation = await this.access.readable(principal, uuid);
-    const page = parsePage(query);
-    const { rows, total } = await this.repo.page(conversation.id, parseFilters(query), page);
-    return pageResults(await this.render(rows), total, page);
+    const request = parseListRequest(query, 'm');
+    const { rows, total } = await this.repo.page(conversation.id, parseFilters(query), request);
+    const rendered = new Map((await this.render(rows)).map((m) => [m.id, m]));
+    return cursorPageResults('m', rows, total, request, (row) => rendered.get(row.id)!);
   }
 
   async get(principal: Principal, conversationUuid: string, uuid: string): Promise<Message> {

@@ -1,4 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type BeforeApplicationShutdown } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { ConversationEvents } from '../conversation-events.js';
 import { ConversationsRepository } from '../conversations.repository.js';
 import { DefaultStatuses } from '../default-statuses.service.js';
 
@@ -18,6 +21,8 @@ export class SnoozeWaker implements OnApplicationBootstrap, BeforeApplicationShu
   constructor(
     private readonly repo: ConversationsRepository,
     private readonly statuses: DefaultStatuses,
+    private readonly events: ConversationEvents,
+    @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -41,7 +46,13 @@ export class SnoozeWaker implements OnApplicationBootstrap, BeforeApplicationShu
 
   private async wake(): Promise<number> {
     const [open, snoozed] = [await this.statuses.get('Open'), await this.statuses.get('Snoozed')];
-    const woken = await this.repo.wakeDueSnoozes(open.id, snoozed.id);
+    const woken = await this.dataSource.transaction(async (m) => {
+      const changed = await this.repo.wakeDueSnoozes(m, open.id, snoozed.id);
+      for (const c of changed) {
+        await this.events.statusChanged(m, c, snoozed.name, open.name, null);
+      }
+      return changed;
+    });
     if (woken.length) this.logger.log(`Reopened ${woken.length} snoozed conversation(s)`);
     return woken.length;
   }
