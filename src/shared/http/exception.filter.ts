@@ -35,6 +35,22 @@ const PG_CLIENT_ERRORS: Record<string, [number, string]> = {
 
 /** Errors that mean the database is away: a 503 the client can retry, not a crash. */
 const DB_UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08006', '08001', '08003', '53300']);
+/** What pg says, without a code, when a connection drops or cannot be had in time. */
+const DB_CONNECTION_LOST = /^(Connection terminated( unexpectedly| due to connection timeout)?|timeout exceeded when trying to connect|Client has encountered a connection error and is not queryable|Client was closed and is not queryable)$/;
+/** TypeORM releases a transaction's query runner when its connection errors; later queries in it fail with these. */
+const RELEASED_RUNNER_ERRORS = new Set(['QueryRunnerAlreadyReleasedError', 'QueryRunnerProviderAlreadyReleasedError']);
+
+export function isDatabaseUnavailable(exception: unknown): boolean {
+  const err = exception as { name?: unknown; code?: unknown; message?: unknown; driverError?: { code?: unknown; message?: unknown } } | null;
+  if (!err || typeof err !== 'object') return false;
+  if (typeof err.name === 'string' && RELEASED_RUNNER_ERRORS.has(err.name)) return true;
+  for (const e of [err, err.driverError]) {
+    if (!e) continue;
+    if (typeof e.code === 'string' && DB_UNAVAILABLE_CODES.has(e.code)) return true;
+    if (typeof e.message === 'string' && DB_CONNECTION_LOST.test(e.message)) return true;
+  }
+  return false;
+}
 
 interface Described {
   status: number;
@@ -66,7 +82,7 @@ function describe(exception: unknown): Described | null {
     if (mapped) return { status: mapped[0], errorType: typeFor(mapped[0]), message: mapped[1], data: null };
   }
   const code = typeof err?.code === 'string' ? err.code : err?.driverError?.code;
-  if (code && DB_UNAVAILABLE_CODES.has(code)) {
+  if (isDatabaseUnavailable(exception)) {
     return { status: 503, errorType: 'GeneralException', message: 'Service temporarily unavailable, please retry', data: null, headers: { 'Retry-After': '2' } };
   }
   // Errors raised by Fastify itself while reading the request (bad JSON, body too large, bad content type).
