@@ -56,6 +56,22 @@ describe('authentication', () => {
     await t.http.get('/api/v1/agents/me').set('Authorization', t.token(a)).expect(200);
   });
 
+  test('changes made outside this instance (plain SQL) reach the credential cache within a second', async () => {
+    const a = await createAgent(t);
+    await t.http.get('/api/v1/agents/me').set('Authorization', t.token(a)).expect(200);
+    await t.http.get('/api/v1/agents/me').set('Authorization', t.token(a)).expect(200);
+    const started = Date.now();
+    await t.dataSource.query(`UPDATE users SET enabled = false WHERE id = $1`, [a.id]);
+    await expect.poll(async () => (await t.http.get('/api/v1/agents/me').set('Authorization', t.token(a))).status, { timeout: 1000, interval: 20 }).toBe(401);
+    expect(Date.now() - started).toBeLessThan(1000);
+    await t.dataSource.query(`UPDATE users SET enabled = true WHERE id = $1`, [a.id]);
+    await expect.poll(async () => (await t.http.get('/api/v1/agents/me').set('Authorization', t.token(a))).status, { timeout: 1000, interval: 20 }).toBe(200);
+    await t.dataSource.query(`UPDATE roles SET permissions = array_append(permissions, 'users:manage') WHERE name = 'Agent'`);
+    await expect.poll(async () => (await t.http.get('/api/v1/agents').set('Authorization', t.token(a))).status, { timeout: 1000, interval: 20 }).toBe(200);
+    await t.dataSource.query(`UPDATE roles SET permissions = array_remove(permissions, 'users:manage') WHERE name = 'Agent'`);
+    await expect.poll(async () => (await t.http.get('/api/v1/agents').set('Authorization', t.token(a))).status, { timeout: 1000, interval: 20 }).toBe(403);
+  });
+
   test('public routes need no credentials', async () => {
     await t.http.get('/health').expect(200);
     expect((await t.http.get('/docs-json')).status).toBe(200);

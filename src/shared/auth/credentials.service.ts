@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { LRUCache } from 'lru-cache';
 import { DataSource } from 'typeorm';
 import { constantTimeEqual, sha256, verifySecret } from './api-key.js';
+import { DatabaseNotifications } from '../database/notifications.js';
 import type { Principal } from './principal.js';
 
 interface PrincipalRow {
@@ -29,30 +30,55 @@ export const PRINCIPAL_SQL = `SELECT u.id, u.email, u.first_name, u.last_name, u
 /** How often `api_key_last_used_at` is written for one key, at most. */
 const LAST_USED_WRITE_INTERVAL_MS = 60_000;
 
+/** Cached principals are re-read at least this often, even if a notification was lost. */
+const PRINCIPAL_TTL_MS = 30_000;
+export const AUTH_CHANNEL = 'libredesk_auth';
+
+interface CachedPrincipal {
+  principal: Principal;
+  digest: Buffer;
+}
+
 /**
- * Checks `key:secret` pairs. The agent row is read on every request, so a revoked key, a disabled or
- * deleted agent, or a role change takes effect at once. Only the slow scrypt check is cached: a
- * verified (stored hash, secret digest) pair is remembered, and any new key pair changes the stored
- * hash, which retires the entry.
+ * Checks `key:secret` pairs without a slow hash or a database read on the hot path. A verified
+ * principal is cached per key (with a digest of the secret, compared in constant time) while the
+ * database's `libredesk_auth` notifications are being received: the triggers of migration
+ * AuthChangeNotify send one for every change to a user's key, status, roles or teams, on whichever
+ * instance made it, and the entry is dropped. Without a live listener nothing is cached and every
+ * request reads the agent row. The scrypt verification is cached separately by stored hash, so a new
+ * key pair retires it.
  */
 @Injectable()
 export class CredentialsService {
   private readonly logger = new Logger(CredentialsService.name);
   private readonly verified = new LRUCache<string, { storedHash: string; digest: Buffer }>({ max: 10_000, ttl: 10 * 60_000 });
+  private readonly principals = new LRUCache<string, CachedPrincipal>({ max: 10_000, ttl: PRINCIPAL_TTL_MS });
   private readonly lastUsedWrites = new LRUCache<number, number>({ max: 10_000 });
+  /** Bumped by every invalidation, so a read that raced with one is not cached. */
+  private generation = 0;
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly notifications: DatabaseNotifications,
+  ) {
+    notifications.subscribe(AUTH_CHANNEL, (payload) => this.invalidate(payload), () => this.invalidate('*'));
+  }
 
   async authenticate(apiKey: string, apiSecret: string): Promise<Principal | null> {
     if (!apiKey || !apiSecret || apiKey.length > 256 || apiSecret.length > 256) return null;
-    const rows: PrincipalRow[] = await this.dataSource.query(
-      PRINCIPAL_SQL,
-      [apiKey],
-    );
+    const digest = sha256(apiSecret);
+    const cached = this.notifications.isLive ? this.principals.get(apiKey) : undefined;
+    if (cached) {
+      if (!constantTimeEqual(cached.digest, digest)) return null;
+      this.touchLastUsed(cached.principal.id);
+      return cached.principal;
+    }
+    const generation = this.generation;
+    const rows: PrincipalRow[] = await this.dataSource.query(PRINCIPAL_SQL, [apiKey]);
     const row = rows[0];
-    if (!row?.api_secret || !(await this.secretMatches(apiKey, apiSecret, row.api_secret))) return null;
+    if (!row?.api_secret || !(await this.secretMatches(apiKey, apiSecret, digest, row.api_secret))) return null;
     this.touchLastUsed(row.id);
-    return {
+    const principal: Principal = {
       id: row.id,
       email: row.email,
       firstName: row.first_name,
@@ -61,15 +87,35 @@ export class CredentialsService {
       permissions: new Set(row.permissions),
       teamIds: row.team_ids.map(Number),
     };
+    if (this.notifications.isLive && generation === this.generation) this.principals.set(apiKey, { principal, digest });
+    return principal;
   }
 
-  /** Drops every cached verification (a key was generated or revoked). */
+  /** Drops what is cached for a key (it was generated or revoked on this instance). */
   forget(apiKey?: string | null): void {
-    if (apiKey) this.verified.delete(apiKey);
+    this.generation += 1;
+    if (!apiKey) return;
+    this.verified.delete(apiKey);
+    this.principals.delete(apiKey);
   }
 
-  private async secretMatches(apiKey: string, secret: string, storedHash: string): Promise<boolean> {
-    const digest = sha256(secret);
+  /** A user's roles, teams or status changed on this instance: their next request reads them again. */
+  forgetUser(userId: number | '*'): void {
+    this.invalidate(String(userId));
+  }
+
+  /** A `libredesk_auth` notification: a user id, or `*` for anything that may affect everyone. */
+  private invalidate(payload: string): void {
+    this.generation += 1;
+    if (payload === '*' || !/^\d+$/.test(payload)) {
+      this.principals.clear();
+      return;
+    }
+    const userId = Number(payload);
+    for (const [key, entry] of this.principals.entries()) if (entry.principal.id === userId) this.principals.delete(key);
+  }
+
+  private async secretMatches(apiKey: string, secret: string, digest: Buffer, storedHash: string): Promise<boolean> {
     const cached = this.verified.get(apiKey);
     if (cached && cached.storedHash === storedHash) return constantTimeEqual(cached.digest, digest);
     if (!(await verifySecret(secret, storedHash))) return false;

@@ -14,6 +14,10 @@ export type DatabaseKind = 'postgres' | 'pglite';
 export interface DatabaseHandle {
   kind: DatabaseKind;
   options: DataSourceOptions;
+  /** The server URL (PostgreSQL), for connections outside the pool such as LISTEN. */
+  url?: string;
+  /** The embedded database (PGlite), which delivers NOTIFY to `listen()` in-process. */
+  pglite?: PGlite;
   /** Releases what the handle owns (the embedded database), after the data source is destroyed. */
   close(): Promise<void>;
 }
@@ -52,6 +56,7 @@ export async function openDatabase(
   if (config.DATABASE_URL && !pglite) {
     return {
       kind: 'postgres',
+      url: config.DATABASE_URL,
       options: {
         ...common,
         url: config.DATABASE_URL,
@@ -64,6 +69,7 @@ export async function openDatabase(
   const db = pglite ?? (await createEmbeddedDatabase(config.DATA_DIR));
   return {
     kind: 'pglite',
+    pglite: db,
     // One connection: PGlite runs one query at a time, and the pool queues the rest.
     options: { ...common, poolSize: 1, extra: createPgConfig(db) },
     close: async () => {

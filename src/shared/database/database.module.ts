@@ -5,7 +5,10 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
 import { type DatabaseHandle, openDatabase } from './data-source-options.js';
 
-export const DATABASE_HANDLE = Symbol('DATABASE_HANDLE');
+import { DATABASE_HANDLE } from './database.tokens.js';
+import { DatabaseNotifications } from './notifications.js';
+
+export { DATABASE_HANDLE };
 
 /** Destroys the data source, then closes the embedded database, so a PGlite directory is left clean. */
 @Injectable()
@@ -49,8 +52,8 @@ export class DatabaseModule {
           useFactory: (handle: DatabaseHandle) => ({ ...handle.options, autoLoadEntities: true, retryAttempts: 2, retryDelay: 1000 }),
         }),
       ],
-      providers: [DatabaseCloser],
-      exports: [handleModule],
+      providers: [DatabaseCloser, DatabaseNotifications],
+      exports: [handleModule, DatabaseNotifications],
     };
   }
 }
