@@ -69,7 +69,7 @@ export class AgentsService {
     await this.get(id);
     const teamIds = dto.teams ? await this.teams.resolveTeamIds(dto.teams) : undefined;
     const password = dto.new_password ? await hashSecret(dto.new_password) : undefined;
-    return this.dataSource.transaction(async (m) => {
+    const agent = await this.dataSource.transaction(async (m) => {
       if (!(await this.repo.lock(id, m))) throw new NotFound('Agent not found');
       ifMatch?.assert(toAgent((await this.repo.findById(id, m))!));
       if (dto.email !== undefined && (await this.repo.emailTaken(dto.email, id, m))) {
@@ -96,6 +96,8 @@ export class AgentsService {
       if (teamIds !== undefined) await this.repo.replaceTeams(id, teamIds, m);
       return toAgent((await this.repo.findById(id, m))!);
     });
+    this.credentials.forgetUser(id);
+    return agent;
   }
 
   async updateAvailability(principal: Principal, dto: AvailabilityDto): Promise<Agent> {
@@ -123,6 +125,7 @@ export class AgentsService {
       for (const hook of this.deletionHooks) await hook(m, id);
     });
     this.credentials.forget(agent.api_key);
+    this.credentials.forgetUser(id);
     return true;
   }
 

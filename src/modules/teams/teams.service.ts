@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, In, Repository } from 'typeorm';
+import { CredentialsService } from '../../shared/auth/credentials.service.js';
 import type { Precondition } from '../../shared/http/conditional.js';
 import { Conflict, InvalidInput, NotFound } from '../../shared/http/errors.js';
 import type { CreateTeamDto, UpdateTeamDto } from './dto/team-request.dto.js';
@@ -22,6 +23,7 @@ export class TeamsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     @InjectRepository(TeamEntity) private readonly teams: Repository<TeamEntity>,
     private readonly repo: TeamsRepository,
+    private readonly credentials: CredentialsService,
   ) {}
 
   async list(): Promise<Team[]> {
@@ -78,6 +80,8 @@ export class TeamsService {
 
   async remove(id: number): Promise<true> {
     if (!(await this.repo.delete(id))) throw new NotFound('Team not found');
+    // Members lose the team's conversation access with their next request.
+    this.credentials.forgetUser('*');
     return true;
   }
 
