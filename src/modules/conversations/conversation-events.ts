@@ -20,17 +20,46 @@ export const scopeOf = (c: EventTarget): EventScope => ({
   assignedTeamId: c.assigned_team_id,
 });
 
+interface PendingEvent {
+  type: EventType;
+  payload: object;
+  scope: EventScope;
+}
+
 /**
- * Records conversation events in the caller's transaction. `c` is the conversation as it is after
- * the change (its assignment decides who may read the event in the feed).
+ * Records conversation and message events in the caller's transaction. `c` is the conversation as it
+ * is after the change (its assignment decides who may read the event in the feed).
  */
 @Injectable()
 export class ConversationEvents {
+  /** Events held back per transaction while `collect` runs. */
+  private readonly held = new WeakMap<EntityManager, PendingEvent[]>();
+
   constructor(
     private readonly events: EventsService,
     private readonly repo: ConversationsRepository,
     private readonly tags: TagsRepository,
   ) {}
+
+  /**
+   * Runs `work` holding back the events it records in `m`, and returns them for `release`. Creating a
+   * conversation assigns it and writes its first message before the conversation is complete; its
+   * events are released after `conversation.created`, so that one comes first and shows the result.
+   */
+  async collect(m: EntityManager, work: () => Promise<void>): Promise<PendingEvent[]> {
+    const pending: PendingEvent[] = [];
+    this.held.set(m, pending);
+    try {
+      await work();
+    } finally {
+      this.held.delete(m);
+    }
+    return pending;
+  }
+
+  async release(m: EntityManager, pending: PendingEvent[]): Promise<void> {
+    for (const event of pending) await this.events.record(m, event.type, event.payload, event.scope);
+  }
 
   /** The contract's `Conversation` as it is inside the transaction, viewer-neutral and without previous conversations. */
   async created(m: EntityManager, uuid: string, scope: EventScope): Promise<void> {
@@ -76,7 +105,14 @@ export class ConversationEvents {
     );
   }
 
-  private record(m: EntityManager, type: EventType, payload: object, scope: EventScope): Promise<void> {
-    return this.events.record(m, type, payload, scope);
+  /** `message` in the contract's `Message` shape. */
+  messageCreated(m: EntityManager, message: { conversation_uuid: string }, scope: EventScope): Promise<void> {
+    return this.record(m, 'message.created', { message, conversation_uuid: message.conversation_uuid }, scope);
+  }
+
+  private async record(m: EntityManager, type: EventType, payload: object, scope: EventScope): Promise<void> {
+    const held = this.held.get(m);
+    if (held) held.push({ type, payload, scope });
+    else await this.events.record(m, type, payload, scope);
   }
 }

@@ -8,7 +8,7 @@ import { InboxesService } from '../inboxes/inboxes.service.js';
 import { OutboxService } from '../mail/outbox.service.js';
 import { ConversationAccess } from './conversation-access.service.js';
 import { ConversationAssignment, type NamedRef } from './conversation-assignment.service.js';
-import { ConversationEvents } from './conversation-events.js';
+import { ConversationEvents, scopeOf } from './conversation-events.js';
 import { type Conversation, toConversation, toParticipant } from './conversations.mapper.js';
 import { ConversationsRepository } from './conversations.repository.js';
 import { DefaultStatuses } from './default-statuses.service.js';
@@ -55,29 +55,33 @@ export class ConversationsService {
       });
       const created = await this.repo.insert(m, { contactId: contact.id, inboxId: inbox.id, statusId: open.id, subject: dto.subject ?? '' });
       const conversation = (await this.repo.lockRef(created.id, m))!;
-      // Recorded first, as the conversation was inserted; the feed shows it to whoever the creation assigns it to.
-      await this.events.created(m, created.uuid, { conversationId: created.id, assignedUserId: agent?.id ?? null, assignedTeamId: team?.id ?? null });
-      if (team) await this.assignment.assignTeam(m, conversation, team, actor);
-      if (agent) await this.assignment.assignUser(m, conversation, agent, actor);
       const fromContact = dto.initiator === 'contact';
-      const message = await this.writer.write(
-        m,
-        {
-          conversationId: conversation.id,
-          type: fromContact ? 'incoming' : 'outgoing',
-          status: fromContact ? 'received' : 'pending',
-          private: false,
-          contentType: 'html',
-          content,
-          textContent,
-          senderId: fromContact ? contact.id : actor.id,
-          senderType: fromContact ? 'contact' : 'agent',
-          meta: fromContact ? {} : { to: [dto.contact_email] },
-        },
-        dto.attachments ?? [],
-      );
+      let messageId = 0;
+      const held = await this.events.collect(m, async () => {
+        if (team) await this.assignment.assignTeam(m, conversation, team, actor);
+        if (agent) await this.assignment.assignUser(m, conversation, agent, actor);
+        const message = await this.writer.write(
+          m,
+          {
+            conversationId: conversation.id,
+            type: fromContact ? 'incoming' : 'outgoing',
+            status: fromContact ? 'received' : 'pending',
+            private: false,
+            contentType: 'html',
+            content,
+            textContent,
+            senderId: fromContact ? contact.id : actor.id,
+            senderType: fromContact ? 'contact' : 'agent',
+            meta: fromContact ? {} : { to: [dto.contact_email] },
+          },
+          dto.attachments ?? [],
+        );
+        messageId = message.id;
+      });
       if (fromContact) await this.repo.markWaiting(m, conversation.id);
-      else await this.outbox.enqueue(m, message.id);
+      await this.events.created(m, created.uuid, scopeOf(conversation));
+      await this.events.release(m, held);
+      if (!fromContact) await this.outbox.enqueue(m, messageId);
       return created.uuid;
     });
     return this.detail(principal, uuid, false);

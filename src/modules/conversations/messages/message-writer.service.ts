@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { fullName, type Principal } from '../../../shared/auth/principal.js';
-import { EventsService } from '../../events/events.service.js';
 import { MediaService } from '../../media/media.service.js';
 import type { Activity } from '../activity.js';
+import { ConversationEvents } from '../conversation-events.js';
 import { messagePreview } from './message-content.js';
 import { toMessage } from './messages.mapper.js';
 import { type InsertedMessage, MessagesRepository, type NewMessage } from './messages.repository.js';
@@ -24,7 +24,7 @@ export class MessageWriter {
   constructor(
     private readonly repo: MessagesRepository,
     private readonly media: MediaService,
-    private readonly events: EventsService,
+    private readonly events: ConversationEvents,
   ) {}
 
   async write(manager: EntityManager, msg: NewMessage, attachmentIds: number[] = []): Promise<InsertedMessage> {
@@ -48,7 +48,7 @@ export class MessageWriter {
     if (!row) throw new Error(`message ${messageId} vanished inside its own transaction`);
     const attachments = await this.media.attachmentsForMessages([row.id], manager);
     const scope = await this.repo.conversationScope(manager, row.conversation_id);
-    await this.events.record(manager, 'message.created', { message: toMessage(row, attachments.get(row.id) ?? []), conversation_uuid: row.conversation_uuid }, scope);
+    await this.events.messageCreated(manager, toMessage(row, attachments.get(row.id) ?? []), scope);
   }
 
   /** A private trail entry ("Ada Admin set priority to High") authored by the actor. */
