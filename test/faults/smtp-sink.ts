@@ -108,6 +108,17 @@ export class SmtpSink {
     }
   }
 
+  /** Answers 250 to the held message with this Message-ID; false when none is held. */
+  acceptOne(messageId: string): boolean {
+    for (const [id, held] of this.held) {
+      if (held.delivery.messageId !== messageId) continue;
+      this.held.delete(id);
+      held.release();
+      return true;
+    }
+    return false;
+  }
+
   async down(): Promise<void> {
     const server = this.server;
     this.server = undefined;
