@@ -145,6 +145,17 @@ describe('PUT /api/v1/inboxes/{id}', () => {
     expect(missing.status).toBe(404);
     expect(missing.body).toMatchObject({ error_type: 'NotFoundException', message: 'Inbox not found' });
   });
+
+  test('null for a field that cannot be cleared is a 400 naming it, not a database error (found by the fuzzer)', async () => {
+    const inbox = await createInbox();
+    for (const field of ['name', 'from', 'enabled', 'csat_enabled', 'smtp']) {
+      const res = await t.http.put(`/api/v1/inboxes/${inbox.id}`).set('Authorization', auth).send({ [field]: null });
+      expect(res.status, field).toBe(400);
+      expect(Object.keys(res.body.data.fields), field).toEqual([field]);
+    }
+    const after = await t.http.get(`/api/v1/inboxes/${inbox.id}`).set('Authorization', auth).expect(200);
+    expect(after.body.data).toEqual(inbox);
+  });
 });
 
 describe('DELETE /api/v1/inboxes/{id}', () => {

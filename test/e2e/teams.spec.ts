@@ -175,6 +175,15 @@ describe('PUT /api/v1/teams/{id}', () => {
     expect(missing.status).toBe(404);
     expect(missing.body.error_type).toBe('NotFoundException');
   });
+
+  test('a null name is a 400 naming the field, not a database error (found by the fuzzer)', async () => {
+    const team = await createTeam();
+    const res = await t.http.put(`/api/v1/teams/${team.id}`).set('Authorization', auth).send({ name: null });
+    expect(res.status).toBe(400);
+    expect(Object.keys(res.body.data.fields)).toEqual(['name']);
+    const after = await t.http.get(`/api/v1/teams/${team.id}`).set('Authorization', auth).expect(200);
+    expect(after.body.data).toEqual(team);
+  });
 });
 
 describe('DELETE /api/v1/teams/{id}', () => {

@@ -12,10 +12,29 @@ function flatten(errors: ValidationError[], prefix = '', out: Record<string, str
 
 const PRIMITIVES = new Set<unknown>([String, Boolean, Number, Array, Object]);
 
+/** The first place a NUL character appears in a value (keys included), as a field path; PostgreSQL text cannot hold one. */
+function nulAt(value: unknown, name: string): string | undefined {
+  const stack: Array<[unknown, string]> = [[value, name]];
+  while (stack.length) {
+    const [node, path] = stack.pop()!;
+    if (typeof node === 'string') {
+      if (node.includes('\u0000')) return path;
+    } else if (node !== null && typeof node === 'object') {
+      for (const [key, child] of Object.entries(node)) {
+        const at = path ? `${path}.${key}` : key;
+        if (key.includes('\u0000')) return at;
+        stack.push([child, at]);
+      }
+    }
+  }
+  return undefined;
+}
+
 /**
  * The global validation pipe: class-validator DTOs, unknown properties dropped, types never coerced
  * (a string where a number belongs is a 400). A body that is not a JSON object is rejected before
- * class-validator sees it. Field problems are reported as `{"fields": {...}}` in the envelope.
+ * class-validator sees it, and so is a NUL character anywhere in a body, query or path parameter.
+ * Field problems are reported as `{"fields": {...}}` in the envelope.
  */
 @Injectable()
 export class AppValidationPipe implements PipeTransform {
@@ -29,6 +48,8 @@ export class AppValidationPipe implements PipeTransform {
   });
 
   async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    const nul = metadata.type === 'custom' ? undefined : nulAt(value, metadata.data ?? '');
+    if (nul !== undefined) throw new InvalidFields({ [nul || metadata.type]: 'must not contain NUL characters' });
     // Primitive params and queries are parsed by explicit pipes (IdParam, parsePage); never coerced here.
     if (!metadata.metatype || PRIMITIVES.has(metadata.metatype)) return value;
     if (metadata.type === 'body') {

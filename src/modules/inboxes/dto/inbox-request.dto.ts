@@ -15,6 +15,7 @@ import {
   MaxLength,
   Min,
   ValidateBy,
+  ValidateIf,
   ValidateNested,
   type ValidationOptions,
 } from 'class-validator';
@@ -123,10 +124,13 @@ export class InboxCreateRequest {
   smtp?: InboxSmtpRequest;
 }
 
+/** Omitted means unchanged; null is not a value any of these fields can take. */
+const present = (_: object, value: unknown) => value !== undefined;
+
 /** A partial update: omitted fields, and omitted SMTP settings, keep their values. */
 export class InboxUpdateRequest {
   @ApiPropertyOptional({ example: 'Support', maxLength: 140 })
-  @IsOptional()
+  @ValidateIf(present)
   @Transform(trim)
   @IsString({ message: 'name must be a string' })
   @IsNotEmpty({ message: 'name must not be empty' })
@@ -134,7 +138,7 @@ export class InboxUpdateRequest {
   name?: string;
 
   @ApiPropertyOptional({ example: 'Support <support@example.com>' })
-  @IsOptional()
+  @ValidateIf(present)
   @Transform(trim)
   @IsString({ message: 'from must be a string' })
   @MaxLength(500)
@@ -142,17 +146,17 @@ export class InboxUpdateRequest {
   from?: string;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @ValidateIf(present)
   @IsBoolean()
   enabled?: boolean;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @ValidateIf(present)
   @IsBoolean()
   csat_enabled?: boolean;
 
   @ApiPropertyOptional({ type: InboxSmtpRequest })
-  @IsOptional()
+  @ValidateIf(present)
   @IsObject({ message: 'smtp must be an object' })
   @ValidateNested()
   @Type(() => InboxSmtpRequest)

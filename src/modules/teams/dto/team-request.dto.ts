@@ -84,7 +84,7 @@ export class CreateTeamDto {
 
 /** `TeamRequest` for PUT /teams/{id}: a partial update, omitted fields keep their values. */
 export class UpdateTeamDto {
-  @IsOptional()
+  @ValidateIf((o: UpdateTeamDto) => o.name !== undefined)
   @Transform(trim)
   @IsString({ message: 'name must be a string' })
   @IsNotEmpty({ message: 'name must not be empty' })
