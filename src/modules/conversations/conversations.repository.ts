@@ -46,9 +46,15 @@ export class ConversationsRepository {
     return rows[0] ?? null;
   }
 
-  /** Locks the conversation row until the transaction ends and returns its current state. */
+  /**
+   * Locks the conversation row until the transaction ends and returns its current state. The lock is
+   * taken alone: a `FOR UPDATE` over the join would, after waiting for a concurrent status change,
+   * recheck the new status_id against the old status row and return nothing.
+   */
   async lockRef(id: number, manager: EntityManager): Promise<ConversationRef | null> {
-    const rows: ConversationRef[] = await manager.query(`${REF_SELECT} WHERE c.id = $1 FOR UPDATE OF c`, [id]);
+    const locked: unknown[] = await manager.query(`SELECT id FROM conversations WHERE id = $1 FOR UPDATE`, [id]);
+    if (locked.length === 0) return null;
+    const rows: ConversationRef[] = await manager.query(`${REF_SELECT} WHERE c.id = $1`, [id]);
     return rows[0] ?? null;
   }
 
