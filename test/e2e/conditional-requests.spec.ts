@@ -205,6 +205,25 @@ describe('racing writers with the same If-Match', () => {
   });
 });
 
+describe('browsers', () => {
+  test('CORS lets allowed origins send If-Match and If-None-Match and read ETag', async () => {
+    const origin = 'https://app.example.com';
+    const cors = await startConversationsApp({ CORS_ORIGINS: origin });
+    try {
+      const preflight = await cors.rawHttp
+        .options('/api/v1/conversations/all')
+        .set({ Origin: origin, 'Access-Control-Request-Method': 'PUT', 'Access-Control-Request-Headers': 'authorization, if-match, if-none-match' })
+        .expect(204);
+      const allowed = String(preflight.headers['access-control-allow-headers']).toLowerCase();
+      for (const h of ['if-match', 'if-none-match']) expect(allowed).toContain(h);
+      const res = await cors.http.get('/api/v1/agents/me').set({ Authorization: cors.token(cors.admin), Origin: origin }).expect(200);
+      expect(String(res.headers['access-control-expose-headers'])).toContain('ETag');
+    } finally {
+      await cors.close();
+    }
+  });
+});
+
 describe('documentation', () => {
   test('Swagger documents ETag, If-None-Match and 304 on GETs, If-Match and 412 on conditional writes', async () => {
     const doc = (await t.http.get('/docs-json').expect(200)).body;

@@ -16,6 +16,7 @@ const EXPOSED_HEADERS = [
   'RateLimit-Reset',
   'Idempotent-Replayed',
   'Content-Disposition',
+  'ETag',
 ];
 
 /** `CORS_ORIGINS` as a set of origins, or `*`. */
@@ -73,7 +74,7 @@ export async function registerSecurity(app: NestFastifyApplication, config: Pick
     // A refused origin gets no CORS headers, and its preflight a 404.
     origin: origins === '*' ? '*' : (origin, cb) => cb(null, origin !== undefined && origins.has(origin.toLowerCase()) ? origin : false),
     methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
-    allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Request-Id'],
+    allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Request-Id', 'If-Match', 'If-None-Match'],
     exposedHeaders: EXPOSED_HEADERS,
     credentials: false,
     maxAge: 600,
