@@ -162,6 +162,18 @@ describe('GET/PUT /api/v1/agents/{id}', () => {
     expect(same.status).toBe(200);
   });
 
+  test('null for any field is a 400 naming it and changes nothing (found by the fuzzer: `email: null` blanked the address)', async () => {
+    const a = await createAgent(t);
+    const before = await t.http.get(`/api/v1/agents/${a.id}`).set('Authorization', auth).expect(200);
+    for (const field of ['first_name', 'last_name', 'email', 'roles', 'teams', 'send_welcome_email', 'enabled', 'availability_status', 'new_password']) {
+      const res = await t.http.put(`/api/v1/agents/${a.id}`).set('Authorization', auth).send({ [field]: null });
+      expect(res.status, field).toBe(400);
+      expect(Object.keys(res.body.data.fields), field).toEqual([field]);
+    }
+    const after = await t.http.get(`/api/v1/agents/${a.id}`).set('Authorization', auth).expect(200);
+    expect(after.body.data).toEqual(before.body.data);
+  });
+
   test('disabling an agent stops its key at once', async () => {
     const a = await createAgent(t);
     await t.http.get('/api/v1/agents/me').set('Authorization', t.token(a)).expect(200);

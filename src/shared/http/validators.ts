@@ -1,4 +1,4 @@
-import { ValidateBy, ValidationOptions, buildMessage } from 'class-validator';
+import { ValidateBy, ValidateIf, ValidationOptions, buildMessage } from 'class-validator';
 
 /** An email as Libredesk accepts it: no display name, a TLD not required (`a@b` is valid). */
 export const EMAIL_OPTIONS = { require_tld: false, allow_display_name: false, allow_utf8_local_part: true } as const;
@@ -23,3 +23,9 @@ export function IsTeamRef(options?: ValidationOptions): PropertyDecorator {
 export const PASSWORD_POLICY = /^(?=.*[a-z])(?=.*[A-Z])(?=.*\d)(?=.*[\W_]).{10,72}$/s;
 export const PASSWORD_POLICY_MESSAGE =
   'Password must be 10-72 characters long should contain at least one uppercase letter, one lowercase letter, one number, and one special character.';
+
+/**
+ * For partial updates: an omitted field keeps its value, but `null` is validated (and refused) like
+ * any other value. `@IsOptional()` would let `null` through to the database.
+ */
+export const Omittable = (): PropertyDecorator => ValidateIf((_: object, value: unknown) => value !== undefined);

@@ -11,7 +11,7 @@ import {
   Matches,
   MaxLength,
 } from 'class-validator';
-import { EMAIL_OPTIONS, IsTeamRef, PASSWORD_POLICY, PASSWORD_POLICY_MESSAGE } from '../../../shared/http/validators.js';
+import { EMAIL_OPTIONS, IsTeamRef, Omittable, PASSWORD_POLICY, PASSWORD_POLICY_MESSAGE } from '../../../shared/http/validators.js';
 import { AVAILABILITY_STATUSES, type AvailabilityStatus } from '../entities/agent.entity.js';
 
 const trimLower = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value);
@@ -70,20 +70,20 @@ export class CreateAgentDto {
 
 /** `AgentRequest` for PUT /agents/{id}: a partial update, so every field is optional. */
 export class UpdateAgentDto {
-  @IsOptional()
+  @Omittable()
   @Transform(trim)
   @IsString()
   @IsNotEmpty({ message: 'first_name must not be empty' })
   @MaxLength(140)
   first_name?: string;
 
-  @IsOptional()
+  @Omittable()
   @Transform(trim)
   @IsString()
   @MaxLength(140)
   last_name?: string;
 
-  @IsOptional()
+  @Omittable()
   @Transform(trimLower)
   @IsString()
   @IsNotEmpty({ message: 'email must not be empty' })
@@ -91,32 +91,32 @@ export class UpdateAgentDto {
   @IsEmail(EMAIL_OPTIONS, { message: 'Invalid email address' })
   email?: string;
 
-  @IsOptional()
+  @Omittable()
   @IsArray()
   @ArrayMaxSize(50)
   @IsString({ each: true })
   @MaxLength(140, { each: true })
   roles?: string[];
 
-  @IsOptional()
+  @Omittable()
   @IsArray()
   @ArrayMaxSize(200)
   @IsTeamRef({ each: true })
   teams?: Array<string | number>;
 
-  @IsOptional()
+  @Omittable()
   @IsBoolean()
   send_welcome_email?: boolean;
 
-  @IsOptional()
+  @Omittable()
   @IsBoolean()
   enabled?: boolean;
 
-  @IsOptional()
+  @Omittable()
   @IsIn(AVAILABILITY_STATUSES, { message: `availability_status must be one of ${AVAILABILITY_STATUSES.join(', ')}` })
   availability_status?: AvailabilityStatus;
 
-  @IsOptional()
+  @Omittable()
   @IsString()
   @Matches(PASSWORD_POLICY, { message: PASSWORD_POLICY_MESSAGE })
   new_password?: string;

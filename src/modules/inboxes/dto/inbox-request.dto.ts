@@ -15,10 +15,10 @@ import {
   MaxLength,
   Min,
   ValidateBy,
-  ValidateIf,
   ValidateNested,
   type ValidationOptions,
 } from 'class-validator';
+import { Omittable } from '../../../shared/http/validators.js';
 import { parseMailbox, SMTP_TLS_MODES, type SmtpTlsMode } from '../inboxes.mapper.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
@@ -124,13 +124,10 @@ export class InboxCreateRequest {
   smtp?: InboxSmtpRequest;
 }
 
-/** Omitted means unchanged; null is not a value any of these fields can take. */
-const present = (_: object, value: unknown) => value !== undefined;
-
 /** A partial update: omitted fields, and omitted SMTP settings, keep their values. */
 export class InboxUpdateRequest {
   @ApiPropertyOptional({ example: 'Support', maxLength: 140 })
-  @ValidateIf(present)
+  @Omittable()
   @Transform(trim)
   @IsString({ message: 'name must be a string' })
   @IsNotEmpty({ message: 'name must not be empty' })
@@ -138,7 +135,7 @@ export class InboxUpdateRequest {
   name?: string;
 
   @ApiPropertyOptional({ example: 'Support <support@example.com>' })
-  @ValidateIf(present)
+  @Omittable()
   @Transform(trim)
   @IsString({ message: 'from must be a string' })
   @MaxLength(500)
@@ -146,17 +143,17 @@ export class InboxUpdateRequest {
   from?: string;
 
   @ApiPropertyOptional()
-  @ValidateIf(present)
+  @Omittable()
   @IsBoolean()
   enabled?: boolean;
 
   @ApiPropertyOptional()
-  @ValidateIf(present)
+  @Omittable()
   @IsBoolean()
   csat_enabled?: boolean;
 
   @ApiPropertyOptional({ type: InboxSmtpRequest })
-  @ValidateIf(present)
+  @Omittable()
   @IsObject({ message: 'smtp must be an object' })
   @ValidateNested()
   @Type(() => InboxSmtpRequest)

@@ -13,6 +13,7 @@ import {
   ValidateIf,
   type ValidationOptions,
 } from 'class-validator';
+import { Omittable } from '../../../shared/http/validators.js';
 import { canonicalTimeZone } from '../timezone.js';
 
 export const ASSIGNMENT_TYPES = ['Round robin', 'Manual'] as const;
@@ -84,7 +85,7 @@ export class CreateTeamDto {
 
 /** `TeamRequest` for PUT /teams/{id}: a partial update, omitted fields keep their values. */
 export class UpdateTeamDto {
-  @ValidateIf((o: UpdateTeamDto) => o.name !== undefined)
+  @Omittable()
   @Transform(trim)
   @IsString({ message: 'name must be a string' })
   @IsNotEmpty({ message: 'name must not be empty' })
