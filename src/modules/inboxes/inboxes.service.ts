@@ -91,7 +91,7 @@ export class InboxesService implements OnApplicationBootstrap {
     if (!smtp.host) return null;
     let password = '';
     if (smtp.password) {
-      const opened = this.passwords.open(smtp.password);
+      const opened = this.passwords.openOrNull(smtp.password);
       if (opened === null) this.logger.warn(`Inbox ${id}: the stored SMTP password cannot be decrypted (was APP_SECRET changed?); set it again`);
       password = opened ?? '';
     }
