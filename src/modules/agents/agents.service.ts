@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { generateApiKeyPair, hashSecret } from '../../shared/auth/api-key.js';
 import { CredentialsService } from '../../shared/auth/credentials.service.js';
 import { ADMIN_ROLE, SYSTEM_USER_EMAIL } from '../../shared/auth/permissions.js';
@@ -164,15 +164,24 @@ export class AgentsService {
     return { id, email: normalized, api_key, api_secret };
   }
 
-  /** On a fresh database, the first admin. Null when any agent exists already. */
+  /**
+   * On a fresh database, the first admin. Null when any agent exists already. Only the instance whose
+   * insert wins issues the key: reissuing an admin another instance just created would void the
+   * credentials that instance printed.
+   */
   async ensureInitialAdmin(): Promise<IssuedCredentials | null> {
     if ((await this.repo.countRealAgents()) > 0) return null;
+    const email = 'admin@localhost';
+    let id: number;
     try {
-      return await this.createAdmin('admin@localhost', 'Admin', '');
+      ({ id } = await this.create(Object.assign(new CreateAgentDto(), { email, first_name: 'Admin', last_name: '', roles: [ADMIN_ROLE] })));
     } catch (err) {
-      if (err instanceof Conflict) return null; // another instance created it first
+      const uniqueViolation = err instanceof QueryFailedError && (err.driverError as { code?: string } | undefined)?.code === '23505';
+      if (err instanceof Conflict || uniqueViolation) return null; // another instance starting at the same moment created it
       throw err;
     }
+    const { api_key, api_secret } = await this.generateApiKey(id);
+    return { id, email, api_key, api_secret };
   }
 
   private async resolveRoles(names: string[], m: EntityManager): Promise<number[]> {
