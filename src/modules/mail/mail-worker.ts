@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { type BeforeApplicationShutdown, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { AppConfig } from '../../shared/config/app-config.js';
+import { BackgroundLoop } from '../../shared/worker/background-loop.js';
 import { MailComposer } from './mail-composer.js';
 import { messageIdFor } from './mail-headers.js';
 import { type ClaimedEntry, OutboxRepository } from './outbox.repository.js';
@@ -18,11 +19,8 @@ const UNCONFIGURED_WARN_EVERY_MS = 10 * 60_000;
  * a claim is exclusive, and a crashed worker's claims come back when their lease expires.
  */
 @Injectable()
-export class MailWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly logger = new Logger(MailWorker.name);
-  private stopped = true;
-  private timer: NodeJS.Timeout | undefined;
-  private round: Promise<void> | undefined;
+export class MailWorker extends BackgroundLoop {
+  protected readonly logger = new Logger(MailWorker.name);
   private readonly unconfiguredWarnedAt = new Map<number, number>();
 
   constructor(
@@ -31,20 +29,22 @@ export class MailWorker implements OnApplicationBootstrap, BeforeApplicationShut
     private readonly transports: SmtpTransports,
     private readonly composer: MailComposer,
     private readonly config: AppConfig,
-    private readonly adapterHost: HttpAdapterHost,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    // Only a server delivers: CLI commands build the same modules without an HTTP adapter.
-    if (!this.config.MAIL_WORKER_ENABLED || !this.adapterHost.httpAdapter) return;
-    this.stopped = false;
-    this.schedule(0);
+    adapterHost: HttpAdapterHost,
+  ) {
+    super(adapterHost);
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.round;
+  protected enabled(): boolean {
+    return this.config.MAIL_WORKER_ENABLED;
+  }
+
+  protected errorDelayMs(): number {
+    return this.config.MAIL_POLL_INTERVAL_MS;
+  }
+
+  /** A full batch means more is probably due: the next round starts at once. */
+  protected async tick(): Promise<number> {
+    return (await this.runOnce()) >= BATCH_SIZE ? 0 : this.config.MAIL_POLL_INTERVAL_MS;
   }
 
   /** One claim-and-send round; returns how many entries it claimed. */
@@ -52,23 +52,6 @@ export class MailWorker implements OnApplicationBootstrap, BeforeApplicationShut
     const entries = await this.repo.claim(BATCH_SIZE, this.config.MAIL_LEASE_SECONDS, randomUUID());
     await Promise.all(entries.map((entry) => this.deliver(entry)));
     return entries.length;
-  }
-
-  private schedule(delayMs: number): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.round = this.loop().finally(() => (this.round = undefined));
-    }, delayMs);
-  }
-
-  private async loop(): Promise<void> {
-    let claimed = 0;
-    try {
-      claimed = await this.runOnce();
-    } catch (err) {
-      this.logger.error(`Email outbox poll failed: ${describe(err)}`);
-    }
-    this.schedule(claimed >= BATCH_SIZE ? 0 : this.config.MAIL_POLL_INTERVAL_MS);
   }
 
   private async deliver(entry: ClaimedEntry): Promise<void> {

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../../shared/config/app-config.js';
+import { BackgroundLoop } from '../../shared/worker/background-loop.js';
 import { EventsService } from '../events/events.service.js';
 import { type AttemptResult, retryDelayMs } from './delivery-policy.js';
 import { type ClaimedDelivery, DeliveriesRepository } from './deliveries.repository.js';
@@ -21,11 +22,8 @@ const FANOUT_BATCH = 500;
  * claim is exclusive until its lease expires. Nothing lives only in memory, so a restart loses nothing.
  */
 @Injectable()
-export class WebhookWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly logger = new Logger(WebhookWorker.name);
-  private stopped = true;
-  private timer: NodeJS.Timeout | undefined;
-  private round: Promise<void> | undefined;
+export class WebhookWorker extends BackgroundLoop {
+  protected readonly logger = new Logger(WebhookWorker.name);
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -35,20 +33,28 @@ export class WebhookWorker implements OnApplicationBootstrap, BeforeApplicationS
     private readonly sender: WebhookSender,
     private readonly secrets: WebhookSecretBox,
     private readonly events: EventsService,
-    private readonly adapterHost: HttpAdapterHost,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    // Only a server delivers: CLI commands build the same modules without an HTTP adapter.
-    if (!this.config.WEBHOOK_WORKER_ENABLED || !this.adapterHost.httpAdapter) return;
-    this.stopped = false;
-    this.schedule(0);
+    adapterHost: HttpAdapterHost,
+  ) {
+    super(adapterHost);
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.round;
+  protected enabled(): boolean {
+    return this.config.WEBHOOK_WORKER_ENABLED;
+  }
+
+  protected errorDelayMs(): number {
+    return this.config.WEBHOOK_POLL_INTERVAL_MS;
+  }
+
+  /**
+   * After a delivery settles, that webhook's next event is due at once. Otherwise wait for a commit
+   * notification (PostgreSQL) or the poll interval, whichever comes first; retries fall due on the interval.
+   */
+  protected async tick(): Promise<number> {
+    if ((await this.runOnce()) > 0) return 0;
+    const interval = this.config.WEBHOOK_POLL_INTERVAL_MS;
+    if (!this.isStopping) await this.events.waitForEvents(interval, interval).catch(() => undefined);
+    return 0;
   }
 
   /** One fan-out and claim-and-send round; returns how many deliveries it attempted. */
@@ -61,32 +67,6 @@ export class WebhookWorker implements OnApplicationBootstrap, BeforeApplicationS
 
   private leaseSeconds(): number {
     return Math.ceil(this.config.WEBHOOK_TIMEOUT_MS / 1000) + 30;
-  }
-
-  private schedule(delayMs: number): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.round = this.loop().finally(() => (this.round = undefined));
-    }, delayMs);
-  }
-
-  private async loop(): Promise<void> {
-    let attempted = 0;
-    try {
-      attempted = await this.runOnce();
-    } catch (err) {
-      this.logger.error(`Webhook delivery round failed: ${describe(err)}`);
-    }
-    // After a delivery settles, that webhook's next event is due at once.
-    if (attempted > 0) this.schedule(0);
-    else void this.idle();
-  }
-
-  /** Waits for a commit notification (PostgreSQL) or the poll interval, whichever comes first; retries fall due on the interval. */
-  private async idle(): Promise<void> {
-    const interval = this.config.WEBHOOK_POLL_INTERVAL_MS;
-    await this.events.waitForEvents(interval, interval).catch(() => undefined);
-    this.schedule(0);
   }
 
   private async deliver(d: ClaimedDelivery): Promise<void> {
