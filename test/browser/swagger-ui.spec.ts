@@ -5,7 +5,8 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import type { OpenApiDocument } from '../../src/shared/openapi/contract.js';
 import { startTestApp, type Credentials, type TestApp } from '../support/test-app.js';
 
-const CHROMIUM = '/usr/bin/chromium';
+/** Debian's package; CHROMIUM_PATH points elsewhere (e.g. to check the skip). */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const LAUNCH_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 if (!existsSync(CHROMIUM)) {
