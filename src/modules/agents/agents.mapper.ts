@@ -1,3 +1,4 @@
+import { iso } from '../../shared/http/serialize.js';
 /** An agent as read by `AgentsRepository.findAgents`, with roles, permissions and teams aggregated. */
 export interface AgentRow {
   id: number;
@@ -22,7 +23,6 @@ export interface AgentRow {
   teams: Array<{ id: number; name: string; emoji: string | null }>;
 }
 
-const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
 
 /** The contract's `Agent`. The secret hash and password are never selected, so they cannot leak. */
 export function toAgent(row: AgentRow) {

@@ -1,3 +1,4 @@
+import { iso } from '../../shared/http/serialize.js';
 export interface ContactRow {
   id: number;
   created_at: Date;
@@ -28,7 +29,6 @@ export interface ContactNoteRow {
   avatar_url: string | null;
 }
 
-const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
 
 /** The contract's `Contact`: a user payload without roles, permissions, teams or API key. */
 export function toContact(row: ContactRow) {

@@ -1,7 +1,7 @@
+import { iso } from '../../shared/http/serialize.js';
 import addressparser from 'nodemailer/lib/addressparser';
 import type { ConversationDetailRow, ConversationListRow, ParticipantRow, PreviousConversationRow } from './conversation.rows.js';
 
-const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
 
 /** The bare address of an inbox `from` such as `Support <support@example.com>`. */
 export function inboxAddress(from: string): string {

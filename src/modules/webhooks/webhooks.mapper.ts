@@ -1,3 +1,4 @@
+import { iso } from '../../shared/http/serialize.js';
 import type { DeliveryRow, DeliveryStatus } from './deliveries.repository.js';
 import { maskSecret } from './webhook-signing.js';
 import type { WebhookRow } from './webhooks.repository.js';
@@ -29,7 +30,6 @@ export interface WebhookDelivery {
   completed_at: string | null;
 }
 
-const iso = (d: Date | null): string | null => (d ? new Date(d).toISOString() : null);
 
 /** `secret` is the plaintext secret: in full only right after it was generated, masked everywhere else. */
 export function toWebhook(row: WebhookRow, secret: string, revealSecret = false): Webhook {
