@@ -56,7 +56,8 @@ export function buildOpenApiDocument(app: INestApplication): OpenApiDocument {
   return {
     openapi: contract.openapi,
     info: contract.info,
-    servers: contract.servers,
+    // Relative, so "Try it out" calls the server that served the page, wherever it is deployed.
+    servers: [{ url: '/' }],
     security: contract.security,
     tags,
     paths,
@@ -72,6 +73,7 @@ export function setupSwagger(app: INestApplication): OpenApiDocument {
   const document = buildOpenApiDocument(app);
   SwaggerModule.setup('docs', app, document as never, {
     jsonDocumentUrl: 'docs-json',
+    customSiteTitle: 'Libredesk API',
     swaggerOptions: { persistAuthorization: true },
   });
   return document;
