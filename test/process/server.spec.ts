@@ -3,9 +3,10 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import pg from 'pg';
 import { withDatabase } from '../support/global-setup.js';
+import { ensureBuilt } from '../support/process.js';
 
 /**
  * The server as `npm start` runs it: the compiled build in a child process. First start prints
@@ -15,6 +16,8 @@ import { withDatabase } from '../support/global-setup.js';
  */
 const root = join(import.meta.dirname, '../..');
 let dataDir: string;
+let mainJs: string;
+let cliJs: string;
 let env: Record<string, string>;
 let dropDatabase: (() => Promise<void>) | undefined;
 
@@ -35,7 +38,7 @@ interface Running {
 
 async function startServer(): Promise<Running> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['dist/src/main.js'], { cwd: root, env: { ...env, PORT: String(port), HOST: '127.0.0.1' } });
+  const child = spawn(process.execPath, [mainJs], { cwd: root, env: { ...env, PORT: String(port), HOST: '127.0.0.1' } });
   let output = '';
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
@@ -63,7 +66,8 @@ async function stop(server: Running): Promise<number | null> {
 }
 
 beforeAll(async () => {
-  execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'pipe' });
+  mainJs = await ensureBuilt();
+  cliJs = join(dirname(mainJs), 'cli.js');
   dataDir = mkdtempSync(join(tmpdir(), 'libredesk-proc-'));
   env = { PATH: process.env.PATH ?? '', DATA_DIR: dataDir, LOG_LEVEL: 'log' };
   if (process.env.DATABASE_URL) {
@@ -100,7 +104,7 @@ test('first start, SIGTERM, CLI while stopped, restart with the same data', asyn
   expect((await fetch(`${first.url}/docs`)).status).toBe(200);
   expect(await stop(first)).toBe(0);
 
-  const cli = execFileSync(process.execPath, ['dist/src/cli.js', 'create-admin', '--email', 'Ops@Example.com', '--first-name', 'Ops'], {
+  const cli = execFileSync(process.execPath, [cliJs, 'create-admin', '--email', 'Ops@Example.com', '--first-name', 'Ops'], {
     cwd: root,
     env,
     encoding: 'utf8',
@@ -124,7 +128,7 @@ test('first start, SIGTERM, CLI while stopped, restart with the same data', asyn
 test('the CLI explains bad usage', () => {
   let failed: { status?: number; stderr?: string } = {};
   try {
-    execFileSync(process.execPath, ['dist/src/cli.js', 'create-admin'], { cwd: root, env, encoding: 'utf8', stdio: 'pipe' });
+    execFileSync(process.execPath, [cliJs, 'create-admin'], { cwd: root, env, encoding: 'utf8', stdio: 'pipe' });
   } catch (err) {
     failed = err as { status?: number; stderr?: string };
   }
@@ -135,7 +139,7 @@ test('the CLI explains bad usage', () => {
 test('a bad configuration value stops the server with a clear message', () => {
   let failed: { status?: number; stderr?: string } = {};
   try {
-    execFileSync(process.execPath, ['dist/src/main.js'], { cwd: root, env: { ...env, PORT: 'abc' }, encoding: 'utf8', stdio: 'pipe' });
+    execFileSync(process.execPath, [mainJs], { cwd: root, env: { ...env, PORT: 'abc' }, encoding: 'utf8', stdio: 'pipe' });
   } catch (err) {
     failed = err as { status?: number; stderr?: string };
   }
