@@ -184,6 +184,14 @@ describe('messages', () => {
     const note = await eventsOf(() => post(`/conversations/${c.uuid}/messages`, { message: 'internal', private: true }).expect(200));
     expect(note[0].payload.message).toMatchObject({ private: true, status: 'sent' });
 
+    const up = await t.http.post('/api/v1/media').set('Authorization', admin).attach('files', Buffer.from('invoice body'), 'invoice.txt').expect(200);
+    const withFile = await eventsOf(() => post(`/conversations/${c.uuid}/messages`, { message: 'see attached', attachments: [up.body.data.id] }).expect(200));
+    const [newest] = (await t.http.get(`/api/v1/conversations/${c.uuid}/messages`).set('Authorization', admin).expect(200)).body.data.results;
+    // Signed URLs carry their own expiry; queueing the reply for email touches updated_at after it was written.
+    const strip = (m: any) => ({ ...m, updated_at: null, attachments: m.attachments.map(({ url, ...a }: any) => a) });
+    expect(strip(withFile[0].payload.message)).toEqual(strip(newest));
+    expect(withFile[0].payload.message.attachments).toEqual([expect.objectContaining({ name: 'invoice.txt', uuid: up.body.data.uuid })]);
+
     await put(`/conversations/${c.uuid}/status`, { status: 'Resolved' }).expect(200);
     const fromContact = await eventsOf(() => post(`/conversations/${c.uuid}/messages`, { message: 'still broken', sender_type: 'contact' }).expect(200));
     expect(types(fromContact)).toEqual(['conversation.status_changed', 'message.created', 'message.created']);

@@ -38,17 +38,19 @@ export class MessageWriter {
       senderId: msg.senderId,
       interaction: !msg.private && msg.type !== 'activity',
     });
-    await this.recordCreated(manager, inserted.id);
+    await this.recordCreated(manager, inserted, attachmentIds.length > 0);
     return inserted;
   }
 
   /** `message.created` with the contract's `Message` as written, visible by the conversation's current assignment. */
-  private async recordCreated(manager: EntityManager, messageId: number): Promise<void> {
-    const row = await this.repo.findById(messageId, manager);
-    if (!row) throw new Error(`message ${messageId} vanished inside its own transaction`);
-    const attachments = await this.media.attachmentsForMessages([row.id], manager);
-    const scope = await this.repo.conversationScope(manager, row.conversation_id);
-    await this.events.messageCreated(manager, toMessage(row, attachments.get(row.id) ?? []), scope);
+  private async recordCreated(manager: EntityManager, row: InsertedMessage, withAttachments: boolean): Promise<void> {
+    const attachments = withAttachments ? ((await this.media.attachmentsForMessages([row.id], manager)).get(row.id) ?? []) : [];
+    const { assigned_user_id, assigned_team_id, ...message } = row;
+    await this.events.messageCreated(manager, toMessage(message, attachments), {
+      conversationId: row.conversation_id,
+      assignedUserId: assigned_user_id,
+      assignedTeamId: assigned_team_id,
+    });
   }
 
   /** A private trail entry ("Ada Admin set priority to High") authored by the actor. */

@@ -2,8 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { keysetAt, type ListRequest } from '../../../shared/http/keyset.js';
-import type { EventScope } from '../../events/events.service.js';
-import { MESSAGE_SELECT, type MessageRow, type MessageStatus, type MessageType, type SenderType } from './message.rows.js';
+import { MESSAGE_COLUMNS, MESSAGE_SELECT, messageFrom, type MessageRow, type MessageStatus, type MessageType, type SenderType } from './message.rows.js';
 
 export interface MessageFilter {
   private?: boolean;
@@ -23,15 +22,12 @@ export interface NewMessage {
   meta: Record<string, unknown>;
 }
 
-export interface InsertedMessage {
-  id: number;
-  uuid: string;
-  created_at: Date;
-}
+/** The message as written, and its conversation's assignment (who may read events about it). */
+export type InsertedMessage = MessageRow & { assigned_user_id: number | null; assigned_team_id: number | null };
 
 export type MessageRowWithKey = MessageRow & { sort_at: string };
 
-const MESSAGE_SELECT_WITH_KEY = MESSAGE_SELECT.replace(/^\s*SELECT /, `SELECT ${keysetAt('m.created_at')} AS sort_at, `);
+const MESSAGE_SELECT_WITH_KEY = `SELECT ${MESSAGE_COLUMNS}, ${keysetAt('m.created_at')} AS sort_at ${messageFrom('conversation_messages')}`;
 
 function filterClause(conversationId: number, filter: MessageFilter): { clause: string; params: unknown[] } {
   const params: unknown[] = [conversationId];
@@ -88,15 +84,6 @@ export class MessagesRepository {
     return rows[0] ?? null;
   }
 
-  /** Who may read events about the conversation's messages: its current assignment. */
-  async conversationScope(manager: EntityManager, conversationId: number): Promise<EventScope> {
-    const rows: Array<{ assigned_user_id: number | null; assigned_team_id: number | null }> = await manager.query(
-      `SELECT assigned_user_id, assigned_team_id FROM conversations WHERE id = $1`,
-      [conversationId],
-    );
-    return { conversationId, assignedUserId: rows[0]?.assigned_user_id ?? null, assignedTeamId: rows[0]?.assigned_team_id ?? null };
-  }
-
   async lockStatus(id: number, manager: EntityManager): Promise<MessageStatus | null> {
     const rows: Array<{ status: MessageStatus }> = await manager.query(`SELECT status FROM conversation_messages WHERE id = $1 FOR UPDATE`, [id]);
     return rows[0]?.status ?? null;
@@ -106,13 +93,18 @@ export class MessagesRepository {
     await manager.query(`UPDATE conversation_messages SET status = $2, updated_at = now() WHERE id = $1`, [id, status]);
   }
 
-  /** Timestamps come from the clock, not the transaction start, so messages order as they were written. */
+  /**
+   * Timestamps come from the clock, not the transaction start, so messages order as they were written.
+   * Answers the whole row as reads render it, so the writer need not read it back.
+   */
   async insert(manager: EntityManager, msg: NewMessage): Promise<InsertedMessage> {
     const rows: InsertedMessage[] = await manager.query(
-      `INSERT INTO conversation_messages
-         (created_at, updated_at, type, status, private, conversation_id, content_type, content, text_content, sender_id, sender_type, meta)
-       VALUES (clock_timestamp(), clock_timestamp(), $1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-       RETURNING id, uuid, created_at`,
+      `WITH inserted AS (
+         INSERT INTO conversation_messages
+           (created_at, updated_at, type, status, private, conversation_id, content_type, content, text_content, sender_id, sender_type, meta)
+         VALUES (clock_timestamp(), clock_timestamp(), $1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+         RETURNING *)
+       SELECT ${MESSAGE_COLUMNS}, c.assigned_user_id, c.assigned_team_id ${messageFrom('inserted')}`,
       [msg.type, msg.status, msg.private, msg.conversationId, msg.contentType, msg.content, msg.textContent, msg.senderId, msg.senderType, msg.meta],
     );
     return rows[0];
