@@ -1,3 +1,4 @@
+import type supertest from 'supertest';
 import type { TestApp } from '../support/test-app.js';
 import { createAgent, createConversation, createTeam, inboxId, startConversationsApp, unique } from './conversations.fixtures.js';
 
@@ -12,16 +13,35 @@ beforeAll(async () => {
 });
 afterAll(async () => t?.close());
 
+/**
+ * Sends a write with an Idempotency-Key and, as a well-behaved client does, retries it after a 503
+ * (Retry-After). On PostgreSQL, hundreds of replies queue behind one conversation's row lock while
+ * holding pool connections; on a busy machine the last ones wait for a connection longer than the
+ * pool's 5 s timeout and get a 503 before any work is done. The retry with the same key is safe.
+ */
+async function writeWithRetry(key: string, send: (key: string) => supertest.Test): Promise<{ res: supertest.Response; retries: number }> {
+  for (let retries = 0; ; retries++) {
+    const res = await send(key);
+    if (res.status !== 503 || retries === 5) return { res, retries };
+    await new Promise((r) => setTimeout(r, Number(res.headers['retry-after'] ?? 1) * 1000));
+  }
+}
+
 test(`${CREATES} parallel creates get ${CREATES} unique reference numbers`, async () => {
   const inbox = await inboxId(t);
-  const results = await Promise.all(
-    Array.from({ length: CREATES }, (_, i) =>
-      t.http
-        .post('/api/v1/conversations')
-        .set('Authorization', admin)
-        .send({ inbox_id: inbox, contact_email: `${unique('par')}@example.com`, first_name: 'P', last_name: `${i}`, subject: `s${i}`, content: `c${i}`, initiator: 'contact' }),
-    ),
-  );
+  const results = (
+    await Promise.all(
+      Array.from({ length: CREATES }, (_, i) =>
+        writeWithRetry(unique('create'), (key) =>
+          t.http
+            .post('/api/v1/conversations')
+            .set('Authorization', admin)
+            .set('Idempotency-Key', key)
+            .send({ inbox_id: inbox, contact_email: `${unique('par')}@example.com`, first_name: 'P', last_name: `${i}`, subject: `s${i}`, content: `c${i}`, initiator: 'contact' }),
+        ),
+      ),
+    )
+  ).map((r) => r.res);
   expect(results.map((r) => r.status)).toEqual(Array(CREATES).fill(200));
   const refs = new Set(results.map((r) => r.body.data.reference_number as string));
   expect(refs.size).toBe(CREATES);
@@ -47,9 +67,16 @@ test('parallel creates for one new contact email share one contact', async () =>
 
 test(`${REPLIES} parallel replies to one conversation store ${REPLIES} messages, each queued once`, async () => {
   const c = await createConversation(t);
-  const results = await Promise.all(
-    Array.from({ length: REPLIES }, (_, i) => t.http.post(`/api/v1/conversations/${c.uuid}/messages`).set('Authorization', admin).send({ message: `reply ${i}` })),
+  const attempts = await Promise.all(
+    Array.from({ length: REPLIES }, (_, i) =>
+      writeWithRetry(unique('reply'), (key) =>
+        t.http.post(`/api/v1/conversations/${c.uuid}/messages`).set('Authorization', admin).set('Idempotency-Key', key).send({ message: `reply ${i}` }),
+      ),
+    ),
   );
+  const results = attempts.map((a) => a.res);
+  const retried = attempts.filter((a) => a.retries > 0).length;
+  if (retried) console.log(`[concurrency] ${retried} of ${REPLIES} replies got a 503 (pool wait over 5 s) and succeeded on retry`);
   expect(results.map((r) => r.status)).toEqual(Array(REPLIES).fill(200));
   const page = await t.http.get(`/api/v1/conversations/${c.uuid}/messages?type=outgoing&page_size=100`).set('Authorization', admin).expect(200);
   expect(page.body.data.total).toBe(REPLIES);

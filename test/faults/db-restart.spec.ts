@@ -72,6 +72,7 @@ describe.skipIf(!process.env.DATABASE_URL)('faults: PostgreSQL restarts during a
     await sleep(2_500);
     const stoppedAt = Date.now();
     await cluster.stop('fast');
+    const health = await api(server.url, 'GET', '/health');
     await sleep(OUTAGE_MS);
     await cluster.start();
     const backAt = Date.now();
@@ -80,6 +81,9 @@ describe.skipIf(!process.env.DATABASE_URL)('faults: PostgreSQL restarts during a
     await Promise.all(workers);
 
     expect(server.alive(), server.output()).toBe(true);
+    // A load balancer's health check takes the instance out while the database is away.
+    expect(health.status).toBe(503);
+    expect(health.body).toMatchObject({ status: 'error', error_type: 'GeneralException' });
 
     const ok = outcomes.filter((o) => o.status === 200);
     const unavailable = outcomes.filter((o) => o.status === 503);
