@@ -213,6 +213,23 @@ describe('DELETE /api/v1/agents/{id}', () => {
     const sys = await t.http.delete(`/api/v1/agents/${systemId}`).set('Authorization', auth);
     expect(sys.status).toBe(400);
   });
+
+  test('the System user is hidden like in the list: it cannot be read, edited, keyed or assigned (found by the fuzzer: its email broke the Agent schema)', async () => {
+    const [{ id: systemId }] = await t.dataSource.query(`SELECT id FROM users WHERE email = 'System'`);
+    const calls = [
+      t.http.get(`/api/v1/agents/${systemId}`),
+      t.http.put(`/api/v1/agents/${systemId}`).send({ email: 'renamed@example.com' }),
+      t.http.post(`/api/v1/agents/${systemId}/api-key`),
+      t.http.delete(`/api/v1/agents/${systemId}/api-key`),
+    ];
+    for (const call of calls) {
+      const res = await call.set('Authorization', auth);
+      expect(res.status).toBe(404);
+      expect(res.body.error_type).toBe('NotFoundException');
+    }
+    const [row] = await t.dataSource.query(`SELECT email, api_key FROM users WHERE id = $1`, [systemId]);
+    expect(row).toEqual({ email: 'System', api_key: null });
+  });
 });
 
 describe('API keys', () => {

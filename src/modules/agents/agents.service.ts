@@ -41,9 +41,10 @@ export class AgentsService {
     return (await this.repo.listCompact()).map(toAgentCompact);
   }
 
+  /** An agent by id. The System user is not one: it is hidden here as in the list, so it cannot be edited, keyed or assigned. */
   async get(id: number): Promise<Agent> {
     const row = await this.repo.findById(id);
-    if (!row) throw new NotFound('Agent not found');
+    if (!row || row.email === SYSTEM_USER_EMAIL) throw new NotFound('Agent not found');
     return toAgent(row);
   }
 
@@ -112,7 +113,8 @@ export class AgentsService {
   /** Soft delete: the agent loses roles, teams, API key and open assignments. */
   async remove(principal: Principal, id: number): Promise<true> {
     if (id === principal.id) throw new InvalidInput('You cannot delete yourself');
-    const agent = await this.get(id);
+    const agent = await this.repo.findById(id);
+    if (!agent) throw new NotFound('Agent not found');
     if (agent.email === SYSTEM_USER_EMAIL) throw new InvalidInput('Cannot delete system user');
     await this.dataSource.transaction(async (m) => {
       await m.query(
@@ -131,7 +133,6 @@ export class AgentsService {
 
   async generateApiKey(id: number): Promise<{ api_key: string; api_secret: string }> {
     const agent = await this.get(id);
-    if (agent.email === SYSTEM_USER_EMAIL) throw new InvalidInput('The system user cannot have an API key');
     const pair = generateApiKeyPair();
     await this.dataSource.query(
       `UPDATE users SET api_key = $2, api_secret = $3, api_key_last_used_at = NULL, updated_at = now() WHERE id = $1`,

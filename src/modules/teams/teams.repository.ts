@@ -50,8 +50,13 @@ export class TeamsRepository {
     return rows[0][0] ?? null;
   }
 
-  /** Memberships cascade; conversations' assigned_team_id is set null by the foreign key. */
-  async delete(id: number, m: EntityManager = this.dataSource.manager): Promise<boolean> {
+  /**
+   * Memberships cascade; conversations' assigned_team_id is set null by the foreign key. The team's
+   * conversations are locked first, in the order a conversation write takes them (its row, then the
+   * team through the key), so a concurrent reply or assignment waits instead of deadlocking.
+   */
+  async delete(id: number, m: EntityManager): Promise<boolean> {
+    await m.query(`SELECT id FROM conversations WHERE assigned_team_id = $1 ORDER BY id FOR NO KEY UPDATE`, [id]);
     const rows: [unknown[], number] = await m.query(`DELETE FROM teams WHERE id = $1 RETURNING id`, [id]);
     return rows[0].length > 0;
   }

@@ -79,7 +79,7 @@ export class TeamsService {
   }
 
   async remove(id: number): Promise<true> {
-    if (!(await this.repo.delete(id))) throw new NotFound('Team not found');
+    if (!(await this.dataSource.transaction((m) => this.repo.delete(id, m)))) throw new NotFound('Team not found');
     // Members lose the team's conversation access with their next request.
     this.credentials.forgetUser('*');
     return true;

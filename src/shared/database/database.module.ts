@@ -4,6 +4,7 @@ import type { PGlite } from '@electric-sql/pglite';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
 import { type DatabaseHandle, openDatabase } from './data-source-options.js';
+import { RetryingDataSource } from './retrying-data-source.js';
 
 import { DATABASE_HANDLE } from './database.tokens.js';
 import { DatabaseNotifications } from './notifications.js';
@@ -50,6 +51,7 @@ export class DatabaseModule {
           imports: [handleModule],
           inject: [DATABASE_HANDLE],
           useFactory: (handle: DatabaseHandle) => ({ ...handle.options, autoLoadEntities: true, retryAttempts: 2, retryDelay: 1000 }),
+          dataSourceFactory: async (options) => new RetryingDataSource(options!).initialize(),
         }),
       ],
       providers: [DatabaseCloser, DatabaseNotifications],
