@@ -107,12 +107,10 @@ export class ConversationUpdates {
       await this.tags.link(m, c.id, added.map((t) => t.id));
       await this.tags.unlink(m, c.id, removed.map((t) => t.id));
       if (added.length === 0 && removed.length === 0) return;
-      const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
-      await this.events.tagsChanged(m, c, [...added].sort(byName).map((t) => t.name), [...removed].sort(byName).map((t) => t.name));
+      const addedByName = [...added].sort((a, b) => a.name.localeCompare(b.name));
+      await this.events.tagsChanged(m, c, addedByName.map((t) => t.name), removed.map((t) => t.name));
       const actor = actorOf(principal);
-      for (const tag of [...added].sort((a, b) => a.name.localeCompare(b.name))) {
-        await this.writer.activity(m, c.id, actor, Activities.tagAdded(actor.name, tag.name));
-      }
+      for (const tag of addedByName) await this.writer.activity(m, c.id, actor, Activities.tagAdded(actor.name, tag.name));
       for (const tag of removed) await this.writer.activity(m, c.id, actor, Activities.tagRemoved(actor.name, tag.name));
     });
   }
