@@ -1,6 +1,6 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -45,16 +45,18 @@ export async function waitFor<T>(probe: () => Promise<T | undefined | null | fal
  */
 export async function ensureBuilt(): Promise<string> {
   const main = join(buildDir, 'src', 'main.js');
-  const marker = join(buildDir, `.built-for-${process.ppid}`);
+  const marker = join(buildDir, `.built-for-${testRunId()}`);
   const lock = `${buildDir}.lock`;
   mkdirSync(join(projectRoot, '.tmp'), { recursive: true });
   const deadline = Date.now() + 240_000;
   for (;;) {
     try {
       mkdirSync(lock);
+      writeFileSync(join(lock, 'pid'), String(process.pid));
       break;
     } catch {
-      if (Date.now() > deadline) rmSync(lock, { recursive: true, force: true });
+      // A lock left by a process that died (an interrupted run) is taken over.
+      if (Date.now() > deadline || !ownerAlive(lock)) rmSync(lock, { recursive: true, force: true });
       await sleep(250);
     }
   }
@@ -69,10 +71,36 @@ export async function ensureBuilt(): Promise<string> {
       if (err.code === 2 && existsSync(main)) console.warn(`build emitted with type errors:\n${err.stdout}`);
       else throw new Error(`build failed: ${err.stdout || err.message}`);
     });
+    for (const old of readdirSync(buildDir).filter((f) => f.startsWith('.built-for-'))) rmSync(join(buildDir, old), { force: true });
     writeFileSync(marker, new Date().toISOString());
     return main;
   } finally {
     rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+function ownerAlive(lock: string): boolean {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(join(lock, 'pid'), 'utf8'));
+  } catch {
+    return true; // just created, the owner has not written its pid yet
+  }
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** The vitest run this worker belongs to: its parent's pid and, on Linux, start time (pids are reused). */
+function testRunId(): string {
+  try {
+    const stat = readFileSync(`/proc/${process.ppid}/stat`, 'utf8');
+    return `${process.ppid}-${stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]}`;
+  } catch {
+    return String(process.ppid);
   }
 }
 

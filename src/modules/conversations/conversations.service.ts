@@ -47,7 +47,8 @@ export class ConversationsService {
     if (!textContent && !dto.attachments?.length) throw new InvalidFields({ content: 'must not be empty' }, '`content` is empty');
     const actor = actorOf(principal);
 
-    const uuid = await this.dataSource.transaction(async (m) => {
+    // The answer is read before the commit, so a failure after it (and a retry that writes twice) cannot happen.
+    return this.dataSource.transaction(async (m) => {
       const contact = await this.contacts.findOrCreateByEmail(m, {
         email: dto.contact_email,
         firstName: dto.first_name,
@@ -82,9 +83,8 @@ export class ConversationsService {
       await this.events.created(m, created.uuid, scopeOf(conversation));
       await this.events.release(m, held);
       if (!fromContact) await this.outbox.enqueue(m, messageId);
-      return created.uuid;
+      return this.detail(principal, created.uuid, false, m);
     });
-    return this.detail(principal, uuid, false);
   }
 
   async get(principal: Principal, uuid: string): Promise<Conversation> {

@@ -88,7 +88,9 @@ export class MessagesService {
     const attachments = dto.attachments ?? [];
     const open = await this.statuses.get('Open');
 
-    const id = await this.dataSource.transaction(async (m) => {
+    // The answer is read before the commit: once the write is committed nothing can fail any more, so a
+    // 5xx always means nothing was written and a retry (which a released Idempotency-Key allows) is safe.
+    return this.dataSource.transaction(async (m) => {
       const c = await this.access.lockReadable(principal, conversation.id, m);
       const base = { conversationId: c.id, contentType: 'html' as const, content, textContent };
       if (senderType === 'contact') {
@@ -98,7 +100,7 @@ export class MessagesService {
           { ...base, type: 'incoming', status: 'received', private: false, senderId: c.contact_id, senderType: 'contact', meta: {} },
           attachments,
         );
-        return message.id;
+        return this.byId(message.id, m);
       }
       if (isPrivate) {
         const note = await this.writer.write(
@@ -106,7 +108,7 @@ export class MessagesService {
           { ...base, type: 'outgoing', status: 'sent', private: true, senderId: principal.id, senderType: 'agent', meta: {} },
           attachments,
         );
-        return note.id;
+        return this.byId(note.id, m);
       }
       const reply = await this.writer.write(
         m,
@@ -114,9 +116,8 @@ export class MessagesService {
         attachments,
       );
       await this.outbox.enqueue(m, reply.id);
-      return reply.id;
+      return this.byId(reply.id, m);
     });
-    return this.byId(id);
   }
 
   /** Puts a `failed` reply back in the email queue. */
@@ -124,24 +125,24 @@ export class MessagesService {
     const conversation = await this.access.readable(principal, conversationUuid);
     const row = await this.repo.findInConversation(conversation.id, uuid);
     if (!row) throw new NotFound('Message not found');
-    await this.dataSource.transaction(async (m: EntityManager) => {
+    return this.dataSource.transaction(async (m: EntityManager) => {
       await this.access.lockReadable(principal, conversation.id, m);
       const status = await this.repo.lockStatus(row.id, m);
       if (row.type !== 'outgoing' || row.private || row.sender_type !== 'agent') throw new InvalidInput('Only replies can be retried');
       if (status !== 'failed') throw new InvalidInput(`Only a failed reply can be retried; this one is ${status}`);
       await this.outbox.requeue(m, row.id);
+      return this.byId(row.id, m);
     });
-    return this.byId(row.id);
   }
 
-  private async byId(id: number): Promise<Message> {
-    const row = await this.repo.findById(id);
+  private async byId(id: number, manager?: EntityManager): Promise<Message> {
+    const row = await this.repo.findById(id, manager);
     if (!row) throw new NotFound('Message not found');
-    return (await this.render([row]))[0];
+    return (await this.render([row], manager))[0];
   }
 
-  private async render(rows: MessageRow[]): Promise<Message[]> {
-    const attachments = await this.media.attachmentsForMessages(rows.map((r) => r.id));
+  private async render(rows: MessageRow[], manager?: EntityManager): Promise<Message[]> {
+    const attachments = await this.media.attachmentsForMessages(rows.map((r) => r.id), manager);
     return rows.map((row) => toMessage(row, attachments.get(row.id) ?? []));
   }
 
