@@ -17,6 +17,8 @@ export interface FuzzRequest extends RawRequest {
   mutations: string[];
 }
 
+const OPAQUE = new Set(['cursor', 'after']);
+
 const MUTATION_COUNT: ReadonlyArray<readonly [number, number]> = [
   [8, 0],
   [50, 1],
@@ -59,7 +61,8 @@ export class RequestGenerator {
       caller,
     };
     for (const p of op.queryParams) {
-      if (!p.required && rng.chance(0.5)) continue;
+      // Opaque cursors cannot be made up; a well-behaved client only echoes one (mutations still send junk).
+      if (!p.required && (OPAQUE.has(p.name) || rng.chance(0.5))) continue;
       const v = validQueryValue(ctx, p);
       for (const item of Array.isArray(v) ? v : [v]) draft.query.push([p.name, percent(item)]);
     }

@@ -148,8 +148,12 @@ export class FuzzWorld {
     p.views.push(shared.id);
     const webhook = await this.call<{ id: number }>('POST', '/api/v1/webhooks', { name: `Fuzz hook ${n}`, url: 'http://127.0.0.1:9/hooks/fuzz' });
     p.webhooks.push(webhook.id);
-    const deliveries = await this.call<{ results: Array<{ id: number }> }>('GET', `/api/v1/webhooks/${webhook.id}/deliveries`);
-    for (const d of deliveries.results) p.deliveries.push({ webhookId: webhook.id, id: d.id });
+    p.deliveries = [];
+    for (const id of p.webhooks) {
+      const res = await this.client.send({ method: 'GET', path: `/api/v1/webhooks/${id}/deliveries?page_size=5`, headers: { Authorization: authHeader(this.admin) } });
+      const results = res.status === 200 ? (res.json as { data: { results: Array<{ id: number }> } }).data.results : [];
+      for (const d of results) p.deliveries.push({ webhookId: id, id: d.id });
+    }
     for (const list of Object.values(p)) if (Array.isArray(list) && list.length > 12) list.splice(0, list.length - 12);
   }
 }
