@@ -100,7 +100,7 @@ describe('requests Node refuses to parse', () => {
   });
 });
 
-describe('NUL characters', () => {
+describe('strings no field can hold', () => {
   test('in a body field are a 400 naming the field (PostgreSQL text cannot hold them)', async () => {
     const res = await t.http.post('/api/v1/statuses').set('Authorization', auth).send({ name: 'Bad\u0000name' });
     expect(res.status).toBe(400);
@@ -112,6 +112,27 @@ describe('NUL characters', () => {
     expect(nested.body.data).toEqual({ fields: { 'filters.tags.0': 'must not contain NUL characters' } });
     const key = await t.http.post('/api/v1/statuses').set('Authorization', auth).send({ name: 'K', 'x\u0000': 1 });
     expect(key.status).toBe(400);
+  });
+
+  test('a lone surrogate (valid JSON, not valid Unicode) is a 400 naming the field; validator.js threw a URIError on it: 500', async () => {
+    for (const email of ['\udfff\ud800', 'a\ud800@example.com']) {
+      const agent = await t.http.post('/api/v1/agents').set('Authorization', auth).send({ email, first_name: 'S', roles: ['Agent'] });
+      expect(agent.status).toBe(400);
+      expect(agent.body.data).toEqual({ fields: { email: 'must be valid Unicode (it has an unpaired surrogate)' } });
+      const conversation = await t.http.post('/api/v1/conversations').set('Authorization', auth).send({
+        inbox_id: 1,
+        contact_email: email,
+        first_name: 'N',
+        last_name: 'U',
+        subject: 'S',
+        content: 'C',
+        initiator: 'contact',
+      });
+      expect(conversation.status).toBe(400);
+      expect(Object.keys(conversation.body.data.fields)).toEqual(['contact_email']);
+    }
+    const paired = await t.http.post('/api/v1/statuses').set('Authorization', auth).send({ name: 'Paired 😀 ok' });
+    expect(paired.status).toBe(200);
   });
 
   test('in a lookup by name or a query parameter', async () => {

@@ -12,17 +12,28 @@ function flatten(errors: ValidationError[], prefix = '', out: Record<string, str
 
 const PRIMITIVES = new Set<unknown>([String, Boolean, Number, Array, Object]);
 
-/** The first place a NUL character appears in a value (keys included), as a field path; PostgreSQL text cannot hold one. */
-function nulAt(value: unknown, name: string): string | undefined {
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** What is wrong with a string no field can hold: PostgreSQL text has no NUL, and UTF-8 has no lone surrogate. */
+function badText(text: string): string | undefined {
+  if (text.includes('\u0000')) return 'must not contain NUL characters';
+  if (LONE_SURROGATE.test(text)) return 'must be valid Unicode (it has an unpaired surrogate)';
+  return undefined;
+}
+
+/** The first string (value or key) in a value that no field can hold, as `[field path, problem]`. */
+function badTextAt(value: unknown, name: string): [string, string] | undefined {
   const stack: Array<[unknown, string]> = [[value, name]];
   while (stack.length) {
     const [node, path] = stack.pop()!;
     if (typeof node === 'string') {
-      if (node.includes('\u0000')) return path;
+      const problem = badText(node);
+      if (problem) return [path, problem];
     } else if (node !== null && typeof node === 'object') {
       for (const [key, child] of Object.entries(node)) {
         const at = path ? `${path}.${key}` : key;
-        if (key.includes('\u0000')) return at;
+        const problem = badText(key);
+        if (problem) return [at, problem];
         stack.push([child, at]);
       }
     }
@@ -33,7 +44,8 @@ function nulAt(value: unknown, name: string): string | undefined {
 /**
  * The global validation pipe: class-validator DTOs, unknown properties dropped, types never coerced
  * (a string where a number belongs is a 400). A body that is not a JSON object is rejected before
- * class-validator sees it, and so is a NUL character anywhere in a body, query or path parameter.
+ * class-validator sees it, and so is a NUL character or a lone surrogate anywhere in a body, query or
+ * path parameter (validator.js throws on the latter: a 500).
  * Field problems are reported as `{"fields": {...}}` in the envelope.
  */
 @Injectable()
@@ -48,8 +60,8 @@ export class AppValidationPipe implements PipeTransform {
   });
 
   async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
-    const nul = metadata.type === 'custom' ? undefined : nulAt(value, metadata.data ?? '');
-    if (nul !== undefined) throw new InvalidFields({ [nul || metadata.type]: 'must not contain NUL characters' });
+    const bad = metadata.type === 'custom' ? undefined : badTextAt(value, metadata.data ?? '');
+    if (bad) throw new InvalidFields({ [bad[0] || metadata.type]: bad[1] });
     // Primitive params and queries are parsed by explicit pipes (IdParam, parsePage); never coerced here.
     if (!metadata.metatype || PRIMITIVES.has(metadata.metatype)) return value;
     if (metadata.type === 'body') {
