@@ -25,11 +25,11 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+  // Created before the port opens, so the credentials are printed together with "Listening".
+  const admin = await app.get(AgentsService).ensureInitialAdmin();
   await app.listen(config.PORT, config.HOST);
   const url = config.ROOT_URL ?? `http://localhost:${config.PORT}`;
   logger.log(`Listening on ${url} (${config.DATABASE_URL ? 'PostgreSQL' : `embedded PGlite in ${config.DATA_DIR}`}); docs at ${url}/docs`);
-
-  const admin = await app.get(AgentsService).ensureInitialAdmin();
   if (admin) {
     // Printed once, on the first start only: the secret is not stored in a recoverable form.
     process.stdout.write(
