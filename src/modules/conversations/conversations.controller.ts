@@ -9,7 +9,8 @@ import { ConversationLists } from './conversation-lists.service.js';
 import { ConversationsService } from './conversations.service.js';
 import { CreateConversationDto } from './dto/create-conversation.dto.js';
 
-type Query = Record<string, unknown>;
+/** Not `Query`: that name is the decorator, and tsc's decorator metadata would name it as the parameter's type. */
+type QueryString = Record<string, unknown>;
 
 @ApiTags('Conversations')
 @Controller('api/v1')
@@ -30,7 +31,7 @@ export class ConversationsController {
   @RequirePermission(Permission.ConversationsReadAll)
   @ApiOperation({ operationId: 'handleGetAllConversations' })
   @ApiCursorPage()
-  all(@CurrentUser() user: Principal, @Query() query: Query) {
+  all(@CurrentUser() user: Principal, @Query() query: QueryString) {
     return this.lists.all(user, query);
   }
 
@@ -38,7 +39,7 @@ export class ConversationsController {
   @RequirePermission(Permission.ConversationsReadAssigned)
   @ApiOperation({ operationId: 'handleGetAssignedConversations' })
   @ApiCursorPage()
-  assigned(@CurrentUser() user: Principal, @Query() query: Query) {
+  assigned(@CurrentUser() user: Principal, @Query() query: QueryString) {
     return this.lists.assigned(user, query);
   }
 
@@ -46,7 +47,7 @@ export class ConversationsController {
   @RequirePermission(Permission.ConversationsReadUnassigned)
   @ApiOperation({ operationId: 'handleGetUnassignedConversations' })
   @ApiCursorPage()
-  unassigned(@CurrentUser() user: Principal, @Query() query: Query) {
+  unassigned(@CurrentUser() user: Principal, @Query() query: QueryString) {
     return this.lists.unassigned(user, query);
   }
 
@@ -54,7 +55,7 @@ export class ConversationsController {
   @RequirePermission(Permission.ConversationsReadTeamInbox)
   @ApiOperation({ operationId: 'handleGetTeamUnassignedConversations' })
   @ApiCursorPage()
-  teamUnassigned(@CurrentUser() user: Principal, @IdParam() id: number, @Query() query: Query) {
+  teamUnassigned(@CurrentUser() user: Principal, @IdParam() id: number, @Query() query: QueryString) {
     return this.lists.teamUnassigned(user, id, query);
   }
 
@@ -62,7 +63,7 @@ export class ConversationsController {
   @RequirePermission(Permission.ConversationsRead)
   @ApiOperation({ operationId: 'handleGetViewConversations' })
   @ApiCursorPage()
-  view(@CurrentUser() user: Principal, @IdParam() id: number, @Query() query: Query) {
+  view(@CurrentUser() user: Principal, @IdParam() id: number, @Query() query: QueryString) {
     return this.lists.view(user, id, query);
   }
 

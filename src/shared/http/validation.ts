@@ -1,4 +1,5 @@
 import { ArgumentMetadata, Injectable, PipeTransform, ValidationError, ValidationPipe } from '@nestjs/common';
+import { getMetadataStorage } from 'class-validator';
 import { InvalidFields, InvalidInput } from './errors.js';
 
 function flatten(errors: ValidationError[], prefix = '', out: Record<string, string> = {}): Record<string, string> {
@@ -11,6 +12,8 @@ function flatten(errors: ValidationError[], prefix = '', out: Record<string, str
 }
 
 const PRIMITIVES = new Set<unknown>([String, Boolean, Number, Array, Object]);
+
+const isDto = (metatype: Function) => getMetadataStorage().getTargetValidationMetadatas(metatype, '', false, false).length > 0;
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
@@ -68,6 +71,10 @@ export class AppValidationPipe implements PipeTransform {
       if (value === undefined || value === null || value === '') value = {};
       if (typeof value !== 'object' || Array.isArray(value)) throw new InvalidInput('Request body must be a JSON object');
     }
+    // Only DTO classes are validated. Decorator metadata can name another function as the type (a type
+    // alias sharing a name with a value, as `type Query` with Nest's `@Query`), and class-validator
+    // would then refuse every request as "an unknown value".
+    if (!isDto(metadata.metatype)) return value;
     return this.inner.transform(value, metadata);
   }
 }

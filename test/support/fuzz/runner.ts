@@ -160,6 +160,10 @@ export function formatReport(report: FuzzReport): string {
   }
   lines.push('', 'By mutation:');
   for (const [m, n] of Object.entries(report.byMutation).sort(([a], [b]) => a.localeCompare(b))) lines.push(`  ${m.padEnd(28)} ${String(n).padStart(7)}`);
+  const neverOk = report.operations.filter((o) => report.byOperation[o.operationId] !== undefined && !report.byOperation[o.operationId]['200']);
+  if (neverOk.length) {
+    lines.push('', `Never answered 200 (worth a look: every request broken, or a route that cannot succeed): ${neverOk.map((o) => o.operationId).join(', ')}`);
+  }
   const fiveXX = report.failures.filter((f) => (f.status ?? 0) >= 500).length;
   lines.push('', `5xx: ${fiveXX}   other failures: ${report.failures.length - fiveXX}   slow (> ${SLOW_MS / 1000} s): ${report.slow.length}   healthy at the end: ${report.healthy}`);
   for (const f of report.failures) {
