@@ -27,12 +27,19 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** A mail server that accepts everything, so the outbox worker really delivers the fuzzed replies. */
+/**
+ * A mail server for the outbox worker: it takes every message, except for recipients named
+ * `reject-…`, which it refuses for good, so some replies end `failed` and can be retried.
+ */
 async function startSmtpSink(): Promise<{ port: number; close: () => Promise<void> }> {
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
+    onRcptTo(address, _session, callback) {
+      if (!address.address.startsWith('reject-')) return callback();
+      callback(Object.assign(new Error('Mailbox unavailable'), { responseCode: 550 }));
+    },
     onData(stream, _session, callback) {
       stream.resume();
       stream.on('end', () => callback());
@@ -108,6 +115,7 @@ export async function main(options: CliOptions): Promise<number> {
     SMTP_PORT: String(smtp.port),
     SMTP_TLS: 'none',
     MAIL_POLL_INTERVAL_MS: '200',
+    MAIL_MAX_ATTEMPTS: '1',
     OPENAI_BASE_URL: ai.url,
     WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
     MEDIA_MAX_FILE_SIZE_MB: '2',

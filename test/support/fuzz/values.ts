@@ -164,7 +164,8 @@ export function validPathParams(ctx: ValueContext): Record<string, string> {
   const out: Record<string, string> = {};
   const segments = op.path.split('/');
   const real = rng.chance(0.9);
-  const message = real && pools.messages.length ? rng.pick(pools.messages) : undefined;
+  const messages = op.path.endsWith('/retry') && pools.bounced.length && rng.chance(0.7) ? pools.bounced : pools.messages;
+  const message = real && messages.length ? rng.pick(messages) : undefined;
   const note = real && pools.notes.length ? rng.pick(pools.notes) : undefined;
   const delivery = real && pools.deliveries.length ? rng.pick(pools.deliveries) : undefined;
   for (const p of op.pathParams) {

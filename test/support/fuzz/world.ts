@@ -21,6 +21,8 @@ export interface Pools {
   deliveries: Array<{ webhookId: number; id: number }>;
   conversations: string[];
   messages: Array<{ conversation: string; uuid: string }>;
+  /** Replies the mail sink refuses (they end `failed`), for retries. */
+  bounced: Array<{ conversation: string; uuid: string }>;
   media: Array<{ id: number; uuid: string; url: string }>;
   promptKeys: string[];
 }
@@ -37,6 +39,7 @@ export const emptyPools = (): Pools => ({
   deliveries: [],
   conversations: [],
   messages: [],
+  bounced: [],
   media: [],
   promptKeys: [],
 });
@@ -139,6 +142,11 @@ export class FuzzWorld {
         private: i === 0,
       });
       p.messages.push({ conversation: conv.uuid, uuid: msg.uuid });
+      if (i === 1) {
+        // Refused by the mail sink of `npm run fuzz`, so the reply ends `failed` and retries run for real.
+        const refused = await this.call<{ uuid: string }>('POST', `/api/v1/conversations/${conv.uuid}/messages`, { message: 'Bounce', to: [`reject-${n}@example.com`] });
+        p.bounced.push({ conversation: conv.uuid, uuid: refused.uuid });
+      }
       const note = await this.call<{ id: number }>('POST', `/api/v1/contacts/${conv.contact_id}/notes`, { note: `Fuzz note ${n}` });
       p.notes.push({ contactId: conv.contact_id, id: note.id });
     }
