@@ -41,9 +41,13 @@ const options = {
   keep: values.keep,
 };
 
+// A private build (not dist/), so a concurrent `npm run build` or test never swaps files under the fuzzed server.
+const buildDir = join(root, '.tmp', 'fuzz-build');
+options.serverEntry = join(buildDir, 'src', 'main.js');
 if (!values['skip-build']) {
   process.stdout.write('Building the server…\n');
-  execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+  const tsc = join(root, 'node_modules/typescript/bin/tsc');
+  execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--outDir', buildDir, '--tsBuildInfoFile', join(buildDir, '.tsbuildinfo')], { cwd: root, stdio: 'inherit' });
 }
 const { module } = await runnerImport(join(root, 'test/support/fuzz/cli.ts'), { configFile: false, logLevel: 'error', root });
 process.exit(await module.main(options));

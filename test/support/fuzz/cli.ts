@@ -11,6 +11,8 @@ import { formatReport, runFuzz } from './runner.js';
 
 export interface CliOptions {
   root: string;
+  /** The compiled server's entry point. */
+  serverEntry: string;
   requests: number;
   seed: number;
   concurrency: number;
@@ -77,9 +79,9 @@ interface Server {
   admin: { email: string; api_key: string; api_secret: string };
 }
 
-async function startServer(root: string, env: Record<string, string>): Promise<Server> {
+async function startServer(root: string, entry: string, env: Record<string, string>): Promise<Server> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['dist/src/main.js'], { cwd: root, env: { ...env, PORT: String(port), HOST: '127.0.0.1' } });
+  const child = spawn(process.execPath, [entry], { cwd: root, env: { ...env, PORT: String(port), HOST: '127.0.0.1' } });
   let output = '';
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
@@ -125,7 +127,7 @@ export async function main(options: CliOptions): Promise<number> {
   let server: Server | undefined;
   try {
     process.stdout.write(`Starting the server on ${db ? 'PostgreSQL (a fresh database)' : 'embedded PGlite'}…\n`);
-    server = await startServer(options.root, env);
+    server = await startServer(options.root, options.serverEntry, env);
     const me = await fetch(`${server.url}/api/v1/agents/me`, { headers: { Authorization: `token ${server.admin.api_key}:${server.admin.api_secret}` } });
     const admin = { id: ((await me.json()) as { data: { id: number } }).data.id, api_key: server.admin.api_key, api_secret: server.admin.api_secret };
     const child = server.child;
