@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { LRUCache } from 'lru-cache';
 import { DataSource } from 'typeorm';
 import { keysetAt, type ListRequest } from '../../shared/http/keyset.js';
 import { type ConversationListRow, conversationJoins, LIST_COLUMNS } from './conversation.rows.js';
@@ -10,29 +11,50 @@ export interface ConversationFilter {
   params: unknown[];
 }
 
+const LARGE_TOTAL = 10_000;
+const LARGE_TOTAL_TTL_MS = 10_000;
+
+/** The contact is joined only when the filter looks at it; every conversation has exactly one. */
+const contactJoin = (filter: ConversationFilter): string => (/\bct\./.test(filter.sql) ? 'JOIN users ct ON ct.id = c.contact_id' : '');
+
 export type ConversationListRowWithKey = ConversationListRow & { sort_at: string };
 
 /** The paginated conversation lists, newest activity first. */
 @Injectable()
 export class ConversationListsRepository {
+  private readonly largeTotals = new LRUCache<string, number>({ max: 1000, ttl: LARGE_TOTAL_TTL_MS });
+
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /** One more row than the page holds (it tells whether a next page exists), and the total. */
   async list(filter: ConversationFilter, viewerId: number, request: ListRequest): Promise<{ rows: ConversationListRowWithKey[]; total: number }> {
     const page = this.pageQuery(filter, viewerId, request);
-    const [rows, counted] = await Promise.all([
-      this.dataSource.query(page.sql, page.params) as Promise<ConversationListRowWithKey[]>,
-      this.dataSource.query(
-        `SELECT count(*)::int AS n FROM conversations c JOIN users ct ON ct.id = c.contact_id WHERE ${filter.sql}`,
-        filter.params,
-      ) as Promise<Array<{ n: number }>>,
-    ]);
-    return { rows, total: counted[0].n };
+    const [rows, total] = await Promise.all([this.dataSource.query(page.sql, page.params) as Promise<ConversationListRowWithKey[]>, this.count(filter)]);
+    return { rows, total };
+  }
+
+  /**
+   * Counting a list costs a scan of every matching row. Small totals are always exact; a total of
+   * LARGE_TOTAL or more is remembered for a few seconds per filter, so paging through a big queue does
+   * not count a million rows on every request (such totals move all the time anyway).
+   */
+  private async count(filter: ConversationFilter): Promise<number> {
+    const key = `${filter.sql}\u0000${JSON.stringify(filter.params)}`;
+    const cached = this.largeTotals.get(key);
+    if (cached !== undefined) return cached;
+    const [{ n }]: Array<{ n: number }> = await this.dataSource.query(
+      `SELECT count(*)::int AS n FROM conversations c ${contactJoin(filter)} WHERE ${filter.sql}`,
+      filter.params,
+    );
+    if (n >= LARGE_TOTAL) this.largeTotals.set(key, n);
+    return n;
   }
 
   /**
    * The page query. After a cursor it is a keyset query, `(last_message_at, id) < (cursor)`, which the
-   * `(… last_message_at DESC, id DESC)` indexes answer without reading the rows before it.
+   * `(… last_message_at DESC, id DESC)` indexes answer without reading the rows before it. The page's
+   * ids are chosen first, over the index alone, so rows skipped by OFFSET never pay for the joins and
+   * the per-viewer unread count.
    */
   pageQuery(filter: ConversationFilter, viewerId: number, request: ListRequest): { sql: string; params: unknown[] } {
     const params = [...filter.params, viewerId];
@@ -44,10 +66,15 @@ export class ConversationListsRepository {
     }
     params.push(request.pageSize + 1, request.offset);
     return {
-      sql: `SELECT ${LIST_COLUMNS}, ${keysetAt('c.last_message_at')} AS sort_at ${conversationJoins(viewer)}
-             WHERE ${where}
-             ORDER BY c.last_message_at DESC, c.id DESC
-             LIMIT $${params.length - 1} OFFSET $${params.length}`,
+      sql: `WITH page AS (
+              SELECT c.id FROM conversations c ${contactJoin(filter)}
+               WHERE ${where}
+               ORDER BY c.last_message_at DESC, c.id DESC
+               LIMIT $${params.length - 1} OFFSET $${params.length}
+            )
+            SELECT ${LIST_COLUMNS}, ${keysetAt('c.last_message_at')} AS sort_at ${conversationJoins(viewer)}
+             WHERE c.id IN (SELECT id FROM page)
+             ORDER BY c.last_message_at DESC, c.id DESC`,
       params,
     };
   }
