@@ -18,6 +18,9 @@ export interface SqlQuery {
  *
  * Conversations and contacts share $1 text, $2 contains, $3 prefix and $4 word-start regex.
  */
+/** How many of the newest matches are ranked (see messageSearchSql). */
+const RANK_CANDIDATES = 1000;
+
 const FULL_NAME = `(u.first_name || ' ' || u.last_name)`;
 const PHONE_DIGITS = `regexp_replace(u.phone_number, '[^0-9]+', '', 'g')`;
 const rank = (col: string) =>
@@ -55,19 +58,31 @@ export function conversationSearchSql(term: SearchTerm, principal: Principal): S
   };
 }
 
-/** Non-activity messages (private notes included) whose text contains the term; word starts first, then newest. */
+/**
+ * Non-activity messages (private notes included) whose text contains the term; word starts first,
+ * then newest. Ranking looks at the newest CANDIDATES readable matches only: a common word matches a
+ * large share of a big message table, and ranking every match would grow with the table. Walking the
+ * primary key backwards stops after that many matches; a rare term goes through the trigram index.
+ */
 export function messageSearchSql(term: SearchTerm, principal: Principal): SqlQuery {
   const params: unknown[] = [term.contains, term.wordStart];
   const access = conversationAccessSql(principal, 'c', params);
   return {
     sql: `
+      WITH candidates AS MATERIALIZED (
+        SELECT m.id, m.created_at, m.text_content, m.conversation_id
+          FROM conversation_messages m
+          JOIN conversations c ON c.id = m.conversation_id
+         WHERE m.type <> 'activity' AND m.text_content ILIKE $1 AND ${access}
+         ORDER BY m.id DESC
+         LIMIT ${RANK_CANDIDATES}
+      )
       SELECT m.created_at, left(m.text_content, ${SNIPPET_CHARS}) AS text_content,
              c.created_at AS conversation_created_at, c.uuid AS conversation_uuid,
              c.reference_number AS conversation_reference_number, s.name AS conversation_status
-        FROM conversation_messages m
+        FROM candidates m
         JOIN conversations c ON c.id = m.conversation_id
         JOIN conversation_statuses s ON s.id = c.status_id
-       WHERE m.type <> 'activity' AND m.text_content ILIKE $1 AND ${access}
        ORDER BY (m.text_content ~* $2) DESC, m.created_at DESC, m.id DESC
        LIMIT ${SEARCH_LIMIT}`,
     params,
