@@ -9,7 +9,8 @@ import { toAgent } from '../dist/src/modules/agents/agents.mapper.js';
 import { PRINCIPAL_SQL } from '../dist/src/shared/auth/credentials.service.js';
 import { verifySecret } from '../dist/src/shared/auth/api-key.js';
 import { conversationAccessSql } from '../dist/src/shared/auth/conversation-access.js';
-import { conversationJoins, DETAIL_COLUMNS, LIST_COLUMNS } from '../dist/src/modules/conversations/conversation.rows.js';
+import { conversationJoins, DETAIL_COLUMNS } from '../dist/src/modules/conversations/conversation.rows.js';
+import { ConversationListsRepository } from '../dist/src/modules/conversations/conversation-lists.repository.js';
 import { MESSAGE_SELECT } from '../dist/src/modules/conversations/messages/message.rows.js';
 import { contactSearchSql, conversationSearchSql, messageSearchSql } from '../dist/src/modules/search/search.sql.js';
 import { parseSearchQuery } from '../dist/src/modules/search/search-query.js';
@@ -48,11 +49,14 @@ function page(url) {
   return { page: p, pageSize: size, offset: (p - 1) * size };
 }
 
+// The app's own page query (ids chosen over the index first); the baseline counts on every request.
+const lists = new ConversationListsRepository(null);
+
 async function list(principal, where, params, pg_) {
-  const n = params.length;
+  const page = lists.pageQuery({ sql: where, params }, principal.id, { pageSize: pg_.pageSize, offset: pg_.offset, after: null });
   const [rows, count] = await Promise.all([
-    pool.query(`SELECT ${LIST_COLUMNS} ${conversationJoins(`$${n + 1}`)} WHERE ${where} ORDER BY c.last_message_at DESC, c.id DESC LIMIT $${n + 2} OFFSET $${n + 3}`, [...params, principal.id, pg_.pageSize, pg_.offset]),
-    pool.query(`SELECT count(*)::int AS n FROM conversations c JOIN users ct ON ct.id = c.contact_id WHERE ${where}`, params),
+    pool.query(page.sql, page.params),
+    pool.query(`SELECT count(*)::int AS n FROM conversations c WHERE ${where}`, params),
   ]);
   const results = rows.rows.map((r) => ({ ...r, created_at: iso(r.created_at), updated_at: iso(r.updated_at), last_message_at: iso(r.last_message_at) }));
   return { results, total: count.rows[0].n, per_page: pg_.pageSize, total_pages: Math.ceil(count.rows[0].n / pg_.pageSize), page: pg_.page };

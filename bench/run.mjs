@@ -106,6 +106,19 @@ function run(url, scenario, connections) {
   });
 }
 
+/** Waits until the database has no query left running from the previous measurement. */
+async function settle(url) {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    const { rows } = await c.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' AND pid <> pg_backend_pid()`);
+    if (rows[0].n === 0) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  await c.end();
+}
+
 async function measureSize(size) {
   const url = await ensureDatabase(size);
   const admin = credentials(url, 'bench-admin@example.com');
@@ -139,7 +152,9 @@ async function measureSize(size) {
   const results = [];
   for (const scenario of scenarios) {
     for (const connections of connectionLevels) {
+      await settle(url);
       const a = await run(`http://127.0.0.1:${appPort}`, scenario, connections);
+      await settle(url);
       const b = await run(`http://127.0.0.1:${basePort}`, scenario, connections);
       const line = {
         scenario: `${scenario.name}@c${connections}`,
