@@ -173,6 +173,17 @@ describe('conversations', () => {
       ['conversation.unassigned', { conversation_uuid: c.uuid, assignee_type: 'user', assignee_id: null, previous_assignee_id: agent.id }],
     ]);
   });
+
+  test('deleting a team records the unassignment of its conversations', async () => {
+    const team = await createTeam(t);
+    const c = await createConversation(t, { team_id: team.id });
+    const events = await eventsOf(() => t.http.delete(`/api/v1/teams/${team.id}`).set('Authorization', admin).expect(200));
+    expect(events.map((e) => [e.type, e.payload])).toEqual([
+      ['conversation.unassigned', { conversation_uuid: c.uuid, assignee_type: 'team', assignee_id: null, previous_assignee_id: team.id }],
+    ]);
+    const after = await t.http.get(`/api/v1/conversations/${c.uuid}`).set('Authorization', admin).expect(200);
+    expect(after.body.data.assigned_team_id).toBeNull();
+  });
 });
 
 describe('messages', () => {

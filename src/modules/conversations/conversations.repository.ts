@@ -197,6 +197,17 @@ export class ConversationsRepository {
     return updatedRows<ChangedConversation>(result);
   }
 
+  /** Takes a team that is being deleted off its conversations (locked in id order, like the deletion); those changed. */
+  async unassignTeam(manager: EntityManager, teamId: number): Promise<ChangedConversation[]> {
+    const result = await manager.query(
+      `UPDATE conversations c SET assigned_team_id = NULL, updated_at = now()
+        WHERE c.id IN (SELECT id FROM conversations WHERE assigned_team_id = $1 ORDER BY id FOR NO KEY UPDATE)
+        RETURNING ${CHANGED_COLUMNS}`,
+      [teamId],
+    );
+    return updatedRows<ChangedConversation>(result);
+  }
+
   /** Returns every due snoozed conversation to `openStatusId`; those woken. */
   async wakeDueSnoozes(manager: EntityManager, openStatusId: number, snoozedStatusId: number): Promise<ChangedConversation[]> {
     const result = await manager.query(

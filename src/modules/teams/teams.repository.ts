@@ -55,6 +55,12 @@ export class TeamsRepository {
    * conversations are locked first, in the order a conversation write takes them (its row, then the
    * team through the key), so a concurrent reply or assignment waits instead of deadlocking.
    */
+  /** True when the team exists; held until the transaction ends (NO KEY, so assignments are not blocked). */
+  async lock(id: number, m: EntityManager): Promise<boolean> {
+    const rows: unknown[] = await m.query(`SELECT id FROM teams WHERE id = $1 FOR NO KEY UPDATE`, [id]);
+    return rows.length > 0;
+  }
+
   async delete(id: number, m: EntityManager): Promise<boolean> {
     await m.query(`SELECT id FROM conversations WHERE assigned_team_id = $1 ORDER BY id FOR NO KEY UPDATE`, [id]);
     const rows: [unknown[], number] = await m.query(`DELETE FROM teams WHERE id = $1 RETURNING id`, [id]);

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, In, Repository } from 'typeorm';
+import { DataSource, EntityManager, In, Repository } from 'typeorm';
 import { CredentialsService } from '../../shared/auth/credentials.service.js';
 import type { Precondition } from '../../shared/http/conditional.js';
 import { Conflict, InvalidInput, NotFound } from '../../shared/http/errors.js';
@@ -17,8 +17,12 @@ export interface TeamRef {
   conversation_assignment_type: 'Round robin' | 'Manual';
 }
 
+export type TeamDeletionHook = (manager: EntityManager, teamId: number) => Promise<void>;
+
 @Injectable()
 export class TeamsService {
+  private readonly deletionHooks: TeamDeletionHook[] = [];
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @InjectRepository(TeamEntity) private readonly teams: Repository<TeamEntity>,
@@ -78,8 +82,18 @@ export class TeamsService {
     });
   }
 
+  /** Runs inside the deleting transaction, before the row goes, so other domains can release the team. */
+  onTeamDeleted(hook: TeamDeletionHook): void {
+    this.deletionHooks.push(hook);
+  }
+
   async remove(id: number): Promise<true> {
-    if (!(await this.dataSource.transaction((m) => this.repo.delete(id, m)))) throw new NotFound('Team not found');
+    const deleted = await this.dataSource.transaction(async (m) => {
+      if (!(await this.repo.lock(id, m))) return false;
+      for (const hook of this.deletionHooks) await hook(m, id);
+      return this.repo.delete(id, m);
+    });
+    if (!deleted) throw new NotFound('Team not found');
     // Members lose the team's conversation access with their next request.
     this.credentials.forgetUser('*');
     return true;
