@@ -221,6 +221,7 @@ describe('GET /api/v1/events', () => {
 
   test('the log is append-only', async () => {
     await record('contact.created', { n: 'immutable' });
+    await t.app.get(EventsService).numberCommitted();
     await expect(t.dataSource.query(`UPDATE events SET payload = '{}' WHERE id = (SELECT max(id) FROM events)`)).rejects.toThrow(/append-only/);
   });
 

@@ -94,9 +94,10 @@ export class Fixtures {
 
   async delivery(webhookId: number): Promise<number> {
     await this.conversation();
+    await this.t.dataSource.query(`SELECT events_number_committed()`);
     const [row] = await this.t.dataSource.query(
       `INSERT INTO webhook_deliveries (webhook_id, event_id, event_type, status, attempts)
-       SELECT $1, id, type, 'failed', 12 FROM events ORDER BY seq DESC LIMIT 1 RETURNING id`,
+       SELECT $1, id, type, 'failed', 12 FROM events WHERE id IS NOT NULL ORDER BY seq DESC LIMIT 1 RETURNING id`,
       [webhookId],
     );
     return Number(row.id);

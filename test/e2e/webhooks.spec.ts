@@ -89,6 +89,7 @@ async function record(type: EventType, payload: object, scope?: EventScope): Pro
 }
 
 async function lastEventId(): Promise<number> {
+  await t.app.get(EventsService).numberCommitted();
   const [row] = await t.dataSource.query(`SELECT COALESCE(max(id), 0)::int AS id FROM events`);
   return row.id;
 }

@@ -13,7 +13,7 @@ const RECONNECT_DELAY_MS = 2_000;
 
 /**
  * Tells waiters (long-polling feed readers, the webhook worker) that events may have been committed.
- * On PostgreSQL one LISTEN connection per process carries the NOTIFY the commit trigger sends; on
+ * On PostgreSQL one LISTEN connection per process carries the NOTIFY that numbering committed events sends (EventSequencer); on
  * PGlite a wait is a short sleep, after which the caller looks again. A wait ends early at shutdown.
  */
 @Injectable()

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { EventSequencer } from './event-sequencer.js';
 import { EventSignal } from './event-signal.js';
 import { EventsController } from './events.controller.js';
 import { EventsRepository } from './events.repository.js';
@@ -7,7 +8,7 @@ import { EventsService } from './events.service.js';
 /** The append-only event log other modules record state changes into, and its resumable feed. */
 @Module({
   controllers: [EventsController],
-  providers: [EventsService, EventsRepository, EventSignal],
+  providers: [EventsService, EventsRepository, EventSignal, EventSequencer],
   exports: [EventsService],
 })
 export class EventsModule {}

@@ -16,17 +16,38 @@ export interface EventWindow {
   rows: EventRow[];
 }
 
+/** Events numbered per numbering transaction. */
+const NUMBERING_BATCH = 10_000;
+
 /** Named queries over the append-only `events` log. */
 @Injectable()
 export class EventsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /** Appends an event in the caller's transaction; its id is assigned when that transaction commits. */
+  /**
+   * Appends an event in the caller's transaction. Its id is given after that transaction commits, by
+   * `numberCommitted` (see migration EventSequencer1765000000000); until then it has none.
+   */
   async insert(m: EntityManager, type: EventType, payload: object, scope: EventScope): Promise<void> {
     await m.query(
       `INSERT INTO events (type, payload, conversation_id, assigned_user_id, assigned_team_id) VALUES ($1, $2::jsonb, $3, $4, $5)`,
       [type, JSON.stringify(payload), scope.conversationId ?? null, scope.assignedUserId ?? null, scope.assignedTeamId ?? null],
     );
+  }
+
+  /**
+   * Gives ids, in one short transaction of its own, to every event whose transaction has committed;
+   * resolves to how many it numbered. Call it outside any transaction: once it returns, every event
+   * committed before the call is visible with an id.
+   */
+  async numberCommitted(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const rows: Array<{ n: string | number }> = await this.dataSource.query(`SELECT events_number_committed($1) AS n`, [NUMBERING_BATCH]);
+      const n = Number(rows[0]?.n ?? 0);
+      total += n;
+      if (n < NUMBERING_BATCH) return total;
+    }
   }
 
   /**

@@ -77,7 +77,16 @@ export class EventsService {
     }
   }
 
+  /**
+   * Gives ids to every event committed so far, so what the caller (or anyone) committed before this
+   * call is visible to a read that follows. Call it outside a transaction.
+   */
+  numberCommitted(): Promise<number> {
+    return this.repo.numberCommitted();
+  }
+
   private async scan(principal: Principal, after: number, limit: number): Promise<{ events: FeedEvent[]; next: number; caughtUp: boolean }> {
+    await this.repo.numberCommitted();
     const params: unknown[] = [];
     const visible = visibilitySql(principal, params);
     const events: FeedEvent[] = [];

@@ -44,9 +44,10 @@ export class DeliveriesRepository {
 
   /**
    * Adds a pending delivery per enabled webhook for each matching event after its fan-out cursor, and
-   * moves the cursor past everything examined. Event ids are assigned in commit order (see the
-   * migration), so `id > cursor` never passes over an event that commits late. A webhook another
-   * instance is fanning out is skipped; the unique (webhook, event) pair makes a repeat harmless.
+   * moves the cursor past everything examined. Event ids are given after commit, in runs that become
+   * visible in order (migration EventSequencer1765000000000; the worker numbers what has committed
+   * first), so `id > cursor` never passes over an event that commits late. A webhook another instance
+   * is fanning out is skipped; the unique (webhook, event) pair makes a repeat harmless.
    */
   async fanOut(batch: number): Promise<number> {
     const rows: Array<{ added: number }> = await this.dataSource.query(

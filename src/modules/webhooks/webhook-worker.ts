@@ -59,6 +59,7 @@ export class WebhookWorker extends BackgroundLoop {
 
   /** One fan-out and claim-and-send round; returns how many deliveries it attempted. */
   async runOnce(): Promise<number> {
+    await this.events.numberCommitted();
     await this.deliveries.fanOut(FANOUT_BATCH);
     const claimed = await this.deliveries.claim(CLAIM_BATCH, this.leaseSeconds(), randomUUID());
     await Promise.all(claimed.map((d) => this.deliver(d)));

@@ -9,6 +9,7 @@ import { UndecryptableSecret, WebhookSecretBox } from './webhook-secret-box.js';
 import { generateSecret } from './webhook-signing.js';
 import { toDelivery, toWebhook, type Webhook, type WebhookDelivery } from './webhooks.mapper.js';
 import { type WebhookRow, WebhooksRepository } from './webhooks.repository.js';
+import { EventsService } from '../events/events.service.js';
 
 const BIG_ID = /^[1-9]\d{0,14}$/;
 
@@ -19,6 +20,7 @@ export class WebhooksService {
     private readonly repo: WebhooksRepository,
     private readonly deliveries: DeliveriesRepository,
     private readonly secrets: WebhookSecretBox,
+    private readonly events: EventsService,
   ) {}
 
   async list(): Promise<Webhook[]> {
@@ -33,6 +35,8 @@ export class WebhooksService {
   async create(dto: CreateWebhookRequest): Promise<Webhook> {
     await this.checkTarget(dto.url);
     const secret = dto.secret ?? generateSecret();
+    // The new webhook starts after the newest event: number what has committed so it is counted.
+    await this.events.numberCommitted();
     const row = await this.repo.insert({
       name: dto.name,
       url: dto.url,

@@ -221,6 +221,16 @@ export class EnvironmentVariables {
   @Matches(/^\s*(true|false|\d+|[\w.:/]+(\s*,\s*[\w.:/]+)*)\s*$/i, { message: 'TRUST_PROXY must be true, false, a hop count or a comma-separated list of addresses' })
   TRUST_PROXY = 'false';
 
+  /**
+   * How often each server gives ids to newly committed events (and wakes long-polling feed readers).
+   * Readers number what has committed before they read, so this bounds only long-poll latency.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  @Max(60_000)
+  EVENT_SEQUENCER_INTERVAL_MS = 100;
+
   /** Webhook delivery worker: runs in the server process unless disabled; polls the event log for new events. */
   @Transform(({ value }) => (value === undefined || value === '' ? true : value === true || /^(true|1|yes)$/i.test(String(value))))
   @IsBoolean()
