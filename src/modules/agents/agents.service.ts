@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { LRUCache } from 'lru-cache';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { generateApiKeyPair, hashSecret } from '../../shared/auth/api-key.js';
 import { CredentialsService } from '../../shared/auth/credentials.service.js';
@@ -22,16 +23,29 @@ export interface IssuedCredentials {
   api_secret: string;
 }
 
+/** A cached `GET /agents/me` is re-read at least this often, even if a notification was lost. */
+const PROFILE_TTL_MS = 30_000;
+
 @Injectable()
 export class AgentsService {
   private readonly deletionHooks: AgentDeletionHook[] = [];
+  /** `GET /agents/me` answers by agent id, dropped on every change notification for that agent. */
+  private readonly profiles = new LRUCache<number, Agent>({ max: 10_000, ttl: PROFILE_TTL_MS });
+  /** Bumped by every change notification, so a read that raced with one is not cached. */
+  private generation = 0;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly repo: AgentsRepository,
     private readonly teams: TeamsService,
     private readonly credentials: CredentialsService,
-  ) {}
+  ) {
+    credentials.onAgentChange((userId) => {
+      this.generation += 1;
+      if (userId === '*') this.profiles.clear();
+      else this.profiles.delete(userId);
+    });
+  }
 
   onAgentDeleted(hook: AgentDeletionHook): void {
     this.deletionHooks.push(hook);
@@ -46,6 +60,21 @@ export class AgentsService {
     const row = await this.repo.findById(id);
     if (!row || row.email === SYSTEM_USER_EMAIL) throw new NotFound('Agent not found');
     return toAgent(row);
+  }
+
+  /**
+   * The caller's own agent. Asked on every page load of a front end, so it is answered from memory
+   * while change notifications arrive (see migration AgentChangeNotify1765200000000); writes made
+   * here drop the entry before they answer.
+   */
+  async me(principal: Principal): Promise<Agent> {
+    const cacheable = this.credentials.cachingAllowed;
+    const cached = cacheable ? this.profiles.get(principal.id) : undefined;
+    if (cached) return cached;
+    const generation = this.generation;
+    const agent = await this.get(principal.id);
+    if (cacheable && generation === this.generation) this.profiles.set(principal.id, Object.freeze(agent));
+    return agent;
   }
 
   async create(dto: CreateAgentDto): Promise<Agent> {
@@ -107,6 +136,7 @@ export class AgentsService {
     const keepManualAway = dto.source === 'idle' && ['away_manual', 'away_and_reassigning'].includes(current.availability_status);
     if (current.availability_status === status || keepManualAway) return current;
     await this.dataSource.query(`UPDATE users SET availability_status = $2, updated_at = now() WHERE id = $1`, [principal.id, status]);
+    this.credentials.forgetUser(principal.id);
     return this.get(principal.id);
   }
 
@@ -139,6 +169,7 @@ export class AgentsService {
       [id, pair.apiKey, await hashSecret(pair.apiSecret)],
     );
     this.credentials.forget(agent.api_key);
+    this.credentials.forgetUser(id);
     this.credentials.resetLastUsed(id);
     return { api_key: pair.apiKey, api_secret: pair.apiSecret };
   }
@@ -150,6 +181,7 @@ export class AgentsService {
       [id],
     );
     this.credentials.forget(agent.api_key);
+    this.credentials.forgetUser(id);
     return true;
   }
 

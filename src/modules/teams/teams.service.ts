@@ -61,7 +61,7 @@ export class TeamsService {
 
   /** A partial update: omitted fields keep their values. `If-Match` is checked on the locked row. */
   async update(id: number, dto: UpdateTeamDto, ifMatch: Precondition | null = null): Promise<Team> {
-    return this.dataSource.transaction(async (m) => {
+    const team = await this.dataSource.transaction(async (m) => {
       const current = await this.repo.findById(id, m, true);
       if (!current) throw new NotFound('Team not found');
       ifMatch?.assert(toTeam(current));
@@ -80,6 +80,9 @@ export class TeamsService {
       if (!row) throw new NotFound('Team not found');
       return toTeam(row);
     });
+    // Members show the team's name and emoji in their own agent representation.
+    if (dto.name !== undefined || dto.emoji !== undefined) this.credentials.forgetUser('*');
+    return team;
   }
 
   /** Runs inside the deleting transaction, before the row goes, so other domains can release the team. */

@@ -56,12 +56,29 @@ export class CredentialsService {
   private readonly lastUsedWrites = new LRUCache<number, number>({ max: 10_000 });
   /** Bumped by every invalidation, so a read that raced with one is not cached. */
   private generation = 0;
+  private readonly changeListeners: Array<(userId: number | '*') => void> = [];
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly notifications: DatabaseNotifications,
   ) {
     notifications.subscribe(AUTH_CHANNEL, (payload) => this.invalidate(payload), () => this.invalidate('*'));
+  }
+
+  /**
+   * Whether state derived from agents may be kept in memory: true while every change to an agent
+   * (on any instance, or in SQL) reaches this process as a notification.
+   */
+  get cachingAllowed(): boolean {
+    return this.notifications.isLive;
+  }
+
+  /**
+   * Calls `listener` whenever an agent's row, roles or teams may have changed (a user id, or `*` for
+   * any agent), from this instance or another. Caches of agent state drop what they hold for it.
+   */
+  onAgentChange(listener: (userId: number | '*') => void): void {
+    this.changeListeners.push(listener);
   }
 
   async authenticate(apiKey: string, apiSecret: string): Promise<Principal | null> {
@@ -107,12 +124,10 @@ export class CredentialsService {
   /** A `libredesk_auth` notification: a user id, or `*` for anything that may affect everyone. */
   private invalidate(payload: string): void {
     this.generation += 1;
-    if (payload === '*' || !/^\d+$/.test(payload)) {
-      this.principals.clear();
-      return;
-    }
-    const userId = Number(payload);
-    for (const [key, entry] of this.principals.entries()) if (entry.principal.id === userId) this.principals.delete(key);
+    const userId = /^\d+$/.test(payload) ? Number(payload) : '*';
+    if (userId === '*') this.principals.clear();
+    else for (const [key, entry] of this.principals.entries()) if (entry.principal.id === userId) this.principals.delete(key);
+    for (const listener of this.changeListeners) listener(userId);
   }
 
   private async secretMatches(apiKey: string, secret: string, digest: Buffer, storedHash: string): Promise<boolean> {
@@ -130,6 +145,7 @@ export class CredentialsService {
     this.lastUsedWrites.set(userId, now);
     this.dataSource
       .query(`UPDATE users SET api_key_last_used_at = now() WHERE id = $1`, [userId])
+      .then(() => this.invalidate(String(userId)))
       .catch((err: Error) => this.logger.warn(`could not record api_key_last_used_at for user ${userId}: ${err.message}`));
   }
 
