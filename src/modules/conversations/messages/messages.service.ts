@@ -17,7 +17,7 @@ import { htmlToPlainText, sanitizeMessageHtml } from './message-content.js';
 import { MESSAGE_TYPES, type MessageRow, type MessageType } from './message.rows.js';
 import { actorOf, MessageWriter } from './message-writer.service.js';
 import { type Message, toMessage } from './messages.mapper.js';
-import { MessagesRepository } from './messages.repository.js';
+import { type InsertedMessage, MessagesRepository } from './messages.repository.js';
 
 type Query = Record<string, unknown>;
 
@@ -100,7 +100,7 @@ export class MessagesService {
           { ...base, type: 'incoming', status: 'received', private: false, senderId: c.contact_id, senderType: 'contact', meta: {} },
           attachments,
         );
-        return this.byId(message.id, m);
+        return this.present(message, attachments, m);
       }
       if (isPrivate) {
         const note = await this.writer.write(
@@ -108,7 +108,7 @@ export class MessagesService {
           { ...base, type: 'outgoing', status: 'sent', private: true, senderId: principal.id, senderType: 'agent', meta: {} },
           attachments,
         );
-        return this.byId(note.id, m);
+        return this.present(note, attachments, m);
       }
       const reply = await this.writer.write(
         m,
@@ -116,7 +116,7 @@ export class MessagesService {
         attachments,
       );
       await this.outbox.enqueue(m, reply.id);
-      return this.byId(reply.id, m);
+      return this.byId(reply.id, m); // queuing sets its Message-ID, and in a non-email inbox its status
     });
   }
 
@@ -139,6 +139,12 @@ export class MessagesService {
     const row = await this.repo.findById(id, manager);
     if (!row) throw new NotFound('Message not found');
     return (await this.render([row], manager))[0];
+  }
+
+  /** A message just written, from the row its insert returned (its attachments read only if it has any). */
+  private async present(inserted: InsertedMessage, attachmentIds: number[], manager: EntityManager): Promise<Message> {
+    const { assigned_user_id: _user, assigned_team_id: _team, ...row } = inserted;
+    return attachmentIds.length ? (await this.render([row], manager))[0] : toMessage(row, []);
   }
 
   private async render(rows: MessageRow[], manager?: EntityManager): Promise<Message[]> {
