@@ -116,13 +116,38 @@ describe('GET /api/v1/conversations/search', () => {
     expect((await search('conversations', 'zebra crossing')).body.data).toHaveLength(30);
   });
 
+  test('an older exact, prefix or word-start match still outranks more than 30 newer substring matches', async () => {
+    const ds = t.dataSource;
+    const someone = await contact(ds, 'gadgets@example.com', 'Gad', 'Get');
+    const exact = await conversation(ds, someone, 'Gizmo');
+    const prefix = await conversation(ds, someone, 'gizmo stopped');
+    const wordStart = await conversation(ds, someone, 'My GIZMO');
+    const substrings: Seeded[] = [];
+    for (let i = 0; i < 40; i++) substrings.push(await conversation(ds, someone, `Megagizmo ${i}`));
+    const res = await search('conversations', 'gizmo').expect(200);
+    const newestSubstrings = substrings.reverse().slice(0, 27).map((c) => c.uuid);
+    expect(res.body.data.map((c: Seeded) => c.uuid)).toEqual([exact.uuid, prefix.uuid, wordStart.uuid, ...newestSubstrings]);
+  });
+
+  test('a word-start match of the contact email outranks newer substring matches of the subject', async () => {
+    const ds = t.dataSource;
+    const owner = await contact(ds, 'the.pangolin@example.com', 'Pan', 'Golin');
+    const other = await contact(ds, 'nobody@example.com', 'No', 'Body');
+    const byEmail = await conversation(ds, owner, 'Question');
+    for (let i = 0; i < 35; i++) await conversation(ds, other, `Superpangolin ${i}`);
+    const res = await search('conversations', 'pangolin').expect(200);
+    expect(res.body.data[0].uuid).toBe(byEmail.uuid);
+    expect(res.body.data).toHaveLength(30);
+  });
+
   test('an agent who may read only assigned conversations sees only those, even past the limit', async () => {
     const ds = t.dataSource;
     const someone = await contact(ds, 'many@example.com', 'Many', 'Tickets');
+    const older = await conversation(ds, someone, 'Quokka report, older', assignedOnly.id);
     for (let i = 0; i < 35; i++) await conversation(ds, someone, `Quokka report ${i}`);
     const mine = await conversation(ds, someone, 'Quokka report assigned', assignedOnly.id);
     const res = await search('conversations', 'quokka report', assignedOnly.auth).expect(200);
-    expect(res.body.data.map((c: Seeded) => c.uuid)).toEqual([mine.uuid]);
+    expect(res.body.data.map((c: Seeded) => c.uuid)).toEqual([mine.uuid, older.uuid]);
     const byRef = await search('conversations', refund.reference_number, assignedOnly.auth).expect(200);
     expect(byRef.body.data).toEqual([]);
   });
@@ -175,6 +200,20 @@ describe('GET /api/v1/contacts/search', () => {
     expect((await search('contacts', '555-1234')).body.data.map((c: { email: string }) => c.email)).toEqual(['alice.wonder@example.com']);
     expect((await search('contacts', '+44 20 7946 0958')).body.data).toEqual([expect.objectContaining({ first_name: 'Lon', email: 'london@example.co.uk' })]);
     expect((await search('contacts', 'agents.test')).body.data).toEqual([]);
+  });
+
+  test('an older exact or word-start match still outranks more than 30 newer substring matches', async () => {
+    const ds = t.dataSource;
+    const exact = await contact(ds, 'wombat@zoo.example', 'Exact', 'Match');
+    const wordStart = await contact(ds, 'the.wombat@zoo.example', 'Word', 'Start');
+    const byName = await contact(ds, 'keeper@zoo.example', 'Wombat', 'Keeper');
+    const substrings: number[] = [];
+    for (let i = 0; i < 40; i++) substrings.push(await contact(ds, `x${i}wombat@zoo.example`, 'Sub', `String${i}`));
+    await contact(ds, 'wombat@zoo.example.gone', 'Deleted', 'Prefix', { deleted: true });
+    const res = await search('contacts', 'wombat@zoo.example').expect(200);
+    expect(res.body.data.map((c: { id: number }) => c.id)).toEqual([exact, wordStart, ...substrings.reverse().slice(0, 28)]);
+    const named = await search('contacts', 'wombat').expect(200);
+    expect(named.body.data.slice(0, 3).map((c: { id: number }) => c.id)).toEqual([byName, exact, wordStart]);
   });
 });
 
@@ -233,16 +272,22 @@ describe('indexes', () => {
     id: 1, email: 'a@b', firstName: 'A', lastName: '', roles: ['Admin'], permissions: new Set(ALL_PERMISSIONS), teamIds: [],
   };
 
-  async function plan(q: SqlQuery): Promise<string> {
+  /** With `bitmapOnly`, a matcher can be answered only through an index on its own expression. */
+  async function explain(q: SqlQuery, options: string, bitmapOnly = false): Promise<string> {
     const runner = t.dataSource.createQueryRunner();
     await runner.connect();
     try {
       await runner.startTransaction();
-      // Small tables make a full scan look cheaper; only bitmap scans remain, so a usable index must be picked.
+      // A small table makes a full scan look cheaper than any index; search must never need one.
       await runner.query('SET LOCAL enable_seqscan = off');
-      await runner.query('SET LOCAL enable_indexscan = off');
-      await runner.query('SET LOCAL enable_indexonlyscan = off');
-      const rows: Array<{ 'QUERY PLAN': string }> = await runner.query(`EXPLAIN ${q.sql}`, q.params);
+      if (bitmapOnly) {
+        // Nearly every user is a contact: only in a tiny table does reading all of them through these
+        // two indexes look as cheap as a trigram lookup.
+        await runner.query('DROP INDEX users_type_updated_idx, users_contact_created_idx');
+        await runner.query('SET LOCAL enable_indexscan = off');
+        await runner.query('SET LOCAL enable_indexonlyscan = off');
+      }
+      const rows: Array<{ 'QUERY PLAN': string }> = await runner.query(`EXPLAIN (${options}) ${q.sql}`, q.params);
       return rows.map((r) => r['QUERY PLAN']).join('\n');
     } finally {
       await runner.rollbackTransaction();
@@ -250,33 +295,66 @@ describe('indexes', () => {
     }
   }
 
-  test('every matcher can be served by its trigram index', async () => {
+  /** Rows the executed plan read through these indexes: returned by their scans plus removed by filters. */
+  function rowsReadThrough(analyzed: string, indexes: string[]): number {
+    const lines = analyzed.split('\n');
+    const names = indexes.join('|');
+    let total = 0;
+    lines.forEach((line, i) => {
+      const scan = new RegExp(`(?:Scan using (?:${names}) on .*|Bitmap Index Scan on (?:${names}) )\\(actual rows=([\\d.]+) loops=(\\d+)`).exec(line);
+      if (!scan) return;
+      total += Number(scan[1]) * Number(scan[2]);
+      for (let j = i + 1; j < lines.length && !lines[j].includes('->'); j++) {
+        const removed = /Rows Removed by Filter: (\d+)/.exec(lines[j]);
+        if (removed) total += Number(removed[1]);
+      }
+    });
+    return total;
+  }
+
+  beforeAll(async () => {
     const ds = t.dataSource;
     await ds.query(`
       INSERT INTO users (type, email, first_name, last_name, phone_number)
-      SELECT 'contact', 'bulk' || g || '@customer' || (g % 97) || '.example', 'First' || g, 'Last' || g, '+1 555 ' || lpad(g::text, 7, '0')
+      SELECT 'contact', 'bulk' || g || '@customer' || (g % 97) || '.example', 'First' || g, 'Customer' || g, '+1 555 ' || lpad(g::text, 7, '0')
         FROM generate_series(1, 5000) g`);
     await ds.query(`
       INSERT INTO conversations (contact_id, inbox_id, status_id, subject)
-      SELECT u.id, (SELECT min(id) FROM inboxes), (SELECT id FROM conversation_statuses WHERE name = 'Open'), 'Subject number ' || u.id || ' about item ' || md5(u.id::text)
+      SELECT u.id, (SELECT min(id) FROM inboxes), (SELECT id FROM conversation_statuses WHERE name = 'Open'), 'Customer ' || u.id || ' asks about item ' || md5(u.id::text)
         FROM users u WHERE u.email LIKE 'bulk%'`);
     await ds.query(`
       INSERT INTO conversation_messages (conversation_id, type, status, text_content, sender_type)
       SELECT c.id, 'incoming', 'received', 'Message ' || g || ' body ' || md5(c.id::text || g), 'contact'
         FROM conversations c, generate_series(1, 4) g`);
     await ds.query('ANALYZE');
+  });
+
+  test('every matcher can be served by an index on its expression', async () => {
     const term = parseSearchQuery('d41d8cd9');
-    const conv = await plan(conversationSearchSql(term, adminPrincipal));
-    expect(conv).toContain('conversations_subject_trgm');
-    expect(conv).toContain('users_email_trgm');
+    const conv = await explain(conversationSearchSql(term, adminPrincipal), 'COSTS OFF', true);
+    for (const index of ['conversations_subject_trgm', 'conversations_subject_lower_idx', 'users_email_trgm', 'users_email_lower_idx']) {
+      expect(conv).toContain(index);
+    }
     expect(conv).not.toMatch(/Seq Scan on (conversations|users)/);
-    const msgs = await plan(messageSearchSql(term, adminPrincipal));
+    const msgs = await explain(messageSearchSql(term, adminPrincipal), 'COSTS OFF', true);
     expect(msgs).toContain('conversation_messages_text_trgm');
     expect(msgs).not.toMatch(/Seq Scan on conversation_messages/);
-    const contacts = await plan(contactSearchSql(parseSearchQuery('555 000 42')));
-    expect(contacts).toContain('users_email_trgm');
-    expect(contacts).toContain('users_full_name_trgm');
-    expect(contacts).toContain('users_phone_digits_trgm');
+    const contacts = await explain(contactSearchSql(parseSearchQuery('555 000 42')), 'COSTS OFF', true);
+    for (const index of ['users_email_trgm', 'users_email_lower_idx', 'users_full_name_trgm', 'users_full_name_lower_idx', 'users_phone_digits_trgm']) {
+      expect(contacts).toContain(index);
+    }
     expect(contacts).not.toMatch(/Seq Scan on users/);
+  });
+
+  test('a term that matches every row walks the newest rows and stops after a few', async () => {
+    const analyze = 'ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF';
+    const conv = await explain(conversationSearchSql(parseSearchQuery('customer'), adminPrincipal), analyze);
+    expect(rowsReadThrough(conv, ['conversations_activity_idx'])).toBeGreaterThan(0);
+    const convMatchers = ['conversations_activity_idx', 'conversations_subject_lower_idx', 'conversations_subject_trgm', 'users_email_lower_idx', 'users_email_trgm'];
+    expect(rowsReadThrough(conv, convMatchers)).toBeLessThan(500);
+    const contacts = await explain(contactSearchSql(parseSearchQuery('customer')), analyze);
+    expect(rowsReadThrough(contacts, ['users_contact_created_idx'])).toBeGreaterThan(0);
+    const contactMatchers = ['users_contact_created_idx', 'users_email_lower_idx', 'users_email_trgm', 'users_full_name_lower_idx', 'users_full_name_trgm'];
+    expect(rowsReadThrough(contacts, contactMatchers)).toBeLessThan(500);
   });
 });

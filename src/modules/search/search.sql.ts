@@ -8,17 +8,27 @@ export interface SqlQuery {
 }
 
 /*
- * Matching is `col ILIKE '%term%'`, served by the trigram GIN indexes of migration
- * 1764500000000-SearchIndexes (indexed expressions are spelled exactly as there). Similarity
- * operators (`%`, `<%`) are deliberately not used to filter: the planner prices them like `=` while
- * each call costs tens of microseconds, so it picks a sequential scan that evaluates them on every
- * row. Ranking uses cheap signals over the matches only: an exact value, then a prefix, then a
- * match at the start of a word, then any substring; ties go to the most recent. Access is filtered
- * in SQL before the limit.
+ * Matching is case-insensitive. Ranking: an exact value, then a prefix, then a match at the start of a
+ * word, then any substring; ties go to the most recent. Access is filtered in SQL before any limit.
+ *
+ * Conversations and contacts never rank every match: a common name matches a fixed share of a table,
+ * and ranking all of them grew with the table. Each column is asked four questions instead, one per
+ * rank (is it equal, does it start with, does a word start with, does it contain the term), and each
+ * answers with only its newest SEARCH_LIMIT readable matches. That bound loses nothing: a row in the
+ * result ranks behind every newer row that answers its question (they rank at least as high), so it
+ * is among that question's newest SEARCH_LIMIT. A question costs about the lesser of its number of
+ * matches (an index lookup: the lower() text_pattern_ops btrees of migration 1765100000000-SearchGrowth
+ * answer equal and starts-with, the trigram GIN indexes of 1764500000000-SearchIndexes the others) and
+ * SEARCH_LIMIT divided by the share of rows that match (walking the newest-first index backwards until
+ * enough matched; the planner picks from the term's statistics). So for a given term the cost stops
+ * growing with the table. When the newest substring matches all start a word they are also the newest
+ * word-start matches, and the word-start question is skipped. Indexed expressions are spelled exactly
+ * as in the migrations. Similarity operators (`%`, `<%`) are deliberately not used to filter: the
+ * planner prices them like `=` while each call costs tens of microseconds.
  *
  * Conversations and contacts share $1 text, $2 contains, $3 prefix and $4 word-start regex.
  */
-/** How many of the newest matches are ranked (see messageSearchSql). */
+/** How many of the newest matches message search ranks (see messageSearchSql). */
 const RANK_CANDIDATES = 1000;
 
 const FULL_NAME = `(u.first_name || ' ' || u.last_name)`;
@@ -28,31 +38,60 @@ const rank = (col: string) =>
 
 const baseParams = (term: SearchTerm): unknown[] => [term.text, term.contains, term.prefix, term.wordStart];
 
+interface Questions {
+  ctes: string[];
+  arms: string[];
+}
+
 /**
- * Conversations by exact reference number, or by subject or contact email. Each arm carries the
- * access filter and the result columns, so no arm joins back to the whole conversations table.
+ * The four questions about one column, each `SELECT <id> FROM <from> WHERE <match> AND <filter>
+ * ORDER BY <newest> LIMIT SEARCH_LIMIT`. The substring answer is a CTE (`<name>`) so the word-start
+ * question runs only when one of those rows does not start a word.
+ */
+function questions(name: string, col: string, q: { id: string; from: string; filter: string; newest: string }): Questions {
+  const ask = (match: string, extra = '') => `SELECT ${q.id}${extra} FROM ${q.from} WHERE ${match} AND ${q.filter} ORDER BY ${q.newest} LIMIT ${SEARCH_LIMIT}`;
+  return {
+    ctes: [`${name} AS MATERIALIZED (${ask(`${col} ILIKE $2`, `, ${col} ~* $4 AS word`)})`],
+    arms: [
+      ask(`lower(${col}) = lower($1)`),
+      ask(`lower(${col}) LIKE lower($3)`),
+      ask(`EXISTS (SELECT FROM ${name} WHERE NOT word) AND ${col} ~* $4`),
+      `SELECT id FROM ${name}`,
+    ],
+  };
+}
+
+const withHits = (parts: Questions[], extraArms: string[] = []) => {
+  const ctes = parts.flatMap((p) => p.ctes);
+  const arms = [...extraArms, ...parts.flatMap((p) => p.arms)].map((a) => `(${a})`);
+  return `WITH ${ctes.join(',\n           ')},\n      hits AS (${arms.join('\n        UNION ')})`;
+};
+
+/**
+ * Conversations by exact reference number, or by subject or contact email. Each question carries the
+ * access filter and takes its newest over the `(last_message_at DESC, id DESC)` order of
+ * conversations_activity_idx; the result columns are read for the chosen few only.
  */
 export function conversationSearchSql(term: SearchTerm, principal: Principal): SqlQuery {
   const params = baseParams(term);
   params.push(term.reference);
   const reference = `$${params.length}`;
-  const access = () => conversationAccessSql(principal, 'c', params);
-  const columns = 'c.id, c.created_at, c.uuid, c.reference_number, c.subject, c.status_id, c.last_message_at';
+  const access = conversationAccessSql(principal, 'c', params);
+  const newest = 'c.last_message_at DESC, c.id DESC';
+  const subject = questions('subject_any', 'c.subject', { id: 'c.id', from: 'conversations c', filter: access, newest });
+  const email = questions('email_any', 'u.email', {
+    id: 'c.id', from: 'conversations c JOIN users u ON u.id = c.contact_id', filter: access, newest,
+  });
   return {
     sql: `
-      WITH matches AS (
-        SELECT ${columns}, 10 AS score FROM conversations c WHERE c.reference_number = ${reference} AND ${access()}
-        UNION ALL
-        SELECT ${columns}, ${rank('c.subject')} FROM conversations c WHERE c.subject ILIKE $2 AND ${access()}
-        UNION ALL
-        SELECT ${columns}, ${rank('u.email')} FROM users u JOIN conversations c ON c.contact_id = u.id
-         WHERE u.email ILIKE $2 AND ${access()}
-      ), best AS (
-        SELECT DISTINCT ON (id) * FROM matches ORDER BY id, score DESC
-      )
-      SELECT b.created_at, b.uuid, b.reference_number, b.subject, s.name AS status
-        FROM best b JOIN conversation_statuses s ON s.id = b.status_id
-       ORDER BY b.score DESC, b.last_message_at DESC, b.id DESC
+      ${withHits([subject, email], [`SELECT c.id FROM conversations c WHERE c.reference_number = ${reference} AND ${access}`])}
+      SELECT c.created_at, c.uuid, c.reference_number, c.subject, s.name AS status
+        FROM hits
+        JOIN conversations c ON c.id = hits.id
+        JOIN users u ON u.id = c.contact_id
+        JOIN conversation_statuses s ON s.id = c.status_id
+       ORDER BY greatest(CASE WHEN c.reference_number = ${reference} THEN 10 ELSE 0 END, ${rank('c.subject')}, ${rank('u.email')}) DESC,
+                c.last_message_at DESC, c.id DESC
        LIMIT ${SEARCH_LIMIT}`,
     params,
   };
@@ -91,29 +130,27 @@ export function messageSearchSql(term: SearchTerm, principal: Principal): SqlQue
 
 /**
  * Contacts by email, full name or the digits of a phone number; the contract's result needs an
- * email. Each matcher is its own arm so the planner weighs its trigram index against a scan, rather
- * than against the `type` index that nearly every user row satisfies.
+ * email. Each question is its own arm, so the planner weighs its index against walking
+ * users_contact_created_idx backwards, rather than against the `type` index that nearly every user
+ * row satisfies; each takes its newest contacts (see the top of this file).
  */
 export function contactSearchSql(term: SearchTerm): SqlQuery {
   const params = baseParams(term);
-  let phoneArm = '';
+  const on = { id: 'u.id', from: 'users u', filter: `u.type = 'contact' AND u.deleted_at IS NULL AND u.email IS NOT NULL`, newest: 'u.created_at DESC, u.id DESC' };
+  const parts = [questions('email_any', 'u.email', on), questions('name_any', FULL_NAME, on)];
+  const phoneArms: string[] = [];
   let phoneRank = '0';
   if (term.phoneDigits) {
     params.push(term.phoneDigits);
     const phoneMatch = `(u.phone_number IS NOT NULL AND ${PHONE_DIGITS} LIKE $${params.length})`;
-    phoneArm = `UNION SELECT u.id FROM users u WHERE ${phoneMatch}`;
+    phoneArms.push(`SELECT u.id FROM users u WHERE ${phoneMatch} AND ${on.filter} ORDER BY ${on.newest} LIMIT ${SEARCH_LIMIT}`);
     phoneRank = `CASE WHEN ${phoneMatch} THEN 2 ELSE 0 END`;
   }
   return {
     sql: `
-      WITH hits AS (
-        SELECT u.id FROM users u WHERE u.email ILIKE $2
-        UNION SELECT u.id FROM users u WHERE ${FULL_NAME} ILIKE $2
-        ${phoneArm}
-      )
+      ${withHits(parts, phoneArms)}
       SELECT u.id, u.created_at, u.first_name, u.last_name, u.email
         FROM hits JOIN users u ON u.id = hits.id
-       WHERE u.type = 'contact' AND u.deleted_at IS NULL AND u.email IS NOT NULL
        ORDER BY greatest(${rank('u.email')}, ${rank(FULL_NAME)}, ${phoneRank}) DESC, u.created_at DESC, u.id DESC
        LIMIT ${SEARCH_LIMIT}`,
     params,

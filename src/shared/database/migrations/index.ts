@@ -6,6 +6,7 @@ import { RateLimitIdempotency1764800000000 } from './1764800000000-RateLimitIdem
 import { AuthChangeNotify1764900000000 } from './1764900000000-AuthChangeNotify.js';
 import { EventSequencer1765000000000 } from './1765000000000-EventSequencer.js';
 import { AgentChangeNotify1765200000000 } from './1765200000000-AgentChangeNotify.js';
+import { SearchGrowth1765100000000 } from './1765100000000-SearchGrowth.js';
 
 /** Every migration, in order. A module that changes the schema adds its migration class here. */
-export const MIGRATIONS = [InitialSchema1764100000000, EmailOutbox1764400000000, SearchIndexes1764500000000, EventsWebhooks1764700000000, RateLimitIdempotency1764800000000, AuthChangeNotify1764900000000, EventSequencer1765000000000, AgentChangeNotify1765200000000];
+export const MIGRATIONS = [InitialSchema1764100000000, EmailOutbox1764400000000, SearchIndexes1764500000000, EventsWebhooks1764700000000, RateLimitIdempotency1764800000000, AuthChangeNotify1764900000000, EventSequencer1765000000000, AgentChangeNotify1765200000000, SearchGrowth1765100000000];
