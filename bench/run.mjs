@@ -1,5 +1,6 @@
 // npm run bench -- [--sizes 100000] [--messages-per-conversation 5] [--duration 8] [--connections 1,16,64]
 //                  [--only name,name] [--reseed] [--admin-url postgres://postgres@127.0.0.1:5432/postgres]
+//                  [--pool-size 10] [--app-only] [--profile DIR (the app writes a V8 CPU profile there)]
 // Seeds (or reuses) a PostgreSQL database per size, starts the compiled app and the bare baseline side by
 // side on it, and measures each scenario with autocannon. Prints one JSON line per scenario and size,
 // then a summary of the targets of issue 7. Nothing here asserts a time; it reports figures.
@@ -21,6 +22,8 @@ const { values: args } = parseArgs({
     'admin-url': { type: 'string', default: process.env.BENCH_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' },
     'pool-size': { type: 'string', default: '10' },
     'skip-build': { type: 'boolean', default: false },
+    'app-only': { type: 'boolean', default: false },
+    profile: { type: 'string' },
   },
 });
 const sizes = args.sizes.split(',').map(Number);
@@ -132,7 +135,8 @@ async function measureSize(size) {
   const appPort = await freePort();
   const basePort = await freePort();
   const env = { DATABASE_URL: url, DB_POOL_SIZE: args['pool-size'], LOG_LEVEL: 'warn', MAIL_WORKER_ENABLED: 'false', WEBHOOK_WORKER_ENABLED: 'false', RATE_LIMIT_ENABLED: 'false' };
-  const app = await startProcess(['dist/src/main.js'], { ...env, HOST: '127.0.0.1' }, appPort);
+  const profiling = args.profile ? ['--cpu-prof', `--cpu-prof-dir=${args.profile}`] : [];
+  const app = await startProcess([...profiling, 'dist/src/main.js'], { ...env, HOST: '127.0.0.1' }, appPort);
   const baseline = await startProcess(['bench/baseline.mjs'], env, basePort);
 
   const scenarios = [
@@ -155,7 +159,7 @@ async function measureSize(size) {
       await settle(url);
       const a = await run(`http://127.0.0.1:${appPort}`, scenario, connections);
       await settle(url);
-      const b = await run(`http://127.0.0.1:${basePort}`, scenario, connections);
+      const b = args['app-only'] ? { requests: { average: 0 }, latency: {} } : await run(`http://127.0.0.1:${basePort}`, scenario, connections);
       const line = {
         scenario: `${scenario.name}@c${connections}`,
         size,

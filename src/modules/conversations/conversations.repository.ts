@@ -48,13 +48,20 @@ export class ConversationsRepository {
 
   /**
    * Locks the conversation row until the transaction ends and returns its current state. The lock is
-   * taken alone: a `FOR UPDATE` over the join would, after waiting for a concurrent status change,
-   * recheck the new status_id against the old status row and return nothing.
+   * taken in a sub-select: a `FOR UPDATE` over the join would, after waiting for a concurrent status
+   * change, recheck the new status_id against the old status row and return nothing; the sub-select
+   * yields the row as it is once locked, and the join reads its status and priority from that.
    */
   async lockRef(id: number, manager: EntityManager): Promise<ConversationRef | null> {
-    const locked: unknown[] = await manager.query(`SELECT id FROM conversations WHERE id = $1 FOR UPDATE`, [id]);
-    if (locked.length === 0) return null;
-    const rows: ConversationRef[] = await manager.query(`${REF_SELECT} WHERE c.id = $1`, [id]);
+    const rows: ConversationRef[] = await manager.query(
+      `SELECT c.id, c.uuid, c.contact_id, c.inbox_id, c.status_id, s.name AS status, s.category AS status_category,
+              c.priority_id, p.name AS priority, c.assigned_user_id, c.assigned_team_id
+         FROM (SELECT id, uuid, contact_id, inbox_id, status_id, priority_id, assigned_user_id, assigned_team_id
+                 FROM conversations WHERE id = $1 FOR UPDATE) c
+         JOIN conversation_statuses s ON s.id = c.status_id
+         LEFT JOIN conversation_priorities p ON p.id = c.priority_id`,
+      [id],
+    );
     return rows[0] ?? null;
   }
 

@@ -43,6 +43,14 @@ export class OutboxService {
     await this.arm(manager, messageId, false);
   }
 
+  /**
+   * Queues a reply its writer has just inserted, in an email inbox, with its Message-ID
+   * (`messageIdFor`) already set: one insert, where `enqueue` reads the message first.
+   */
+  async enqueueNewEmail(manager: EntityManager, messageId: number): Promise<void> {
+    await this.repo.arm(manager, messageId, this.config.MAIL_MAX_ATTEMPTS, false);
+  }
+
   /** Puts a message back in the queue as new: status `pending`, attempts reset. */
   async requeue(manager: EntityManager, messageId: number): Promise<void> {
     await this.arm(manager, messageId, true);

@@ -20,6 +20,10 @@ export interface NewMessage {
   senderId: number;
   senderType: SenderType;
   meta: Record<string, unknown>;
+  /** Chosen by the caller when something written with the message depends on it (its email Message-ID). */
+  uuid?: string;
+  /** The email Message-ID, when it is known as the message is written. */
+  sourceId?: string;
 }
 
 /** The message as written, and its conversation's assignment (who may read events about it). */
@@ -101,11 +105,11 @@ export class MessagesRepository {
     const rows: InsertedMessage[] = await manager.query(
       `WITH inserted AS (
          INSERT INTO conversation_messages
-           (created_at, updated_at, type, status, private, conversation_id, content_type, content, text_content, sender_id, sender_type, meta)
-         VALUES (clock_timestamp(), clock_timestamp(), $1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+           (created_at, updated_at, uuid, type, status, private, conversation_id, content_type, content, text_content, sender_id, sender_type, meta, source_id)
+         VALUES (clock_timestamp(), clock_timestamp(), COALESCE($11::uuid, gen_random_uuid()), $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $12)
          RETURNING *)
        SELECT ${MESSAGE_COLUMNS}, c.assigned_user_id, c.assigned_team_id ${messageFrom('inserted')}`,
-      [msg.type, msg.status, msg.private, msg.conversationId, msg.contentType, msg.content, msg.textContent, msg.senderId, msg.senderType, msg.meta],
+      [msg.type, msg.status, msg.private, msg.conversationId, msg.contentType, msg.content, msg.textContent, msg.senderId, msg.senderType, msg.meta, msg.uuid ?? null, msg.sourceId ?? null],
     );
     return rows[0];
   }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
@@ -7,6 +8,7 @@ import { Forbidden, InvalidFields, InvalidInput, NotFound } from '../../../share
 import { type CursorPageResults, cursorPageResults, parseListRequest } from '../../../shared/http/keyset.js';
 import { InboxesService } from '../../inboxes/inboxes.service.js';
 import { MediaService } from '../../media/media.service.js';
+import { messageIdFor } from '../../mail/mail-headers.js';
 import { OutboxService } from '../../mail/outbox.service.js';
 import { ConversationAccess } from '../conversation-access.service.js';
 import { DefaultStatuses } from '../default-statuses.service.js';
@@ -78,7 +80,7 @@ export class MessagesService {
       if (isPrivate) throw new InvalidFields({ private: 'a contact message cannot be private' }, 'A contact message cannot be private');
       if (!hasPermission(principal, Permission.MessagesWriteAsContact)) throw new Forbidden('Permission denied');
     }
-    await this.inboxes.getForConversation(conversation.inbox_id);
+    const inbox = await this.inboxes.getForConversation(conversation.inbox_id);
     const content = sanitizeMessageHtml(dto.message);
     const textContent = htmlToPlainText(content);
     if (!textContent && !/<img\b/i.test(content) && !dto.attachments?.length) {
@@ -110,13 +112,18 @@ export class MessagesService {
         );
         return this.present(note, attachments, m);
       }
-      const reply = await this.writer.write(
-        m,
-        { ...base, type: 'outgoing', status: 'pending', private: false, senderId: principal.id, senderType: 'agent', meta: recipients! },
-        attachments,
-      );
-      await this.outbox.enqueue(m, reply.id);
-      return this.byId(reply.id, m); // queuing sets its Message-ID, and in a non-email inbox its status
+      const outgoing = { ...base, type: 'outgoing', status: 'pending', private: false, senderId: principal.id, senderType: 'agent', meta: recipients! } as const;
+      if (inbox.channel !== 'email') {
+        // Delivered at once, which moves its status and the conversation's reply timestamps.
+        const reply = await this.writer.write(m, outgoing, attachments);
+        await this.outbox.enqueue(m, reply.id);
+        return this.byId(reply.id, m);
+      }
+      const uuid = randomUUID();
+      const sourceId = messageIdFor(uuid, this.outbox.messageIdDomain({ inbox_from: inbox.from }));
+      const reply = await this.writer.write(m, { ...outgoing, uuid, sourceId }, attachments);
+      await this.outbox.enqueueNewEmail(m, reply.id);
+      return this.present(reply, attachments, m);
     });
   }
 
