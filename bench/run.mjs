@@ -124,7 +124,7 @@ async function settle(url) {
 
 async function measureSize(size) {
   const url = await ensureDatabase(size);
-  const admin = credentials(url, 'bench-admin@example.com');
+  const admin = credentials(url, `bench-admin-${process.pid}@example.com`); // one per run, so a concurrent run's key stays valid
   const db = new pg.Client({ connectionString: url });
   await db.connect();
   const agent = (await db.query(`SELECT u.email FROM users u JOIN conversations c ON c.assigned_user_id = u.id WHERE u.email LIKE '%@agents.example.com' GROUP BY u.email ORDER BY count(*) DESC LIMIT 1`)).rows[0].email;
