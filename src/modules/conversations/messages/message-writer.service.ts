@@ -30,8 +30,7 @@ export class MessageWriter {
   async write(manager: EntityManager, msg: NewMessage, attachmentIds: number[] = []): Promise<InsertedMessage> {
     const inserted = await this.repo.insert(manager, msg);
     await this.media.attachToMessage(manager, attachmentIds, inserted.id);
-    await this.repo.addParticipant(manager, msg.conversationId, msg.senderId);
-    await this.repo.touchConversation(manager, msg.conversationId, {
+    await this.repo.recordInConversation(manager, msg.conversationId, {
       text: messagePreview(msg.textContent),
       at: inserted.created_at,
       senderType: msg.senderType,

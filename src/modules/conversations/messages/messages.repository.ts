@@ -114,24 +114,22 @@ export class MessagesRepository {
     return rows[0];
   }
 
-  async addParticipant(manager: EntityManager, conversationId: number, userId: number): Promise<void> {
-    await manager.query(
-      `INSERT INTO conversation_participants (conversation_id, user_id) VALUES ($1, $2) ON CONFLICT (conversation_id, user_id) DO NOTHING`,
-      [conversationId, userId],
-    );
-  }
-
   /**
-   * Moves the conversation's last-message preview forward (never back, should an older message
-   * commit later). Interactions are what the contact sees: not private notes, not activity.
+   * After a message is written: its sender joins the conversation's participants, and the
+   * conversation's last-message preview moves forward (never back, should an older message commit
+   * later). Interactions are what the contact sees: not private notes, not activity. One statement.
    */
-  async touchConversation(
+  async recordInConversation(
     manager: EntityManager,
     conversationId: number,
     preview: { text: string; at: Date; senderType: SenderType; senderId: number; interaction: boolean },
   ): Promise<void> {
     await manager.query(
-      `UPDATE conversations SET
+      `WITH participant AS (
+         INSERT INTO conversation_participants (conversation_id, user_id) VALUES ($1, $5)
+         ON CONFLICT (conversation_id, user_id) DO NOTHING
+       )
+       UPDATE conversations SET
               last_message = $2, last_message_at = $3, last_message_sender = $4, last_message_sender_id = $5,
               last_interaction = CASE WHEN $6 THEN $2 ELSE last_interaction END,
               last_interaction_at = CASE WHEN $6 THEN $3 ELSE last_interaction_at END,
