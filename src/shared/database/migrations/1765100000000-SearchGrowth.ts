@@ -11,9 +11,14 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  *   rows) from a rare one (use the trigram index): with 100 samples a name shared by 2 % of the
  *   rows is often not seen at all.
  * The expressions must stay identical to the ones in search.sql.ts.
+ *
+ * Runs outside a transaction: a session keeps an index's old statistics target until its cached
+ * description is rebuilt, which happens only after the ALTER INDEX commits, so ANALYZE comes in a
+ * later transaction (the indexes and targets still change together in the first statement's).
  */
 export class SearchGrowth1765100000000 implements MigrationInterface {
   name = 'SearchGrowth1765100000000';
+  transaction = false;
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`
@@ -24,9 +29,9 @@ export class SearchGrowth1765100000000 implements MigrationInterface {
       ALTER TABLE users ALTER COLUMN email SET STATISTICS 300;
       ALTER INDEX users_full_name_trgm ALTER COLUMN 1 SET STATISTICS 300;
       ALTER TABLE conversations ALTER COLUMN subject SET STATISTICS 300;
-      ANALYZE users;
-      ANALYZE conversations;
     `);
+    await q.query('ANALYZE users');
+    await q.query('ANALYZE conversations');
   }
 
   async down(q: QueryRunner): Promise<void> {
