@@ -1,9 +1,14 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
+import type * as OpenAiModule from 'openai';
 import { AppConfig } from '../../shared/config/app-config.js';
 import { UpstreamError } from '../../shared/http/errors.js';
 
 const DEFAULT_BASE_URL = 'https://api.openai.com/v1';
+
+type OpenAiSdk = typeof OpenAiModule;
+let sdk: Promise<OpenAiSdk> | undefined;
+// Loaded at the first completion: most deployments never call it, and the client costs ~5 MB resident.
+const loadSdk = (): Promise<OpenAiSdk> => (sdk ??= import('openai'));
 
 export interface CompletionRequest {
   apiKey: string;
@@ -25,6 +30,8 @@ export class OpenAiCompletionClient {
 
   async complete({ apiKey, instruction, content }: CompletionRequest): Promise<string> {
     const { OPENAI_MODEL: model, OPENAI_TIMEOUT_MS: timeout } = this.config;
+    const openai = await loadSdk();
+    const OpenAI = openai.default;
     // Every option is explicit so OPENAI_* variables outside the validated config are never read by the client.
     const client = new OpenAI({
       apiKey,
@@ -46,7 +53,7 @@ export class OpenAiCompletionClient {
         { signal: deadline.signal },
       );
     } catch (err) {
-      throw this.translate(err, deadline.signal.aborted);
+      throw this.translate(openai, err, deadline.signal.aborted);
     } finally {
       clearTimeout(timer);
     }
@@ -59,7 +66,8 @@ export class OpenAiCompletionClient {
     return text;
   }
 
-  private translate(err: unknown, timedOut: boolean): UpstreamError {
+  private translate(sdkModule: OpenAiSdk, err: unknown, timedOut: boolean): UpstreamError {
+    const { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } = sdkModule;
     const seconds = Math.round(this.config.OPENAI_TIMEOUT_MS / 100) / 10;
     if (timedOut || err instanceof APIConnectionTimeoutError || err instanceof APIUserAbortError) {
       this.logger.warn(`AI provider timed out after ${seconds}s`);

@@ -7,7 +7,6 @@ import { MediaService } from './media.service.js';
 import { MediaUrlSigner } from './media-url-signer.js';
 import { LocalMediaStore } from './storage/local-media-store.js';
 import { MediaStore } from './storage/media-store.js';
-import { S3MediaStore } from './storage/s3-media-store.js';
 import { UploadsController } from './uploads.controller.js';
 
 /** Importers also get the upload limits for their own file interceptors. */
@@ -21,8 +20,11 @@ import { UploadsController } from './uploads.controller.js';
     {
       provide: MediaStore,
       inject: [AppConfig],
-      useFactory: (config: AppConfig): MediaStore =>
-        config.MEDIA_STORE === 's3' ? new S3MediaStore(config) : new LocalMediaStore(config.DATA_DIR),
+      // The AWS SDK (~18 MB resident) is loaded only when S3 is configured.
+      useFactory: async (config: AppConfig): Promise<MediaStore> =>
+        config.MEDIA_STORE === 's3'
+          ? new (await import('./storage/s3-media-store.js')).S3MediaStore(config)
+          : new LocalMediaStore(config.DATA_DIR),
     },
   ],
   exports: [MediaService, MediaMultipartModule],
