@@ -101,6 +101,29 @@ describe('GET /api/v1/events', () => {
     }
   });
 
+  test("one transaction's events stay consecutive when another transaction's insert falls between them", async () => {
+    if (!onPostgres) return; // PGlite runs one transaction at a time, so inserts cannot interleave.
+    const start = await head(admin);
+    const runner = t.dataSource.createQueryRunner();
+    await runner.connect();
+    await runner.startTransaction();
+    try {
+      await t.app.get(EventsService).record(runner.manager, 'contact.created', { contact: { id: 'a1' } });
+      await record('contact.created', { contact: { id: 'b' } });
+      await t.app.get(EventsService).record(runner.manager, 'contact.created', { contact: { id: 'a2' } });
+      await runner.commitTransaction();
+      const page = await feed(admin, { after: start });
+      const ids = page.events.map((e) => (e.payload as { contact: { id: string } }).contact.id);
+      expect(ids).toHaveLength(3);
+      expect(Math.abs(ids.indexOf('a2') - ids.indexOf('a1'))).toBe(1);
+      expect(ids.indexOf('a2')).toBeGreaterThan(ids.indexOf('a1'));
+      expect(page.events.map((e) => e.id)).toEqual([page.events[0].id, page.events[0].id + 1, page.events[0].id + 2]);
+    } finally {
+      if (runner.isTransactionActive) await runner.rollbackTransaction();
+      await runner.release();
+    }
+  });
+
   test('an event recorded in a rolled-back transaction never appears', async () => {
     const start = await head(admin);
     await expect(

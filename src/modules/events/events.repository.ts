@@ -16,9 +16,6 @@ export interface EventWindow {
   rows: EventRow[];
 }
 
-/** Events numbered per numbering transaction. */
-const NUMBERING_BATCH = 10_000;
-
 /** Named queries over the append-only `events` log. */
 @Injectable()
 export class EventsRepository {
@@ -41,13 +38,8 @@ export class EventsRepository {
    * committed before the call is visible with an id.
    */
   async numberCommitted(): Promise<number> {
-    let total = 0;
-    for (;;) {
-      const rows: Array<{ n: string | number }> = await this.dataSource.query(`SELECT events_number_committed($1) AS n`, [NUMBERING_BATCH]);
-      const n = Number(rows[0]?.n ?? 0);
-      total += n;
-      if (n < NUMBERING_BATCH) return total;
-    }
+    const rows: Array<{ n: string | number }> = await this.dataSource.query(`SELECT events_number_committed() AS n`);
+    return Number(rows[0]?.n ?? 0);
   }
 
   /**
