@@ -1,6 +1,6 @@
 import cors from '@fastify/cors';
-import helmet from '@fastify/helmet';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import helmet from 'helmet';
 import type { EnvironmentVariables } from '../config/app-config.js';
 
 /** Headers a browser client may read from a cross-origin response. */
@@ -49,7 +49,8 @@ export function trustProxySetting(value: string): boolean | string[] | ((address
 export async function registerSecurity(app: NestFastifyApplication, config: Pick<EnvironmentVariables, 'CORS_ORIGINS'>): Promise<void> {
   const origins = parseCorsOrigins(config.CORS_ORIGINS);
   const crossOrigin = origins === '*' || origins.size > 0;
-  await app.register(helmet, {
+  // Built once: the Fastify plugin would build helmet (and parse the CSP) again for every request.
+  const securityHeaders = helmet({
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {
@@ -69,6 +70,7 @@ export async function registerSecurity(app: NestFastifyApplication, config: Pick
     // Browser clients on the configured origins embed attachments (/uploads) and read responses.
     crossOriginResourcePolicy: { policy: crossOrigin ? 'cross-origin' : 'same-origin' },
   });
+  app.getHttpAdapter().getInstance().addHook('onRequest', (request, reply, done) => securityHeaders(request.raw, reply.raw, (err) => done(err as Error | undefined)));
   if (!crossOrigin) return;
   await app.register(cors, {
     // A refused origin gets no CORS headers, and its preflight a 404.
