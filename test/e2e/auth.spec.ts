@@ -70,6 +70,15 @@ describe('authentication', () => {
     await expect.poll(async () => (await t.http.get('/api/v1/agents').set('Authorization', t.token(a))).status, { timeout: 1000, interval: 20 }).toBe(403);
   });
 
+  test('requests arriving together with a fresh key share its verification, and a wrong secret among them still fails', async () => {
+    const a = await createAgent(t);
+    const right = Array.from({ length: 12 }, () => t.http.get('/api/v1/agents/me').set('Authorization', t.token(a)));
+    const wrong = Array.from({ length: 6 }, () => t.http.get('/api/v1/agents/me').set('Authorization', `token ${a.api_key}:${a.api_secret.slice(0, -1)}X`));
+    const statuses = (await Promise.all([...right, ...wrong])).map((r) => r.status);
+    expect(statuses.slice(0, 12)).toEqual(Array(12).fill(200));
+    expect(statuses.slice(12)).toEqual(Array(6).fill(401));
+  });
+
   test('public routes need no credentials', async () => {
     await t.http.get('/health').expect(200);
     expect((await t.http.get('/docs-json')).status).toBe(200);

@@ -54,6 +54,8 @@ export class CredentialsService {
   private readonly verified = new LRUCache<string, { storedHash: string; digest: Buffer }>({ max: 10_000, ttl: 10 * 60_000 });
   private readonly principals = new LRUCache<string, CachedPrincipal>({ max: 10_000, ttl: PRINCIPAL_TTL_MS });
   private readonly lastUsedWrites = new LRUCache<number, number>({ max: 10_000 });
+  /** scrypt verifications in flight, by key, stored hash and digest of the presented secret. */
+  private readonly verifying = new Map<string, Promise<boolean>>();
   /** Bumped by every invalidation, so a read that raced with one is not cached. */
   private generation = 0;
   private readonly changeListeners: Array<(userId: number | '*') => void> = [];
@@ -133,7 +135,14 @@ export class CredentialsService {
   private async secretMatches(apiKey: string, secret: string, digest: Buffer, storedHash: string): Promise<boolean> {
     const cached = this.verified.get(apiKey);
     if (cached && cached.storedHash === storedHash) return constantTimeEqual(cached.digest, digest);
-    if (!(await verifySecret(secret, storedHash))) return false;
+    // Requests arriving together with a new key share one scrypt run (16 MB and tens of ms each).
+    const flight = `${apiKey}:${storedHash}:${digest.toString('base64')}`;
+    let verifying = this.verifying.get(flight);
+    if (!verifying) {
+      verifying = verifySecret(secret, storedHash).finally(() => this.verifying.delete(flight));
+      this.verifying.set(flight, verifying);
+    }
+    if (!(await verifying)) return false;
     this.verified.set(apiKey, { storedHash, digest });
     return true;
   }
