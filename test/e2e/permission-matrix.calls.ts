@@ -1,3 +1,4 @@
+import { EventsService } from '../../src/modules/events/events.service.js';
 import type { TestApp } from '../support/test-app.js';
 
 /** One request of the matrix. `files` sends a small PNG as the multipart field `files`. */
@@ -94,7 +95,7 @@ export class Fixtures {
 
   async delivery(webhookId: number): Promise<number> {
     await this.conversation();
-    await this.t.dataSource.query(`SELECT events_number_committed()`);
+    await this.t.app.get(EventsService).numberCommitted();
     const [row] = await this.t.dataSource.query(
       `INSERT INTO webhook_deliveries (webhook_id, event_id, event_type, status, attempts)
        SELECT $1, id, type, 'failed', 12 FROM events WHERE id IS NOT NULL ORDER BY seq DESC LIMIT 1 RETURNING id`,

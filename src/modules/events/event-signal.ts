@@ -13,8 +13,9 @@ const RECONNECT_DELAY_MS = 2_000;
 
 /**
  * Tells waiters (long-polling feed readers, the webhook worker) that events may have been committed.
- * On PostgreSQL one LISTEN connection per process carries the NOTIFY that numbering committed events sends (EventSequencer); on
- * PGlite a wait is a short sleep, after which the caller looks again. A wait ends early at shutdown.
+ * On PostgreSQL one LISTEN connection per process carries the NOTIFY a numbering run sends when it
+ * gives ids to committed events (EventSequencer); on PGlite a wait is a short sleep, after which the
+ * caller looks again. A wait ends early at shutdown.
  */
 @Injectable()
 export class EventSignal implements BeforeApplicationShutdown, OnApplicationShutdown {

@@ -45,7 +45,7 @@ export class OutboxService {
 
   /**
    * Queues a reply its writer has just inserted, in an email inbox, with its Message-ID
-   * (`messageIdFor`) already set: one insert, where `enqueue` reads the message first.
+   * (`newMessageId`) already set: one insert, where `enqueue` reads the message first.
    */
   async enqueueNewEmail(manager: EntityManager, messageId: number): Promise<void> {
     await this.repo.arm(manager, messageId, this.config.MAIL_MAX_ATTEMPTS, false);
@@ -65,8 +65,13 @@ export class OutboxService {
       await this.delivered(manager, messageId);
       return;
     }
-    if (!message.source_id) await this.repo.setSourceId(messageId, messageIdFor(message.uuid, this.messageIdDomain(message)), manager);
+    if (!message.source_id) await this.repo.setSourceId(messageId, this.newMessageId(message.uuid, message.inbox_from), manager);
     await this.repo.arm(manager, messageId, this.config.MAIL_MAX_ATTEMPTS, reset);
+  }
+
+  /** The Message-ID a message queued in an inbox sending from `inboxFrom` goes out with. */
+  newMessageId(messageUuid: string, inboxFrom: string): string {
+    return messageIdFor(messageUuid, this.messageIdDomain({ inbox_from: inboxFrom }));
   }
 
   /** The domain of the inbox's sender address, so replies thread under the inbox's own domain. */

@@ -8,7 +8,6 @@ import { Forbidden, InvalidFields, InvalidInput, NotFound } from '../../../share
 import { type CursorPageResults, cursorPageResults, parseListRequest } from '../../../shared/http/keyset.js';
 import { InboxesService } from '../../inboxes/inboxes.service.js';
 import { MediaService } from '../../media/media.service.js';
-import { messageIdFor } from '../../mail/mail-headers.js';
 import { OutboxService } from '../../mail/outbox.service.js';
 import { ConversationAccess } from '../conversation-access.service.js';
 import { DefaultStatuses } from '../default-statuses.service.js';
@@ -120,7 +119,7 @@ export class MessagesService {
         return this.byId(reply.id, m);
       }
       const uuid = randomUUID();
-      const sourceId = messageIdFor(uuid, this.outbox.messageIdDomain({ inbox_from: inbox.from }));
+      const sourceId = this.outbox.newMessageId(uuid, inbox.from);
       const reply = await this.writer.write(m, { ...outgoing, uuid, sourceId }, attachments);
       await this.outbox.enqueueNewEmail(m, reply.id);
       return this.present(reply, attachments, m);
