@@ -3,7 +3,10 @@
 // size, growth of p50 at one connection, and the issue's targets. It reports; it judges nothing else.
 import { readFileSync } from 'node:fs';
 
-const lines = readFileSync(process.argv[2] ?? 0, 'utf8').split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+const lines = readFileSync(process.argv[2] ?? 0, 'utf8')
+  .split('\n')
+  .filter((l) => l.startsWith('{'))
+  .map((l) => JSON.parse(l));
 const sizes = [...new Set(lines.map((l) => l.size))].sort((a, b) => a - b);
 const rows = lines.filter((l) => l.scenario !== 'peak_rss');
 const rss = new Map(lines.filter((l) => l.scenario === 'peak_rss').map((l) => [l.size, l]));
@@ -25,7 +28,10 @@ for (const size of sizes) {
 
 if (sizes.length > 1) {
   out.push('### Growth: p50 at 1 connection', '');
-  out.push(`| scenario | ${sizes.map((s) => `${fmt(s)} conv.`).join(' | ')} | ${fmt(sizes[0])} → ${fmt(sizes.at(-1))} |`, `|---${'|---'.repeat(sizes.length + 1)}|`);
+  out.push(
+    `| scenario | ${sizes.map((s) => `${fmt(s)} conv.`).join(' | ')} | ${fmt(sizes[0])} → ${fmt(sizes.at(-1))} |`,
+    `|---${'|---'.repeat(sizes.length + 1)}|`,
+  );
   for (const r of rows.filter((x) => x.size === sizes[0] && x.scenario.endsWith('@c1'))) {
     const p50s = sizes.map((s) => find(s, r.scenario)?.p50_ms);
     const growth = p50s.at(-1) / Math.max(p50s[0], 1);
@@ -52,7 +58,9 @@ per('page 1000 ≤ 2× page 1 (p50, c16)', (s) => {
   const first = find(s, 'conversations_all_page1@c16');
   return deep && first ? `${(deep.p50_ms / Math.max(first.p50_ms, 1)).toFixed(2)}×` : null;
 });
-per('≥ 1,000 replies accepted per second (c64)', (s) => (find(s, 'messages_post@c64') ? `${fmt(find(s, 'messages_post@c64').rps)}/s (baseline ${fmt(find(s, 'messages_post@c64').baseline_rps)}/s)` : null));
+per('≥ 1,000 replies accepted per second (c64)', (s) =>
+  find(s, 'messages_post@c64') ? `${fmt(find(s, 'messages_post@c64').rps)}/s (baseline ${fmt(find(s, 'messages_post@c64').baseline_rps)}/s)` : null,
+);
 per('peak RSS ≤ 250 MB', (s) => (rss.get(s) ? `${rss.get(s).app_peak_rss_mb} MB` : null));
 out.push('');
 process.stdout.write(`${out.join('\n')}\n`);

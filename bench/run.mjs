@@ -33,8 +33,18 @@ const connectionLevels = args.connections.split(',').map(Number);
 const only = args.only ? new Set(args.only.split(',')) : null;
 const log = (line) => process.stderr.write(`${line}\n`);
 
-const freePort = () => new Promise((resolve) => { const s = createServer().listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); }); });
-const dbUrl = (name) => { const u = new URL(args['admin-url']); u.pathname = `/${name}`; return u.toString(); };
+const freePort = () =>
+  new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+const dbUrl = (name) => {
+  const u = new URL(args['admin-url']);
+  u.pathname = `/${name}`;
+  return u.toString();
+};
 
 async function ensureDatabase(size) {
   const name = `libredesk_bench_${size}_${perConversation}`;
@@ -45,7 +55,10 @@ async function ensureDatabase(size) {
   if (exists && !args.reseed) {
     const c = new pg.Client({ connectionString: dbUrl(name) });
     await c.connect();
-    const n = await c.query(`SELECT count(*)::int AS n FROM conversations`).then((r) => r.rows[0].n, () => -1);
+    const n = await c.query(`SELECT count(*)::int AS n FROM conversations`).then(
+      (r) => r.rows[0].n,
+      () => -1,
+    );
     await c.end();
     seeded = n === size;
   }
@@ -53,9 +66,29 @@ async function ensureDatabase(size) {
     await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     await admin.query(`CREATE DATABASE ${name}`);
     log(`seeding ${name}: ${size} conversations x ${perConversation} messages`);
-    execFileSync(process.execPath, ['dist/src/cli.js', 'seed', '--conversations', String(size), '--messages-per-conversation', String(perConversation),
-      '--contacts', String(Math.ceil(size / 3)), '--agents', '50', '--teams', '5', '--seed', '1'],
-      { env: { ...process.env, DATABASE_URL: dbUrl(name), MAIL_WORKER_ENABLED: 'false', WEBHOOK_WORKER_ENABLED: 'false' }, stdio: ['ignore', 'inherit', 'inherit'] });
+    execFileSync(
+      process.execPath,
+      [
+        'dist/src/cli.js',
+        'seed',
+        '--conversations',
+        String(size),
+        '--messages-per-conversation',
+        String(perConversation),
+        '--contacts',
+        String(Math.ceil(size / 3)),
+        '--agents',
+        '50',
+        '--teams',
+        '5',
+        '--seed',
+        '1',
+      ],
+      {
+        env: { ...process.env, DATABASE_URL: dbUrl(name), MAIL_WORKER_ENABLED: 'false', WEBHOOK_WORKER_ENABLED: 'false' },
+        stdio: ['ignore', 'inherit', 'inherit'],
+      },
+    );
   } else {
     log(`reusing ${name}`);
   }
@@ -64,7 +97,10 @@ async function ensureDatabase(size) {
 }
 
 function credentials(url, email) {
-  const out = execFileSync(process.execPath, ['dist/src/cli.js', 'create-admin', '--email', email], { env: { ...process.env, DATABASE_URL: url, MAIL_WORKER_ENABLED: 'false', WEBHOOK_WORKER_ENABLED: 'false' }, encoding: 'utf8' });
+  const out = execFileSync(process.execPath, ['dist/src/cli.js', 'create-admin', '--email', email], {
+    env: { ...process.env, DATABASE_URL: url, MAIL_WORKER_ENABLED: 'false', WEBHOOK_WORKER_ENABLED: 'false' },
+    encoding: 'utf8',
+  });
   const c = JSON.parse(out.trim().split('\n').at(-1));
   return `token ${c.api_key}:${c.api_secret}`;
 }
@@ -75,7 +111,11 @@ async function startProcess(argv, env, port) {
   child.stdout.on('data', (d) => (out += d));
   child.stderr.on('data', (d) => (out += d));
   const deadline = Date.now() + 60_000;
-  const ready = () => fetch(`http://127.0.0.1:${port}/health`).then((r) => r.ok, () => false);
+  const ready = () =>
+    fetch(`http://127.0.0.1:${port}/health`).then(
+      (r) => r.ok,
+      () => false,
+    );
   while (!(await ready())) {
     if (child.exitCode !== null || Date.now() > deadline) throw new Error(`failed to start ${argv.join(' ')}:\n${out}`);
     await new Promise((r) => setTimeout(r, 100));
@@ -91,20 +131,25 @@ const peakRssMb = (pid) => {
 function run(url, scenario, connections) {
   return new Promise((resolve, reject) => {
     let i = 0;
-    const instance = autocannon({
-      url,
-      connections,
-      duration,
-      headers: scenario.auth ? { authorization: scenario.auth, 'content-type': 'application/json' } : {},
-      requests: [{
-        method: scenario.method ?? 'GET',
-        setupRequest: (req) => {
-          const path = typeof scenario.path === 'function' ? scenario.path(i) : scenario.path;
-          i += 1;
-          return { ...req, path, body: scenario.body ? JSON.stringify(scenario.body) : undefined };
-        },
-      }],
-    }, (err, result) => (err ? reject(err) : resolve(result)));
+    const instance = autocannon(
+      {
+        url,
+        connections,
+        duration,
+        headers: scenario.auth ? { authorization: scenario.auth, 'content-type': 'application/json' } : {},
+        requests: [
+          {
+            method: scenario.method ?? 'GET',
+            setupRequest: (req) => {
+              const path = typeof scenario.path === 'function' ? scenario.path(i) : scenario.path;
+              i += 1;
+              return { ...req, path, body: scenario.body ? JSON.stringify(scenario.body) : undefined };
+            },
+          },
+        ],
+      },
+      (err, result) => (err ? reject(err) : resolve(result)),
+    );
     instance.on('error', () => undefined);
   });
 }
@@ -115,7 +160,9 @@ async function settle(url) {
   await c.connect();
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
-    const { rows } = await c.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' AND pid <> pg_backend_pid()`);
+    const { rows } = await c.query(
+      `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' AND pid <> pg_backend_pid()`,
+    );
     if (rows[0].n === 0) break;
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -127,7 +174,11 @@ async function measureSize(size) {
   const admin = credentials(url, `bench-admin-${process.pid}@example.com`); // one per run, so a concurrent run's key stays valid
   const db = new pg.Client({ connectionString: url });
   await db.connect();
-  const agent = (await db.query(`SELECT u.email FROM users u JOIN conversations c ON c.assigned_user_id = u.id WHERE u.email LIKE '%@agents.example.com' GROUP BY u.email ORDER BY count(*) DESC LIMIT 1`)).rows[0].email;
+  const agent = (
+    await db.query(
+      `SELECT u.email FROM users u JOIN conversations c ON c.assigned_user_id = u.id WHERE u.email LIKE '%@agents.example.com' GROUP BY u.email ORDER BY count(*) DESC LIMIT 1`,
+    )
+  ).rows[0].email;
   const agentAuth = credentials(url, agent);
   const uuids = (await db.query(`SELECT uuid FROM conversations ORDER BY id LIMIT 500`)).rows.map((r) => r.uuid);
   // Replies posted by this run are removed at its end, so runs do not pile recent messages on the data
@@ -137,7 +188,14 @@ async function measureSize(size) {
 
   const appPort = await freePort();
   const basePort = await freePort();
-  const env = { DATABASE_URL: url, DB_POOL_SIZE: args['pool-size'], LOG_LEVEL: 'warn', MAIL_WORKER_ENABLED: 'false', WEBHOOK_WORKER_ENABLED: 'false', RATE_LIMIT_ENABLED: 'false' };
+  const env = {
+    DATABASE_URL: url,
+    DB_POOL_SIZE: args['pool-size'],
+    LOG_LEVEL: 'warn',
+    MAIL_WORKER_ENABLED: 'false',
+    WEBHOOK_WORKER_ENABLED: 'false',
+    RATE_LIMIT_ENABLED: 'false',
+  };
   const profiling = args.profile ? ['--cpu-prof', `--cpu-prof-dir=${args.profile}`] : [];
   const app = await startProcess([...profiling, 'dist/src/main.js'], { ...env, HOST: '127.0.0.1' }, appPort);
   const baseline = await startProcess(['bench/baseline.mjs'], env, basePort);
@@ -154,7 +212,13 @@ async function measureSize(size) {
     { name: 'search_messages', path: '/api/v1/messages/search?query=warehouse', auth: admin },
     { name: 'search_contacts', path: '/api/v1/contacts/search?query=hopper', auth: admin },
     // Last, so the replies it writes do not sit in front of the searches.
-    { name: 'messages_post', method: 'POST', path: (i) => `/api/v1/conversations/${uuids[i % uuids.length]}/messages`, auth: admin, body: { message: 'Thanks, we are looking into it.' } },
+    {
+      name: 'messages_post',
+      method: 'POST',
+      path: (i) => `/api/v1/conversations/${uuids[i % uuids.length]}/messages`,
+      auth: admin,
+      body: { message: 'Thanks, we are looking into it.' },
+    },
   ].filter((s) => !only || only.has(s.name));
 
   const results = [];
@@ -203,7 +267,10 @@ for (const r of all) {
     if (c16(n)) log(`  ${n}: ${c16(n).ratio}x baseline (target >= 0.7)`);
   }
   if (c16('agents_me') && c16('health')) log(`  agents_me / health: ${(c16('agents_me').rps / c16('health').rps).toFixed(2)} (target >= 0.75)`);
-  if (c16('conversations_all_page1000') && c16('conversations_all_page1')) log(`  page 1000 / page 1 p50: ${(c16('conversations_all_page1000').p50_ms / Math.max(c16('conversations_all_page1').p50_ms, 1)).toFixed(2)} (target <= 2)`);
+  if (c16('conversations_all_page1000') && c16('conversations_all_page1'))
+    log(
+      `  page 1000 / page 1 p50: ${(c16('conversations_all_page1000').p50_ms / Math.max(c16('conversations_all_page1').p50_ms, 1)).toFixed(2)} (target <= 2)`,
+    );
   const post = get(r, 'messages_post@c64') ?? c16('messages_post');
   if (post) log(`  replies accepted per second: ${post.rps} (target >= 1000)`);
   log(`  peak RSS: ${r.rss} MB (target <= 250)`);

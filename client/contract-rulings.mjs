@@ -11,7 +11,7 @@
 export const RULINGS = [
   {
     id: 'agent-list-flat',
-    ruling: '`GET /agents` returns a flat array of compact agents. The contract\'s nested `AgentCompact` envelope is a schema bug.',
+    ruling: "`GET /agents` returns a flat array of compact agents. The contract's nested `AgentCompact` envelope is a schema bug.",
     apply(doc) {
       const schemas = doc.components.schemas;
       const compact = schemas.AgentCompact.properties.data.items;

@@ -47,7 +47,10 @@ options.serverEntry = join(buildDir, 'src', 'main.js');
 if (!values['skip-build']) {
   process.stdout.write('Building the server…\n');
   const tsc = join(root, 'node_modules/typescript/bin/tsc');
-  execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--outDir', buildDir, '--tsBuildInfoFile', join(buildDir, '.tsbuildinfo')], { cwd: root, stdio: 'inherit' });
+  execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--outDir', buildDir, '--tsBuildInfoFile', join(buildDir, '.tsbuildinfo')], {
+    cwd: root,
+    stdio: 'inherit',
+  });
 }
 const { module } = await runnerImport(join(root, 'test/support/fuzz/cli.ts'), { configFile: false, logLevel: 'error', root });
 process.exit(await module.main(options));

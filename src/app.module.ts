@@ -34,14 +34,35 @@ export interface AppModuleOptions {
 }
 
 /** The domain modules; a new module is added here. */
-const DOMAIN_MODULES = [HealthModule, AgentsModule, TeamsModule, StatusesModule, InboxesModule, MediaModule, ContactsModule, SearchModule, AiModule, MailModule, ConversationsModule, EventsModule, WebhooksModule];
+const DOMAIN_MODULES = [
+  HealthModule,
+  AgentsModule,
+  TeamsModule,
+  StatusesModule,
+  InboxesModule,
+  MediaModule,
+  ContactsModule,
+  SearchModule,
+  AiModule,
+  MailModule,
+  ConversationsModule,
+  EventsModule,
+  WebhooksModule,
+];
 
 @Module({})
 export class AppModule {
   static forRoot(options: AppModuleOptions = {}): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(options.config), DatabaseModule.forRoot({ pglite: options.pglite }), AuthModule, RateLimitModule, IdempotencyModule, ...DOMAIN_MODULES],
+      imports: [
+        ConfigModule.forRoot(options.config),
+        DatabaseModule.forRoot({ pglite: options.pglite }),
+        AuthModule,
+        RateLimitModule,
+        IdempotencyModule,
+        ...DOMAIN_MODULES,
+      ],
       providers: [
         { provide: APP_GUARD, useClass: ApiAuthGuard },
         { provide: APP_FILTER, useClass: AllExceptionsFilter },

@@ -33,10 +33,9 @@ export async function createApp(
   config: EnvironmentVariables,
   options: Omit<AppModuleOptions, 'config'> & { logger?: NestLogLevel[] | false } = {},
 ): Promise<NestFastifyApplication> {
-  const app = await NestFactory.create<NestFastifyApplication>(
-    AppModule.forRoot({ ...options, config }),
-    createFastifyAdapter(config),
-    { ...APP_OPTIONS, logger: options.logger ?? logLevels(config.LOG_LEVEL) },
-  );
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot({ ...options, config }), createFastifyAdapter(config), {
+    ...APP_OPTIONS,
+    logger: options.logger ?? logLevels(config.LOG_LEVEL),
+  });
   return configureApp(app);
 }

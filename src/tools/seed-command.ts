@@ -23,18 +23,18 @@ export function parseSeedArgs(args: string[]): SeedOptions {
   let parsed;
   try {
     parsed = parseArgs({
-    args,
-    strict: true,
-    options: {
-      conversations: { type: 'string' },
-      'messages-per-conversation': { type: 'string' },
-      contacts: { type: 'string' },
-      agents: { type: 'string' },
-      teams: { type: 'string' },
-      seed: { type: 'string' },
-      force: { type: 'boolean' },
-      'batch-size': { type: 'string' },
-    },
+      args,
+      strict: true,
+      options: {
+        conversations: { type: 'string' },
+        'messages-per-conversation': { type: 'string' },
+        contacts: { type: 'string' },
+        agents: { type: 'string' },
+        teams: { type: 'string' },
+        seed: { type: 'string' },
+        force: { type: 'boolean' },
+        'batch-size': { type: 'string' },
+      },
     });
   } catch (err) {
     throw new SeedUsageError((err as Error).message);

@@ -116,7 +116,9 @@ export class Seeder {
       [`%.s${o.seed}@agents.example.com`, o.agents],
     );
     const ids = rows.map((r) => r.id);
-    await q.query(`INSERT INTO user_roles (user_id, role_id) SELECT unnest($1::int[]), (SELECT id FROM roles WHERE name = 'Agent') ON CONFLICT DO NOTHING`, [ids]);
+    await q.query(`INSERT INTO user_roles (user_id, role_id) SELECT unnest($1::int[]), (SELECT id FROM roles WHERE name = 'Agent') ON CONFLICT DO NOTHING`, [
+      ids,
+    ]);
     if (teamIds.length) {
       await q.query(
         `INSERT INTO team_members (team_id, user_id)

@@ -22,7 +22,8 @@ const WORDS = `order refund shipping delivery invoice payment account password l
   subscription cancel upgrade downgrade billing charge card declined coupon discount voucher price
   thanks please help urgent question issue problem update status received sent waiting customer
   support team manager escalate review feedback product size colour color exchange address phone`
-  .split(/\s+/).filter(Boolean);
+  .split(/\s+/)
+  .filter(Boolean);
 
 const admin: Principal = { id: 1, email: 'bench@local', firstName: 'B', lastName: '', roles: ['Admin'], permissions: new Set(ALL_PERMISSIONS), teamIds: [] };
 let t: TestApp;
@@ -64,10 +65,30 @@ async function explain(q: SqlQuery): Promise<string> {
 }
 
 const CASES: Array<[string, () => SqlQuery, RegExp, string[]]> = [
-  ['conversations: order number', () => conversationSearchSql(parseSearchQuery('ORD-54321'), admin), /Seq Scan on (conversations|users)/, ['conversations_subject_trgm', 'users_email_trgm']],
-  ['conversations: subject words', () => conversationSearchSql(parseSearchQuery('warranty replacement'), admin), /Seq Scan on (conversations|users)/, ['conversations_subject_trgm']],
-  ['messages: rare token', () => messageSearchSql(parseSearchQuery('ORD-12345'), admin), /Seq Scan on conversation_messages/, ['conversation_messages_text_trgm']],
-  ['messages: two words', () => messageSearchSql(parseSearchQuery('kettle warranty'), admin), /Seq Scan on conversation_messages/, ['conversation_messages_text_trgm']],
+  [
+    'conversations: order number',
+    () => conversationSearchSql(parseSearchQuery('ORD-54321'), admin),
+    /Seq Scan on (conversations|users)/,
+    ['conversations_subject_trgm', 'users_email_trgm'],
+  ],
+  [
+    'conversations: subject words',
+    () => conversationSearchSql(parseSearchQuery('warranty replacement'), admin),
+    /Seq Scan on (conversations|users)/,
+    ['conversations_subject_trgm'],
+  ],
+  [
+    'messages: rare token',
+    () => messageSearchSql(parseSearchQuery('ORD-12345'), admin),
+    /Seq Scan on conversation_messages/,
+    ['conversation_messages_text_trgm'],
+  ],
+  [
+    'messages: two words',
+    () => messageSearchSql(parseSearchQuery('kettle warranty'), admin),
+    /Seq Scan on conversation_messages/,
+    ['conversation_messages_text_trgm'],
+  ],
   ['contacts: email', () => contactSearchSql(parseSearchQuery('customer4242.')), /Seq Scan on users/, ['users_email_trgm']],
   ['contacts: name', () => contactSearchSql(parseSearchQuery('First4242')), /Seq Scan on users/, ['users_full_name_trgm']],
   ['contacts: phone', () => contactSearchSql(parseSearchQuery('555 0123')), /Seq Scan on users/, ['users_phone_digits_trgm']],
@@ -84,17 +105,26 @@ describe('search at scale', async () => {
   for (const [name, build, seqScan, indexes] of CASES) {
     const plan = await explain(build());
     console.log(`\n== ${name}\n${plan}`);
-    if (!process.env.SEARCH_BENCH_NO_CHECK && (seqScan.test(plan) || indexes.some((i) => !plan.includes(i)))) throw new Error(`${name}: expected ${indexes.join(', ')} and no sequential scan`);
-    bench(name, async () => {
-      const q = build();
-      await t.dataSource.query(q.sql, q.params);
-    }, { time: 2000, iterations: 10 });
+    if (!process.env.SEARCH_BENCH_NO_CHECK && (seqScan.test(plan) || indexes.some((i) => !plan.includes(i))))
+      throw new Error(`${name}: expected ${indexes.join(', ')} and no sequential scan`);
+    bench(
+      name,
+      async () => {
+        const q = build();
+        await t.dataSource.query(q.sql, q.params);
+      },
+      { time: 2000, iterations: 10 },
+    );
   }
 
-  bench('HTTP GET /api/v1/messages/search', async () => {
-    const res = await t.http.get('/api/v1/messages/search').query({ query: 'broken kettle' }).set('Authorization', t.token(t.admin));
-    if (res.status !== 200) throw new Error(`HTTP ${res.status}`);
-  }, { time: 2000, iterations: 10 });
+  bench(
+    'HTTP GET /api/v1/messages/search',
+    async () => {
+      const res = await t.http.get('/api/v1/messages/search').query({ query: 'broken kettle' }).set('Authorization', t.token(t.admin));
+      if (res.status !== 200) throw new Error(`HTTP ${res.status}`);
+    },
+    { time: 2000, iterations: 10 },
+  );
 
   afterAll(async () => t?.close());
 });

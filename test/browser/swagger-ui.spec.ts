@@ -7,7 +7,15 @@ import { startTestApp, type Credentials, type TestApp } from '../support/test-ap
 
 /** Debian's package; CHROMIUM_PATH points elsewhere (e.g. to check the skip). */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const LAUNCH_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const LAUNCH_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 if (!existsSync(CHROMIUM)) {
   console.warn(`[swagger-ui] ${CHROMIUM} not found: the Swagger UI browser test is SKIPPED. Install it with scripts/ensure-chromium.sh.`);
@@ -121,7 +129,8 @@ if (!existsSync(CHROMIUM)) {
         sections.map((s) => ({
           tag: s.querySelector('.opblock-tag')?.getAttribute('data-tag') ?? '',
           ops: [...s.querySelectorAll('.opblock')].map(
-            (o) => `${o.querySelector('.opblock-summary-method')?.textContent?.toLowerCase()} ${o.querySelector('.opblock-summary-path')?.getAttribute('data-path')}`,
+            (o) =>
+              `${o.querySelector('.opblock-summary-method')?.textContent?.toLowerCase()} ${o.querySelector('.opblock-summary-path')?.getAttribute('data-path')}`,
           ),
         })),
       );

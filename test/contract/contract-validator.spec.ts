@@ -9,12 +9,38 @@ const ok = (data: unknown) => ({ status: 200, headers: json, body: { status: 'su
 const at = '2025-09-14T18:53:01.172Z';
 
 const agent = {
-  id: 7, created_at: at, updated_at: at, first_name: 'Ada', last_name: 'Admin', email: 'ada@example.com', type: 'agent',
-  availability_status: 'online', phone_number_country_code: null, phone_number: null, avatar_url: null, enabled: true,
-  last_active_at: null, last_login_at: null, roles: ['Admin'], permissions: ['users:manage'], custom_attributes: {},
-  teams: [{ id: 1, name: 'Support', emoji: null }], api_key: null, api_key_last_used_at: null,
+  id: 7,
+  created_at: at,
+  updated_at: at,
+  first_name: 'Ada',
+  last_name: 'Admin',
+  email: 'ada@example.com',
+  type: 'agent',
+  availability_status: 'online',
+  phone_number_country_code: null,
+  phone_number: null,
+  avatar_url: null,
+  enabled: true,
+  last_active_at: null,
+  last_login_at: null,
+  roles: ['Admin'],
+  permissions: ['users:manage'],
+  custom_attributes: {},
+  teams: [{ id: 1, name: 'Support', emoji: null }],
+  api_key: null,
+  api_key_last_used_at: null,
 };
-const compact = { id: 7, type: 'agent', first_name: 'Ada', last_name: 'Admin', email: 'ada@example.com', enabled: true, avatar_url: null, created_at: at, updated_at: at };
+const compact = {
+  id: 7,
+  type: 'agent',
+  first_name: 'Ada',
+  last_name: 'Admin',
+  email: 'ada@example.com',
+  enabled: true,
+  avatar_url: null,
+  created_at: at,
+  updated_at: at,
+};
 
 describe('matching a request to a contract operation', () => {
   test.each([
@@ -56,7 +82,7 @@ describe('success bodies', () => {
     expect(v.problems('GET', '/api/v1/agents/me', ok(body)).join('\n')).toContain(problem);
   });
 
-  test('addresses follow the server\'s own email rule: a TLD is optional', () => {
+  test("addresses follow the server's own email rule: a TLD is optional", () => {
     expect(v.problems('GET', '/api/v1/agents/me', ok({ ...agent, email: 'support@localhost' }))).toEqual([]);
     expect(v.problems('GET', '/api/v1/agents/me', ok({ ...agent, email: 'Ada <ada@example.com>' }))).toEqual([
       '/data/email: must match format "email" (got "Ada <ada@example.com>")',
@@ -102,8 +128,12 @@ describe('error bodies', () => {
   const err = (status: number, body: unknown) => ({ status, headers: json, body });
 
   test('the envelope passes, with null or object data', () => {
-    expect(v.problems('GET', '/api/v1/agents/9', err(404, { status: 'error', message: 'User not found', data: null, error_type: 'NotFoundException' }))).toEqual([]);
-    expect(v.problems('POST', '/api/v1/agents', err(400, { status: 'error', message: 'bad', data: { fields: { email: 'x' } }, error_type: 'InputException' }))).toEqual([]);
+    expect(
+      v.problems('GET', '/api/v1/agents/9', err(404, { status: 'error', message: 'User not found', data: null, error_type: 'NotFoundException' })),
+    ).toEqual([]);
+    expect(
+      v.problems('POST', '/api/v1/agents', err(400, { status: 'error', message: 'bad', data: { fields: { email: 'x' } }, error_type: 'InputException' })),
+    ).toEqual([]);
   });
 
   test('anything else fails', () => {
@@ -133,7 +163,7 @@ describe('t.http checks every response', () => {
     await expect(http.get('/api/v1/agents/me').expect(200)).rejects.toThrow(/violates the contract/);
   });
 
-  test('the test\'s own expectations report first, and the opt-out skips the check', async () => {
+  test("the test's own expectations report first, and the opt-out skips the check", async () => {
     body = { status: 'success', data: { id: 'x' } };
     const http = withContractCheck(supertest(server));
     await expect(http.get('/api/v1/agents/me').expect(201)).rejects.toThrow(/expected 201 "Created", got 200 "OK"/);

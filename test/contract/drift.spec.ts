@@ -91,18 +91,24 @@ describe('Swagger UI at /docs', () => {
   const dist = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
 
   test('serves the UI page with every asset from the installed swagger-ui-dist, nothing from the network', async () => {
-    const page = await t.http.get('/docs').expect(200).expect('Content-Type', /text\/html/);
+    const page = await t.http
+      .get('/docs')
+      .expect(200)
+      .expect('Content-Type', /text\/html/);
     const html = page.text;
     expect(html).toContain('id="swagger-ui"');
     expect(html).not.toMatch(/<(script|link)[^>]+(src|href)="(https?:)?\/\//i);
     const assets = [...html.matchAll(/<(?:script|link)[^>]+(?:src|href)="([^"]+)"/g)].map((m) => new URL(m[1], 'http://app/docs').pathname);
     expect(assets).toEqual(expect.arrayContaining(['/docs/swagger-ui.css', '/docs/swagger-ui-bundle.js', '/docs/swagger-ui-init.js']));
     for (const asset of assets) {
-      const res = await t.http.get(asset).buffer(true).parse((r, cb) => {
-        const chunks: Buffer[] = [];
-        r.on('data', (c: Buffer) => chunks.push(c));
-        r.on('end', () => cb(null, Buffer.concat(chunks)));
-      });
+      const res = await t.http
+        .get(asset)
+        .buffer(true)
+        .parse((r, cb) => {
+          const chunks: Buffer[] = [];
+          r.on('data', (c: Buffer) => chunks.push(c));
+          r.on('end', () => cb(null, Buffer.concat(chunks)));
+        });
       expect(res.status, asset).toBe(200);
       const file = asset.replace(/^\/docs\//, '');
       if (file !== 'swagger-ui-init.js') expect(Buffer.compare(res.body as Buffer, readFileSync(join(dist, file))), asset).toBe(0);

@@ -17,9 +17,7 @@ export function schemaShape(schema: unknown, doc: OpenApiDocument, resolveRefs: 
   }
   if (Array.isArray(s.required)) out.required = [...(s.required as string[])].sort();
   if (s.properties) {
-    out.properties = Object.fromEntries(
-      Object.entries(s.properties as Json).map(([k, v]) => [k, schemaShape(v, doc, resolveRefs, seen)]),
-    );
+    out.properties = Object.fromEntries(Object.entries(s.properties as Json).map(([k, v]) => [k, schemaShape(v, doc, resolveRefs, seen)]));
   }
   if (s.items) out.items = schemaShape(s.items, doc, resolveRefs, seen);
   if (s.additionalProperties !== undefined) out.additionalProperties = schemaShape(s.additionalProperties, doc, resolveRefs, seen);

@@ -10,23 +10,51 @@ beforeAll(async () => {
 afterAll(async () => t?.close());
 
 const AGENT_KEYS = [
-  'id', 'created_at', 'updated_at', 'first_name', 'last_name', 'email', 'type', 'availability_status',
-  'phone_number_country_code', 'phone_number', 'avatar_url', 'enabled', 'last_active_at', 'last_login_at',
-  'roles', 'permissions', 'custom_attributes', 'teams', 'api_key', 'api_key_last_used_at',
+  'id',
+  'created_at',
+  'updated_at',
+  'first_name',
+  'last_name',
+  'email',
+  'type',
+  'availability_status',
+  'phone_number_country_code',
+  'phone_number',
+  'avatar_url',
+  'enabled',
+  'last_active_at',
+  'last_login_at',
+  'roles',
+  'permissions',
+  'custom_attributes',
+  'teams',
+  'api_key',
+  'api_key_last_used_at',
 ].sort();
 
 describe('POST /api/v1/agents', () => {
   test('creates an agent with roles and returns the full Agent', async () => {
-    const res = await t.http.post('/api/v1/agents').set('Authorization', auth)
+    const res = await t.http
+      .post('/api/v1/agents')
+      .set('Authorization', auth)
       .send({ first_name: 'Grace', last_name: 'Hopper', email: '  Grace@Example.COM ', roles: ['Agent'] });
     expect(res.status).toBe(200);
     expect(res.body.status).toBe('success');
     const a = res.body.data;
     expect(Object.keys(a).sort()).toEqual(AGENT_KEYS);
     expect(a).toMatchObject({
-      first_name: 'Grace', last_name: 'Hopper', email: 'grace@example.com', type: 'agent', enabled: true,
-      availability_status: 'offline', roles: ['Agent'], teams: [], api_key: null, api_key_last_used_at: null,
-      avatar_url: null, custom_attributes: {},
+      first_name: 'Grace',
+      last_name: 'Hopper',
+      email: 'grace@example.com',
+      type: 'agent',
+      enabled: true,
+      availability_status: 'offline',
+      roles: ['Agent'],
+      teams: [],
+      api_key: null,
+      api_key_last_used_at: null,
+      avatar_url: null,
+      custom_attributes: {},
     });
     expect(a.permissions).toContain('conversations:read_all');
     expect(a.permissions).not.toContain('users:manage');
@@ -35,14 +63,24 @@ describe('POST /api/v1/agents', () => {
   });
 
   test('duplicate email is 409 and creates nothing', async () => {
-    await t.http.post('/api/v1/agents').set('Authorization', auth).send({ first_name: 'D', email: 'dup@example.com', roles: ['Agent'] }).expect(200);
-    const res = await t.http.post('/api/v1/agents').set('Authorization', auth).send({ first_name: 'D2', email: 'DUP@example.com', roles: ['Agent'] });
+    await t.http
+      .post('/api/v1/agents')
+      .set('Authorization', auth)
+      .send({ first_name: 'D', email: 'dup@example.com', roles: ['Agent'] })
+      .expect(200);
+    const res = await t.http
+      .post('/api/v1/agents')
+      .set('Authorization', auth)
+      .send({ first_name: 'D2', email: 'DUP@example.com', roles: ['Agent'] });
     expect(res.status).toBe(409);
     expect(res.body).toMatchObject({ status: 'error', error_type: 'ConflictException', data: null });
   });
 
   test('unknown role is 400 and nothing is created', async () => {
-    const res = await t.http.post('/api/v1/agents').set('Authorization', auth).send({ first_name: 'X', email: 'norole@example.com', roles: ['Wizard'] });
+    const res = await t.http
+      .post('/api/v1/agents')
+      .set('Authorization', auth)
+      .send({ first_name: 'X', email: 'norole@example.com', roles: ['Wizard'] });
     expect(res.status).toBe(400);
     expect(res.body.error_type).toBe('InputException');
     expect(res.body.message).toContain('Wizard');
@@ -71,7 +109,11 @@ describe('POST /api/v1/agents', () => {
   });
 
   test('accepts `a@b` as an email (no TLD needed)', async () => {
-    await t.http.post('/api/v1/agents').set('Authorization', auth).send({ first_name: 'A', email: 'a@b', roles: ['Agent'] }).expect(200);
+    await t.http
+      .post('/api/v1/agents')
+      .set('Authorization', auth)
+      .send({ first_name: 'A', email: 'a@b', roles: ['Agent'] })
+      .expect(200);
   });
 
   test('a non-object body is 400', async () => {
@@ -85,12 +127,16 @@ describe('POST /api/v1/agents', () => {
   test('teams by id and by name', async () => {
     const [{ id: supportId }] = await t.dataSource.query(`INSERT INTO teams (name, conversation_assignment_type) VALUES ('Support', 'Manual') RETURNING id`);
     await t.dataSource.query(`INSERT INTO teams (name, emoji, conversation_assignment_type) VALUES ('Billing', '💸', 'Round robin')`);
-    const res = await t.http.post('/api/v1/agents').set('Authorization', auth)
+    const res = await t.http
+      .post('/api/v1/agents')
+      .set('Authorization', auth)
       .send({ first_name: 'T', email: 'teams@example.com', roles: ['Agent'], teams: [String(supportId), 'Billing'] });
     expect(res.status).toBe(200);
     expect(res.body.data.teams.map((x: { name: string }) => x.name).sort()).toEqual(['Billing', 'Support']);
     expect(res.body.data.teams.find((x: { name: string }) => x.name === 'Billing')).toMatchObject({ emoji: '💸' });
-    const bad = await t.http.post('/api/v1/agents').set('Authorization', auth)
+    const bad = await t.http
+      .post('/api/v1/agents')
+      .set('Authorization', auth)
       .send({ first_name: 'T', email: 'teams2@example.com', roles: ['Agent'], teams: ['Nope', 999999] });
     expect(bad.status).toBe(400);
     expect(bad.body.message).toContain('Nope');
@@ -141,7 +187,10 @@ describe('GET/PUT /api/v1/agents/{id}', () => {
     const res = await t.http.put(`/api/v1/agents/${a.id}`).set('Authorization', auth).send({ last_name: 'Updated' });
     expect(res.status).toBe(200);
     expect(res.body.data).toMatchObject({ first_name: 'Pat', last_name: 'Updated', enabled: true, roles: ['Agent'], email: a.email });
-    const admin = await t.http.put(`/api/v1/agents/${a.id}`).set('Authorization', auth).send({ roles: ['Admin', 'Agent'], availability_status: 'away_manual' });
+    const admin = await t.http
+      .put(`/api/v1/agents/${a.id}`)
+      .set('Authorization', auth)
+      .send({ roles: ['Admin', 'Agent'], availability_status: 'away_manual' });
     expect(admin.body.data.roles).toEqual(['Admin', 'Agent']);
     expect(admin.body.data.availability_status).toBe('away_manual');
     expect(admin.body.data.permissions).toContain('users:manage');
@@ -156,7 +205,14 @@ describe('GET/PUT /api/v1/agents/{id}', () => {
     expect((await t.http.put(`/api/v1/agents/${a.id}`).set('Authorization', auth).send({ email: b.email.toUpperCase() })).status).toBe(409);
     expect((await t.http.put('/api/v1/agents/999999').set('Authorization', auth).send({ first_name: 'X' })).status).toBe(404);
     expect((await t.http.put(`/api/v1/agents/${a.id}`).set('Authorization', auth).send({ first_name: '' })).status).toBe(400);
-    expect((await t.http.put(`/api/v1/agents/${a.id}`).set('Authorization', auth).send({ roles: ['Nope'] })).status).toBe(400);
+    expect(
+      (
+        await t.http
+          .put(`/api/v1/agents/${a.id}`)
+          .set('Authorization', auth)
+          .send({ roles: ['Nope'] })
+      ).status,
+    ).toBe(400);
     expect((await t.http.put(`/api/v1/agents/${a.id}`).set('Authorization', auth).send({ new_password: 'Str0ng!Passw0rd' })).status).toBe(200);
     const same = await t.http.put(`/api/v1/agents/${a.id}`).set('Authorization', auth).send({ email: a.email });
     expect(same.status).toBe(200);
@@ -166,7 +222,10 @@ describe('GET/PUT /api/v1/agents/{id}', () => {
     const a = await createAgent(t);
     const before = await t.http.get(`/api/v1/agents/${a.id}`).set('Authorization', auth).expect(200);
     for (const field of ['first_name', 'last_name', 'email', 'roles', 'teams', 'send_welcome_email', 'enabled', 'availability_status', 'new_password']) {
-      const res = await t.http.put(`/api/v1/agents/${a.id}`).set('Authorization', auth).send({ [field]: null });
+      const res = await t.http
+        .put(`/api/v1/agents/${a.id}`)
+        .set('Authorization', auth)
+        .send({ [field]: null });
       expect(res.status, field).toBe(400);
       expect(Object.keys(res.body.data.fields), field).toEqual([field]);
     }
@@ -202,7 +261,11 @@ describe('DELETE /api/v1/agents/{id}', () => {
   test('the email of a deleted agent can be reused', async () => {
     const a = await createAgent(t);
     await t.http.delete(`/api/v1/agents/${a.id}`).set('Authorization', auth).expect(200);
-    await t.http.post('/api/v1/agents').set('Authorization', auth).send({ first_name: 'Again', email: a.email, roles: ['Agent'] }).expect(200);
+    await t.http
+      .post('/api/v1/agents')
+      .set('Authorization', auth)
+      .send({ first_name: 'Again', email: a.email, roles: ['Agent'] })
+      .expect(200);
   });
 
   test('cannot delete yourself or the System user', async () => {
@@ -261,7 +324,9 @@ describe('API keys', () => {
   test('api_key_last_used_at is recorded', async () => {
     const a = await createAgent(t);
     await t.http.get('/api/v1/agents/me').set('Authorization', t.token(a)).expect(200);
-    await expect.poll(async () => (await t.dataSource.query(`SELECT api_key_last_used_at FROM users WHERE id = $1`, [a.id]))[0].api_key_last_used_at).not.toBeNull();
+    await expect
+      .poll(async () => (await t.dataSource.query(`SELECT api_key_last_used_at FROM users WHERE id = $1`, [a.id]))[0].api_key_last_used_at)
+      .not.toBeNull();
   });
 });
 
@@ -289,8 +354,18 @@ describe('/api/v1/agents/me and availability', () => {
     await t.dataSource.query(`UPDATE users SET avatar_url = '/uploads/face.png', updated_at = now() WHERE id = $1`, [a.id]);
     await expect.poll(async () => (await me()).avatar_url, { timeout: 5000, interval: 20 }).toBe('/uploads/face.png');
 
-    const team = (await t.http.post('/api/v1/teams').set('Authorization', auth).send({ name: 'Cache Team', emoji: '🧊', conversation_assignment_type: 'Round robin', timezone: 'UTC' }).expect(200)).body.data;
-    await t.http.put(`/api/v1/agents/${a.id}`).set('Authorization', auth).send({ teams: [team.id] }).expect(200);
+    const team = (
+      await t.http
+        .post('/api/v1/teams')
+        .set('Authorization', auth)
+        .send({ name: 'Cache Team', emoji: '🧊', conversation_assignment_type: 'Round robin', timezone: 'UTC' })
+        .expect(200)
+    ).body.data;
+    await t.http
+      .put(`/api/v1/agents/${a.id}`)
+      .set('Authorization', auth)
+      .send({ teams: [team.id] })
+      .expect(200);
     expect((await me()).teams).toEqual([{ id: team.id, name: 'Cache Team', emoji: '🧊' }]);
     await t.http.put(`/api/v1/teams/${team.id}`).set('Authorization', auth).send({ name: 'Renamed Team' }).expect(200);
     expect((await me()).teams).toEqual([{ id: team.id, name: 'Renamed Team', emoji: '🧊' }]);
@@ -353,7 +428,11 @@ describe('permissions', () => {
     await createRole(t, 'UserManager', ['users:manage']);
     const a = await createAgent(t, { roles: ['UserManager'] });
     await t.http.get('/api/v1/agents').set('Authorization', t.token(a)).expect(200);
-    await t.http.put(`/api/v1/agents/${a.id}`).set('Authorization', auth).send({ roles: ['Agent'] }).expect(200);
+    await t.http
+      .put(`/api/v1/agents/${a.id}`)
+      .set('Authorization', auth)
+      .send({ roles: ['Agent'] })
+      .expect(200);
     expect((await t.http.get('/api/v1/agents').set('Authorization', t.token(a))).status).toBe(403);
   });
 });

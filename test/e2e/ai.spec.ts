@@ -36,7 +36,12 @@ class FakeOpenAI {
   private async handle(req: IncomingMessage, res: ServerResponse) {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    this.requests.push({ method: req.method ?? '', url: req.url ?? '', authorization: req.headers.authorization, body: JSON.parse(Buffer.concat(chunks).toString()) });
+    this.requests.push({
+      method: req.method ?? '',
+      url: req.url ?? '',
+      authorization: req.headers.authorization,
+      body: JSON.parse(Buffer.concat(chunks).toString()),
+    });
     const json = (status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     const mode = this.mode;
     if (mode === 'hang') return;
@@ -49,7 +54,10 @@ class FakeOpenAI {
       return json(mode.status, { error: { message: `Incorrect API key provided: ${key}`, type: 'invalid_request_error', code: 'invalid_api_key' } });
     }
     json(200, {
-      id: 'chatcmpl-1', object: 'chat.completion', created: 1, model: this.requests.at(-1)?.body.model,
+      id: 'chatcmpl-1',
+      object: 'chat.completion',
+      created: 1,
+      model: this.requests.at(-1)?.body.model,
       choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content: this.reply } }],
       usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
     });
@@ -66,8 +74,11 @@ beforeAll(async () => {
   const baseUrl = await fake.start();
   t = await startTestApp({ OPENAI_BASE_URL: baseUrl, OPENAI_MODEL: 'test-model-1', OPENAI_TIMEOUT_MS: '1000' });
   admin = t.token(t.admin);
-  const created = await t.http.post('/api/v1/agents').set('Authorization', admin)
-    .send({ first_name: 'Ann', email: 'ann@ai.test', roles: ['Agent'] }).expect(200);
+  const created = await t.http
+    .post('/api/v1/agents')
+    .set('Authorization', admin)
+    .send({ first_name: 'Ann', email: 'ann@ai.test', roles: ['Agent'] })
+    .expect(200);
   const key = await t.http.post(`/api/v1/agents/${created.body.data.id}/api-key`).set('Authorization', admin).expect(200);
   agent = t.token(key.body.data);
 });
@@ -89,7 +100,12 @@ describe('GET /api/v1/ai/prompts', () => {
     const res = await t.http.get('/api/v1/ai/prompts').set('Authorization', agent).expect(200);
     expect(res.body.status).toBe('success');
     expect(res.body.data.map((p: { title: string }) => p.title)).toEqual([
-      'Add Empathy', 'Adjust Positive Tone', 'Fix Grammar & Spelling', 'Make Concise', 'Make Friendly', 'Make Professional',
+      'Add Empathy',
+      'Adjust Positive Tone',
+      'Fix Grammar & Spelling',
+      'Make Concise',
+      'Make Friendly',
+      'Make Professional',
     ]);
     for (const p of res.body.data) {
       expect(Object.keys(p).sort()).toEqual(['created_at', 'id', 'key', 'title', 'updated_at']);
@@ -125,7 +141,13 @@ describe('PUT /api/v1/ai/provider', () => {
   });
 
   test('rejects other providers and bad bodies', async () => {
-    for (const body of [{ provider: 'anthropic', api_key: 'x' }, { provider: 'openai' }, { provider: 'openai', api_key: 42 }, { api_key: 'x' }, { provider: 'openai', api_key: 'a b\nc' }]) {
+    for (const body of [
+      { provider: 'anthropic', api_key: 'x' },
+      { provider: 'openai' },
+      { provider: 'openai', api_key: 42 },
+      { api_key: 'x' },
+      { provider: 'openai', api_key: 'a b\nc' },
+    ]) {
       const res = await t.http.put('/api/v1/ai/provider').set('Authorization', admin).send(body);
       expect(res.status, JSON.stringify(body)).toBe(400);
       expect(res.body.error_type).toBe('InputException');
@@ -186,8 +208,15 @@ describe('POST /api/v1/ai/completion', () => {
   });
 
   test('bad bodies are 400', async () => {
-    const bodies = [{}, { prompt_key: 'make_friendly' }, { content: 'x' }, { prompt_key: 'make_friendly', content: '   ' },
-      { prompt_key: 'make_friendly', content: 5 }, { prompt_key: ['make_friendly'], content: 'x' }, { prompt_key: 'make_friendly', content: 'x'.repeat(20_001) }];
+    const bodies = [
+      {},
+      { prompt_key: 'make_friendly' },
+      { content: 'x' },
+      { prompt_key: 'make_friendly', content: '   ' },
+      { prompt_key: 'make_friendly', content: 5 },
+      { prompt_key: ['make_friendly'], content: 'x' },
+      { prompt_key: 'make_friendly', content: 'x'.repeat(20_001) },
+    ];
     for (const body of bodies) {
       const res = await complete(body);
       expect(res.status, JSON.stringify(body).slice(0, 80)).toBe(400);

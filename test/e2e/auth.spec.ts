@@ -52,7 +52,10 @@ describe('authentication', () => {
   test('a wrong secret after a cached success is still rejected', async () => {
     const a = await createAgent(t);
     await t.http.get('/api/v1/agents/me').set('Authorization', t.token(a)).expect(200);
-    await t.http.get('/api/v1/agents/me').set('Authorization', `token ${a.api_key}:${a.api_secret.slice(0, -1)}X`).expect(401);
+    await t.http
+      .get('/api/v1/agents/me')
+      .set('Authorization', `token ${a.api_key}:${a.api_secret.slice(0, -1)}X`)
+      .expect(401);
     await t.http.get('/api/v1/agents/me').set('Authorization', t.token(a)).expect(200);
   });
 

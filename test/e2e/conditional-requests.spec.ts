@@ -65,7 +65,11 @@ describe('ETag and If-None-Match on GET', () => {
   test('errors and writes carry no ETag; a 404 stays a 404 whatever the condition', async () => {
     const missing = await get('/conversations/00000000-0000-4000-8000-000000000000', { 'If-None-Match': '*' }).expect(404);
     expect(missing.headers.etag).toBeUndefined();
-    const team = await t.http.put(`/api/v1/teams/${(await createTeam(t)).id}`).set('Authorization', admin).send({ emoji: '🔥' }).expect(200);
+    const team = await t.http
+      .put(`/api/v1/teams/${(await createTeam(t)).id}`)
+      .set('Authorization', admin)
+      .send({ emoji: '🔥' })
+      .expect(200);
     expect(team.headers.etag).toBeUndefined();
   });
 });
@@ -110,7 +114,11 @@ describe('If-Match on writes', () => {
     expectPreconditionFailed(await status('Open', `W/${etag}`));
     await status('Open', `"a", ${etag}, "b"`).expect(200);
     await status('Closed').expect(200);
-    await t.http.put('/api/v1/conversations/00000000-0000-4000-8000-000000000000/status').set({ Authorization: admin, 'If-Match': '*' }).send({ status: 'Open' }).expect(404);
+    await t.http
+      .put('/api/v1/conversations/00000000-0000-4000-8000-000000000000/status')
+      .set({ Authorization: admin, 'If-Match': '*' })
+      .send({ status: 'Open' })
+      .expect(404);
     await t.http.put(`/api/v1/conversations/${c.uuid}/status`).set({ Authorization: admin, 'If-Match': '*' }).send({ status: 'Nope' }).expect(400);
   });
 
@@ -122,7 +130,10 @@ describe('If-Match on writes', () => {
     const theirs = etagOf(await get(`/conversations/${c.uuid}`, {}, t.token(other)).expect(200));
     expect(mine).not.toBe(theirs);
     const asOther = (tag: string) =>
-      t.http.put(`/api/v1/conversations/${c.uuid}/priority`).set({ Authorization: t.token(other), 'If-Match': tag }).send({ priority: 'Low' });
+      t.http
+        .put(`/api/v1/conversations/${c.uuid}/priority`)
+        .set({ Authorization: t.token(other), 'If-Match': tag })
+        .send({ priority: 'Low' });
     expectPreconditionFailed(await asOther(mine));
     await asOther(theirs).expect(200);
   });
@@ -159,7 +170,11 @@ describe('If-Match on writes', () => {
   test('permissions come first: a caller without access gets 403, not 412', async () => {
     const c = await createConversation(t);
     const reader = await createAgent(t, { roles: [await createRole(t, ['conversations:read', 'conversations:read_all'])] });
-    await t.http.put(`/api/v1/conversations/${c.uuid}/status`).set({ Authorization: t.token(reader), 'If-Match': '"stale"' }).send({ status: 'Open' }).expect(403);
+    await t.http
+      .put(`/api/v1/conversations/${c.uuid}/status`)
+      .set({ Authorization: t.token(reader), 'If-Match': '"stale"' })
+      .send({ status: 'Open' })
+      .expect(403);
   });
 });
 
@@ -216,7 +231,10 @@ describe('browsers', () => {
         .expect(204);
       const allowed = String(preflight.headers['access-control-allow-headers']).toLowerCase();
       for (const h of ['if-match', 'if-none-match']) expect(allowed).toContain(h);
-      const res = await cors.http.get('/api/v1/agents/me').set({ Authorization: cors.token(cors.admin), Origin: origin }).expect(200);
+      const res = await cors.http
+        .get('/api/v1/agents/me')
+        .set({ Authorization: cors.token(cors.admin), Origin: origin })
+        .expect(200);
       expect(String(res.headers['access-control-expose-headers'])).toContain('ETag');
     } finally {
       await cors.close();

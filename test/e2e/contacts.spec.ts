@@ -47,9 +47,13 @@ afterAll(async () => t?.close());
 describe('ContactsService.findOrCreateByEmail', () => {
   test('creates once, then reuses the contact unchanged, whatever the case of the email', async () => {
     const service = t.app.get(ContactsService);
-    const first = await t.dataSource.transaction((m) => service.findOrCreateByEmail(m, { email: '  Mixed.Case@Example.COM ', firstName: 'Mia', lastName: 'Case' }));
+    const first = await t.dataSource.transaction((m) =>
+      service.findOrCreateByEmail(m, { email: '  Mixed.Case@Example.COM ', firstName: 'Mia', lastName: 'Case' }),
+    );
     expect(first.created).toBe(true);
-    const again = await t.dataSource.transaction((m) => service.findOrCreateByEmail(m, { email: 'mixed.case@example.com', firstName: 'Other', lastName: 'Name' }));
+    const again = await t.dataSource.transaction((m) =>
+      service.findOrCreateByEmail(m, { email: 'mixed.case@example.com', firstName: 'Other', lastName: 'Name' }),
+    );
     expect(again).toEqual({ id: first.id, created: false });
     const [row] = await t.dataSource.query(`SELECT type, email, first_name, last_name FROM users WHERE id = $1`, [first.id]);
     expect(row).toEqual({ type: 'contact', email: 'mixed.case@example.com', first_name: 'Mia', last_name: 'Case' });
@@ -69,8 +73,13 @@ describe('ContactsService.findOrCreateByEmail', () => {
 
   test('reuses a visitor, skips deleted contacts and agents, names a nameless contact after the email', async () => {
     const service = t.app.get(ContactsService);
-    const [{ id: visitor }] = await t.dataSource.query(`INSERT INTO users (type, email, first_name) VALUES ('visitor', 'visitor@example.com', 'V') RETURNING id`);
-    expect(await service.findOrCreateByEmail(t.dataSource.manager, { email: 'visitor@example.com', firstName: 'X', lastName: '' })).toEqual({ id: visitor, created: false });
+    const [{ id: visitor }] = await t.dataSource.query(
+      `INSERT INTO users (type, email, first_name) VALUES ('visitor', 'visitor@example.com', 'V') RETURNING id`,
+    );
+    expect(await service.findOrCreateByEmail(t.dataSource.manager, { email: 'visitor@example.com', firstName: 'X', lastName: '' })).toEqual({
+      id: visitor,
+      created: false,
+    });
 
     const [{ id: gone }] = await t.dataSource.query(
       `INSERT INTO users (type, email, first_name, deleted_at) VALUES ('contact', 'gone@example.com', 'G', now()) RETURNING id`,
@@ -147,7 +156,19 @@ describe('GET /api/v1/contacts/{id}', () => {
     const res = await t.http.get(`/api/v1/contacts/${id}`).set('Authorization', admin);
     expect(res.status).toBe(200);
     expectSchema(res.body.data, 'Contact');
-    expect(res.body.data).toMatchObject({ id, type: 'contact', email: 'shape@example.com', first_name: 'Sha', last_name: 'Pe', enabled: true, roles: null, permissions: null, teams: [], api_key: null, avatar_url: null });
+    expect(res.body.data).toMatchObject({
+      id,
+      type: 'contact',
+      email: 'shape@example.com',
+      first_name: 'Sha',
+      last_name: 'Pe',
+      enabled: true,
+      roles: null,
+      permissions: null,
+      teams: [],
+      api_key: null,
+      avatar_url: null,
+    });
     expect(JSON.stringify(res.body)).not.toMatch(/password|api_secret/);
 
     expect((await t.http.get(`/api/v1/contacts/${t.admin.id}`).set('Authorization', admin)).status).toBe(404);
@@ -164,10 +185,21 @@ describe('PUT /api/v1/contacts/{id}', () => {
 
   test('multipart fields update only what is sent', async () => {
     const id = await newContact('before@example.com', 'Before', 'Name');
-    const res = await put(id).field('first_name', ' After ').field('email', 'After@Example.com').field('phone_number', '+1 555 0100').field('phone_number_country_code', 'US');
+    const res = await put(id)
+      .field('first_name', ' After ')
+      .field('email', 'After@Example.com')
+      .field('phone_number', '+1 555 0100')
+      .field('phone_number_country_code', 'US');
     expect(res.status).toBe(200);
     expectSchema(res.body.data, 'Contact');
-    expect(res.body.data).toMatchObject({ first_name: 'After', last_name: 'Name', email: 'after@example.com', phone_number: '+1 555 0100', phone_number_country_code: 'US', enabled: true });
+    expect(res.body.data).toMatchObject({
+      first_name: 'After',
+      last_name: 'Name',
+      email: 'after@example.com',
+      phone_number: '+1 555 0100',
+      phone_number_country_code: 'US',
+      enabled: true,
+    });
 
     const partial = await put(id).field('last_name', 'Only');
     expect(partial.body.data).toMatchObject({ first_name: 'After', last_name: 'Only', email: 'after@example.com', phone_number: '+1 555 0100' });
@@ -306,7 +338,14 @@ describe('contact notes', () => {
     const first = await addNote(id, t.token(noteTaker), '  Prefers email  ');
     expect(first.status).toBe(200);
     expectSchema(first.body.data, 'ContactNote');
-    expect(first.body.data).toMatchObject({ contact_id: id, note: 'Prefers email', user_id: noteTaker.id, first_name: 'Nora', last_name: 'Notes', avatar_url: null });
+    expect(first.body.data).toMatchObject({
+      contact_id: id,
+      note: 'Prefers email',
+      user_id: noteTaker.id,
+      first_name: 'Nora',
+      last_name: 'Notes',
+      avatar_url: null,
+    });
     const second = await addNote(id, admin, 'Second');
     expect(second.body.data).toMatchObject({ user_id: t.admin.id, first_name: 'Ada', last_name: 'Admin' });
     const list = await notesOf(id, t.token(noteTaker));

@@ -37,7 +37,15 @@ test(`${CREATES} parallel creates get ${CREATES} unique reference numbers`, asyn
             .post('/api/v1/conversations')
             .set('Authorization', admin)
             .set('Idempotency-Key', key)
-            .send({ inbox_id: inbox, contact_email: `${unique('par')}@example.com`, first_name: 'P', last_name: `${i}`, subject: `s${i}`, content: `c${i}`, initiator: 'contact' }),
+            .send({
+              inbox_id: inbox,
+              contact_email: `${unique('par')}@example.com`,
+              first_name: 'P',
+              last_name: `${i}`,
+              subject: `s${i}`,
+              content: `c${i}`,
+              initiator: 'contact',
+            }),
         ),
       ),
     )
@@ -56,7 +64,15 @@ test('parallel creates for one new contact email share one contact', async () =>
       t.http
         .post('/api/v1/conversations')
         .set('Authorization', admin)
-        .send({ inbox_id: inbox, contact_email: email, first_name: 'Same', last_name: 'One', subject: `s${i}`, content: 'hello', initiator: i % 2 ? 'agent' : 'contact' }),
+        .send({
+          inbox_id: inbox,
+          contact_email: email,
+          first_name: 'Same',
+          last_name: 'One',
+          subject: `s${i}`,
+          content: 'hello',
+          initiator: i % 2 ? 'agent' : 'contact',
+        }),
     ),
   );
   expect(results.map((r) => r.status)).toEqual(Array(20).fill(200));
@@ -70,7 +86,11 @@ test(`${REPLIES} parallel replies to one conversation store ${REPLIES} messages,
   const attempts = await Promise.all(
     Array.from({ length: REPLIES }, (_, i) =>
       writeWithRetry(unique('reply'), (key) =>
-        t.http.post(`/api/v1/conversations/${c.uuid}/messages`).set('Authorization', admin).set('Idempotency-Key', key).send({ message: `reply ${i}` }),
+        t.http
+          .post(`/api/v1/conversations/${c.uuid}/messages`)
+          .set('Authorization', admin)
+          .set('Idempotency-Key', key)
+          .send({ message: `reply ${i}` }),
       ),
     ),
   );
@@ -80,7 +100,9 @@ test(`${REPLIES} parallel replies to one conversation store ${REPLIES} messages,
   expect(results.map((r) => r.status)).toEqual(Array(REPLIES).fill(200));
   const page = await t.http.get(`/api/v1/conversations/${c.uuid}/messages?type=outgoing&page_size=100`).set('Authorization', admin).expect(200);
   expect(page.body.data.total).toBe(REPLIES);
-  const stored = await t.dataSource.query(`SELECT count(DISTINCT uuid)::int AS n FROM conversation_messages WHERE conversation_id = $1 AND type = 'outgoing'`, [c.id]);
+  const stored = await t.dataSource.query(`SELECT count(DISTINCT uuid)::int AS n FROM conversation_messages WHERE conversation_id = $1 AND type = 'outgoing'`, [
+    c.id,
+  ]);
   expect(stored[0].n).toBe(REPLIES);
   expect(new Set(results.map((r) => r.body.data.uuid)).size).toBe(REPLIES);
   const queued = await t.dataSource.query(
@@ -134,7 +156,10 @@ test('parallel assignment changes end in one consistent state, with one activity
 
   // The event log tells the same serial story: every change names the assignee the previous one left.
   const events: Array<{ type: string; payload: { assignee_type: string; assignee_id: number | null; previous_assignee_id: number | null } }> =
-    await t.dataSource.query(`SELECT type, payload FROM events WHERE conversation_id = $1 AND type IN ('conversation.assigned', 'conversation.unassigned') ORDER BY seq`, [c.id]);
+    await t.dataSource.query(
+      `SELECT type, payload FROM events WHERE conversation_id = $1 AND type IN ('conversation.assigned', 'conversation.unassigned') ORDER BY seq`,
+      [c.id],
+    );
   const current: Record<string, number | null> = { user: null, team: null };
   for (const e of events) {
     expect(e.payload.previous_assignee_id).toBe(current[e.payload.assignee_type]);

@@ -64,7 +64,11 @@ describe('GET /conversations/all', () => {
     expect((await find(admin)).unread_message_count).toBe(0);
     const other = await createAgent(t);
     for (let i = 0; i < 11; i++) {
-      await t.http.post(`/api/v1/conversations/${c.uuid}/messages`).set('Authorization', t.token(other)).send({ message: `n${i}`, private: true }).expect(200);
+      await t.http
+        .post(`/api/v1/conversations/${c.uuid}/messages`)
+        .set('Authorization', t.token(other))
+        .send({ message: `n${i}`, private: true })
+        .expect(200);
     }
     expect((await find(admin)).unread_message_count).toBe(10);
     expect((await find(t.token(other))).unread_message_count).toBe(10);
@@ -80,7 +84,12 @@ describe('assigned, unassigned and team queues', () => {
   beforeAll(async () => {
     team = await createTeam(t);
     otherTeam = await createTeam(t);
-    const queueRole = await createRole(t, ['conversations:read', 'conversations:read_team_inbox', 'conversations:read_assigned', 'conversations:read_unassigned']);
+    const queueRole = await createRole(t, [
+      'conversations:read',
+      'conversations:read_team_inbox',
+      'conversations:read_assigned',
+      'conversations:read_unassigned',
+    ]);
     member = await createAgent(t, { roles: [queueRole], teams: [team.id] });
     outsider = await createAgent(t, { roles: [queueRole] });
     convs = {
@@ -92,7 +101,7 @@ describe('assigned, unassigned and team queues', () => {
     };
   });
 
-  test('/assigned lists the caller\'s conversations only', async () => {
+  test("/assigned lists the caller's conversations only", async () => {
     const res = await t.http.get('/api/v1/conversations/assigned').set('Authorization', t.token(member)).expect(200);
     expect(uuids(res)).toEqual([convs.mine.uuid, convs.teamTaken.uuid]);
     const none = await t.http.get('/api/v1/conversations/assigned').set('Authorization', t.token(outsider)).expect(200);
@@ -106,7 +115,7 @@ describe('assigned, unassigned and team queues', () => {
     for (const key of ['teamQueue', 'teamTaken', 'mine', 'otherQueue']) expect(listed).not.toContain(convs[key].uuid);
   });
 
-  test('/teams/{id}/conversations/unassigned: the team\'s queue for members', async () => {
+  test("/teams/{id}/conversations/unassigned: the team's queue for members", async () => {
     const res = await t.http.get(`/api/v1/teams/${team.id}/conversations/unassigned`).set('Authorization', t.token(member)).expect(200);
     expect(uuids(res)).toEqual([convs.teamQueue.uuid]);
   });
@@ -124,7 +133,12 @@ describe('assigned, unassigned and team queues', () => {
     await t.http.get('/api/v1/teams/abc/conversations/unassigned').set('Authorization', admin).expect(400);
     await t.http.get('/api/v1/teams/0/conversations/unassigned').set('Authorization', admin).expect(400);
     const bare = await createAgent(t, { roles: [await createRole(t, ['conversations:read'])], teams: [team.id] });
-    for (const path of ['/api/v1/conversations/all', '/api/v1/conversations/assigned', '/api/v1/conversations/unassigned', `/api/v1/teams/${team.id}/conversations/unassigned`]) {
+    for (const path of [
+      '/api/v1/conversations/all',
+      '/api/v1/conversations/assigned',
+      '/api/v1/conversations/unassigned',
+      `/api/v1/teams/${team.id}/conversations/unassigned`,
+    ]) {
       await t.http.get(path).set('Authorization', t.token(bare)).expect(403);
     }
     await t.http.get('/api/v1/conversations/all').expect(401);

@@ -46,9 +46,7 @@ describe('user assignee', () => {
   test('parallel assignments end consistent, with one activity per actual change', async () => {
     const agents = await Promise.all([createAgent(t, { firstName: 'Pat' }), createAgent(t, { firstName: 'Sam' })]);
     const c = await createConversation(t);
-    const results = await Promise.all(
-      Array.from({ length: 10 }, (_, i) => put(c.uuid, 'assignee/user', { assignee_id: agents[i % 2].id })),
-    );
+    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => put(c.uuid, 'assignee/user', { assignee_id: agents[i % 2].id })));
     expect(results.map((r) => r.status)).toEqual(Array(10).fill(200));
     const activity = await messagesOf(t, c.uuid, '?type=activity&page_size=100');
     const final = (await get(c.uuid)).assigned_user_id;
@@ -157,7 +155,10 @@ describe('status', () => {
   });
 
   test('custom statuses work; a resolved-category one sets resolved_at', async () => {
-    const created = await t.http.post('/api/v1/statuses').set('Authorization', admin).send({ name: `Done-${randomUUID().slice(0, 6)}`, category: 'resolved' });
+    const created = await t.http
+      .post('/api/v1/statuses')
+      .set('Authorization', admin)
+      .send({ name: `Done-${randomUUID().slice(0, 6)}`, category: 'resolved' });
     expect(created.status).toBe(200);
     const c = await createConversation(t);
     await put(c.uuid, 'status', { status: created.body.data.name }).expect(200);
@@ -168,12 +169,24 @@ describe('status', () => {
 describe('tags', () => {
   test('set replaces the tag set, creating new tags; each change leaves activity', async () => {
     const c = await createConversation(t);
-    const res = await t.http.post(`/api/v1/conversations/${c.uuid}/tags`).set('Authorization', admin).send({ tags: ['billing', 'vip', 'billing'] }).expect(200);
+    const res = await t.http
+      .post(`/api/v1/conversations/${c.uuid}/tags`)
+      .set('Authorization', admin)
+      .send({ tags: ['billing', 'vip', 'billing'] })
+      .expect(200);
     expect(res.body.data).toBe(true);
     expect((await get(c.uuid)).tags).toEqual(['billing', 'vip']);
-    await t.http.post(`/api/v1/conversations/${c.uuid}/tags`).set('Authorization', admin).send({ tags: ['vip', 'urgent'] }).expect(200);
+    await t.http
+      .post(`/api/v1/conversations/${c.uuid}/tags`)
+      .set('Authorization', admin)
+      .send({ tags: ['vip', 'urgent'] })
+      .expect(200);
     expect((await get(c.uuid)).tags).toEqual(['urgent', 'vip']);
-    await t.http.post(`/api/v1/conversations/${c.uuid}/tags`).set('Authorization', admin).send({ tags: ['urgent', 'vip'] }).expect(200);
+    await t.http
+      .post(`/api/v1/conversations/${c.uuid}/tags`)
+      .set('Authorization', admin)
+      .send({ tags: ['urgent', 'vip'] })
+      .expect(200);
     await t.http.post(`/api/v1/conversations/${c.uuid}/tags`).set('Authorization', admin).send({ tags: [] }).expect(200);
     expect((await get(c.uuid)).tags).toEqual([]);
     expect(await activityTexts(t, c.uuid)).toEqual([
@@ -201,7 +214,13 @@ describe('tags', () => {
 
   test('bad tag bodies are 400', async () => {
     const c = await createConversation(t);
-    for (const body of [{ tags: 'billing' }, { tags: [1] }, { tags: [''] }, { tags: ['x'.repeat(141)] }, { tags: Array.from({ length: 51 }, (_, i) => `t${i}`) }]) {
+    for (const body of [
+      { tags: 'billing' },
+      { tags: [1] },
+      { tags: [''] },
+      { tags: ['x'.repeat(141)] },
+      { tags: Array.from({ length: 51 }, (_, i) => `t${i}`) },
+    ]) {
       await t.http.post(`/api/v1/conversations/${c.uuid}/tags`).set('Authorization', admin).send(body).expect(400);
     }
   });
@@ -210,7 +229,12 @@ describe('tags', () => {
     const conversations = await Promise.all(Array.from({ length: 4 }, () => createConversation(t)));
     const name = `shared-${randomUUID().slice(0, 8)}`;
     const results = await Promise.all(
-      conversations.map((c) => t.http.post(`/api/v1/conversations/${c.uuid}/tags`).set('Authorization', admin).send({ tags: [name] })),
+      conversations.map((c) =>
+        t.http
+          .post(`/api/v1/conversations/${c.uuid}/tags`)
+          .set('Authorization', admin)
+          .send({ tags: [name] }),
+      ),
     );
     expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200]);
     const rows = await t.dataSource.query(`SELECT count(*)::int AS n FROM tags WHERE name = $1`, [name]);
@@ -231,7 +255,8 @@ describe('404, 400 and permissions on every mutation', () => {
   ];
 
   test.each(mutations)('%s %s: unknown conversation 404, malformed uuid 400, no credentials 401', async (method, path, body) => {
-    const call = (uuid: string) => (method === 'put' ? t.http.put(`/api/v1/conversations/${uuid}/${path}`) : t.http.post(`/api/v1/conversations/${uuid}/${path}`));
+    const call = (uuid: string) =>
+      method === 'put' ? t.http.put(`/api/v1/conversations/${uuid}/${path}`) : t.http.post(`/api/v1/conversations/${uuid}/${path}`);
     const missing = await call(randomUUID()).set('Authorization', admin).send(body).expect(404);
     expect(missing.body.message).toBe('Conversation not found');
     await call('123').set('Authorization', admin).send(body).expect(400);

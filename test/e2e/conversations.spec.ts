@@ -115,7 +115,13 @@ describe('POST /conversations', () => {
     const [first] = await messagesOf(t, c.uuid, '?type=incoming');
     expect(first.content).toBe('<p>Hi</p>');
     const activity = await messagesOf(t, c.uuid, '?type=activity');
-    expect(activity[0]).toMatchObject({ private: true, status: 'sent', content_type: 'text', sender_id: t.admin.id, meta: { activity_type: 'assigned_user_change' } });
+    expect(activity[0]).toMatchObject({
+      private: true,
+      status: 'sent',
+      content_type: 'text',
+      sender_id: t.admin.id,
+      meta: { activity_type: 'assigned_user_change' },
+    });
   });
 
   test('team_id / agent_id of 0 or null mean none', async () => {
@@ -137,14 +143,30 @@ describe('POST /conversations', () => {
     const before = await count();
     const email = `${unique('nobody')}@example.com`;
     const base = { inbox_id: await inboxId(t), contact_email: email, first_name: 'N', last_name: 'B', subject: 's', content: 'c', initiator: 'contact' };
-    const team = await t.http.post('/api/v1/conversations').set('Authorization', admin).send({ ...base, team_id: 999999 }).expect(400);
+    const team = await t.http
+      .post('/api/v1/conversations')
+      .set('Authorization', admin)
+      .send({ ...base, team_id: 999999 })
+      .expect(400);
     expect(team.body.message).toContain('Team not found');
     expect(team.body.data).toEqual({ fields: { team_id: 'unknown team 999999' } });
-    const agent = await t.http.post('/api/v1/conversations').set('Authorization', admin).send({ ...base, agent_id: 999999 }).expect(400);
+    const agent = await t.http
+      .post('/api/v1/conversations')
+      .set('Authorization', admin)
+      .send({ ...base, agent_id: 999999 })
+      .expect(400);
     expect(agent.body.data.fields).toHaveProperty('agent_id');
-    const inbox = await t.http.post('/api/v1/conversations').set('Authorization', admin).send({ ...base, inbox_id: 999999 }).expect(404);
+    const inbox = await t.http
+      .post('/api/v1/conversations')
+      .set('Authorization', admin)
+      .send({ ...base, inbox_id: 999999 })
+      .expect(404);
     expect(inbox.body.message).toBe('Inbox not found');
-    const media = await t.http.post('/api/v1/conversations').set('Authorization', admin).send({ ...base, attachments: [999999] }).expect(400);
+    const media = await t.http
+      .post('/api/v1/conversations')
+      .set('Authorization', admin)
+      .send({ ...base, attachments: [999999] })
+      .expect(400);
     expect(media.body.message).toContain('999999');
     expect(await count()).toBe(before);
     const contact = await t.dataSource.query(`SELECT 1 FROM users WHERE email = $1`, [email]);
@@ -164,7 +186,16 @@ describe('POST /conversations', () => {
     ['subject not a string', { subject: 42 }],
     ['huge content', { content: 'x'.repeat(256 * 1024 + 1) }],
   ])('%s is a 400', async (_name, override) => {
-    const body = { inbox_id: await inboxId(t), contact_email: `${unique('v')}@example.com`, first_name: 'V', last_name: 'V', subject: 's', content: 'c', initiator: 'contact', ...override };
+    const body = {
+      inbox_id: await inboxId(t),
+      contact_email: `${unique('v')}@example.com`,
+      first_name: 'V',
+      last_name: 'V',
+      subject: 's',
+      content: 'c',
+      initiator: 'contact',
+      ...override,
+    };
     const res = await t.http.post('/api/v1/conversations').set('Authorization', admin).send(body);
     expect(res.status).toBe(400);
     expect(res.body.error_type).toBe('InputException');
@@ -217,7 +248,7 @@ describe('GET /conversations/{uuid} and participants', () => {
     expect(res.body.data).toHaveLength(3);
   });
 
-  test('assignee_last_seen_at is the caller\'s own last visit', async () => {
+  test("assignee_last_seen_at is the caller's own last visit", async () => {
     const c = await createConversation(t);
     await t.http.put(`/api/v1/conversations/${c.uuid}/last-seen`).set('Authorization', admin).expect(200);
     const res = await t.http.get(`/api/v1/conversations/${c.uuid}`).set('Authorization', admin).expect(200);
@@ -257,7 +288,11 @@ describe('conversation access (reference §3.3) for an agent who may read only a
     await t.http.get('/api/v1/conversations/all').set('Authorization', as).expect(403);
     await t.http.get('/api/v1/conversations/unassigned').set('Authorization', as).expect(403);
     await t.http.put(`/api/v1/conversations/${mine.uuid}/status`).set('Authorization', as).send({ status: 'Resolved' }).expect(403);
-    await t.http.post(`/api/v1/conversations/${mine.uuid}/tags`).set('Authorization', as).send({ tags: ['x'] }).expect(403);
+    await t.http
+      .post(`/api/v1/conversations/${mine.uuid}/tags`)
+      .set('Authorization', as)
+      .send({ tags: ['x'] })
+      .expect(403);
     await t.http.put(`/api/v1/conversations/${mine.uuid}/assignee/user/remove`).set('Authorization', as).expect(403);
   });
 
@@ -265,7 +300,7 @@ describe('conversation access (reference §3.3) for an agent who may read only a
     await t.http.get(`/api/v1/conversations/${randomUUID()}`).set('Authorization', t.token(limited)).expect(404);
   });
 
-  test('team rules: read_team_inbox sees its team\'s unassigned conversations, read_team_all all of the team\'s', async () => {
+  test("team rules: read_team_inbox sees its team's unassigned conversations, read_team_all all of the team's", async () => {
     const team = await createTeam(t);
     const inboxRole = await createRole(t, ['conversations:read', 'conversations:read_team_inbox']);
     const allRole = await createRole(t, ['conversations:read', 'conversations:read_team_all']);

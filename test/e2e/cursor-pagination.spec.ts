@@ -48,14 +48,22 @@ beforeAll(async () => {
   );
   threadUuid = created[0];
   for (let i = 0; i < 9; i++) {
-    await t.http.post(`/api/v1/conversations/${threadUuid}/messages`).set('Authorization', admin).send({ message: `note ${i}`, private: true }).expect(200);
+    await t.http
+      .post(`/api/v1/conversations/${threadUuid}/messages`)
+      .set('Authorization', admin)
+      .send({ message: `note ${i}`, private: true })
+      .expect(200);
   }
   await t.dataSource.query(
     `UPDATE conversation_messages SET created_at = '2030-01-01T00:00:00.000001Z'::timestamptz + (id % 2) * interval '1 microsecond'
       WHERE conversation_id = (SELECT id FROM conversations WHERE uuid = $1)`,
     [threadUuid],
   );
-  const view = await t.http.post('/api/v1/views').set('Authorization', admin).send({ name: 'Open ones', filters: { status_id: 1 } }).expect(200);
+  const view = await t.http
+    .post('/api/v1/views')
+    .set('Authorization', admin)
+    .send({ name: 'Open ones', filters: { status_id: 1 } })
+    .expect(200);
   viewId = view.body.data.id;
 });
 afterAll(async () => t?.close());
@@ -138,7 +146,14 @@ describe('cursor pagination', () => {
     };
     await bad('/api/v1/conversations/all', { cursor: first.next_cursor!, page: 2 });
     await bad('/api/v1/conversations/all', { cursor: first.next_cursor!, page: 1 });
-    for (const cursor of ['', 'nope!', 'AAAA', messages.next_cursor!, first.next_cursor!.slice(0, -2), encodeKeysetCursor('c', { at: '2030-13-45T00:00:00.000000Z', id: 1 })]) {
+    for (const cursor of [
+      '',
+      'nope!',
+      'AAAA',
+      messages.next_cursor!,
+      first.next_cursor!.slice(0, -2),
+      encodeKeysetCursor('c', { at: '2030-13-45T00:00:00.000000Z', id: 1 }),
+    ]) {
       await bad('/api/v1/conversations/all', { cursor });
     }
     await bad(`/api/v1/conversations/${threadUuid}/messages`, { cursor: first.next_cursor! });
@@ -167,10 +182,9 @@ describe('a cursor page costs the same at any depth', () => {
   const shallow: ListRequest = { ...deep, after: { at: '2030-06-01T00:00:00.000000Z', id: 2_000_000_000 } };
 
   beforeAll(async () => {
-    const [{ contact, inbox }] = await t.dataSource.query(
-      `SELECT (SELECT contact_id FROM conversations ORDER BY id LIMIT 1) AS contact, $1::int AS inbox`,
-      [await inboxId(t)],
-    );
+    const [{ contact, inbox }] = await t.dataSource.query(`SELECT (SELECT contact_id FROM conversations ORDER BY id LIMIT 1) AS contact, $1::int AS inbox`, [
+      await inboxId(t),
+    ]);
     // 6000 conversations over three years, a third assigned to the agent and a third to the team; 3000 messages in one.
     await t.dataSource.query(
       `INSERT INTO conversations (contact_id, inbox_id, status_id, subject, last_message, last_message_sender, last_message_at, assigned_user_id, assigned_team_id)
@@ -213,7 +227,10 @@ describe('a cursor page costs the same at any depth', () => {
       const all = await plan(query(request));
       // At most the page itself is sorted (after its ids were read off the index), never the table.
       const sorts = all.filter((n) => /Sort/.test(n['Node Type']));
-      expect(sorts.map((n) => n['Actual Rows'] ?? 0).every((rows) => rows <= request.pageSize + 1), 'only the page is sorted').toBe(true);
+      expect(
+        sorts.map((n) => n['Actual Rows'] ?? 0).every((rows) => rows <= request.pageSize + 1),
+        'only the page is sorted',
+      ).toBe(true);
       const scan = all.find((n) => n['Relation Name'] === table && /Index/.test(n['Node Type']) && (n['Actual Loops'] ?? 1) === 1);
       expect(scan, JSON.stringify(all.map((n) => [n['Node Type'], n['Relation Name'], n['Index Name']]))).toBeDefined();
       expect(scan!['Index Name']).toMatch(index);
@@ -226,7 +243,11 @@ describe('a cursor page costs the same at any depth', () => {
   test('conversation lists walk their (… last_message_at DESC, id DESC) index from the cursor', async () => {
     const repo = t.app.get(ConversationListsRepository, { strict: false });
     await expectKeyset((r) => repo.pageQuery({ sql: 'TRUE', params: [] }, t.admin.id, r), 'conversations', /^conversations_activity_idx$/);
-    await expectKeyset((r) => repo.pageQuery({ sql: 'c.assigned_user_id = $1', params: [agent.id] }, agent.id, r), 'conversations', /^conversations_assigned_user_idx$/);
+    await expectKeyset(
+      (r) => repo.pageQuery({ sql: 'c.assigned_user_id = $1', params: [agent.id] }, agent.id, r),
+      'conversations',
+      /^conversations_assigned_user_idx$/,
+    );
     await expectKeyset(
       (r) => repo.pageQuery({ sql: 'c.assigned_user_id IS NULL AND c.assigned_team_id IS NULL', params: [] }, t.admin.id, r),
       'conversations',

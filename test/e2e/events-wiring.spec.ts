@@ -25,7 +25,10 @@ beforeAll(async () => {
 afterAll(async () => t?.close());
 
 async function feed(auth: string, after?: string) {
-  const res = await t.http.get('/api/v1/events').query({ limit: 500, ...(after ? { after } : {}) }).set('Authorization', auth);
+  const res = await t.http
+    .get('/api/v1/events')
+    .query({ limit: 500, ...(after ? { after } : {}) })
+    .set('Authorization', auth);
   expect(res.status, JSON.stringify(res.body)).toBe(200);
   return res.body.data as { events: FeedEvent[]; next: string };
 }
@@ -216,16 +219,21 @@ describe('messages', () => {
     const sent = await post(`/conversations/${c.uuid}/messages`, { message: 'hello' }).expect(200);
     const uuid = sent.body.data.uuid as string;
     const outbox = t.app.get(OutboxService, { strict: false });
-    const claim = async () => (await t.app.get(OutboxRepository, { strict: false }).claim(50, 60, crypto.randomUUID())).find((e) => e.message_id === sent.body.data.id)!;
+    const claim = async () =>
+      (await t.app.get(OutboxRepository, { strict: false }).claim(50, 60, crypto.randomUUID())).find((e) => e.message_id === sent.body.data.id)!;
 
     const failed = await eventsOf(async () => outbox.recordFailure(await claim(), 'mailbox full', true));
-    expect(failed.map((e) => [e.type, e.payload])).toEqual([['message.updated', { message_uuid: uuid, conversation_uuid: c.uuid, status: 'failed', previous_status: 'pending' }]]);
+    expect(failed.map((e) => [e.type, e.payload])).toEqual([
+      ['message.updated', { message_uuid: uuid, conversation_uuid: c.uuid, status: 'failed', previous_status: 'pending' }],
+    ]);
     const retried = await eventsOf(() => put(`/conversations/${c.uuid}/messages/${uuid}/retry`).expect(200));
     expect(retried.map((e) => e.payload)).toEqual([{ message_uuid: uuid, conversation_uuid: c.uuid, status: 'pending', previous_status: 'failed' }]);
     const delivered = await eventsOf(async () => outbox.recordSent(await claim()));
     expect(delivered.map((e) => e.payload)).toEqual([{ message_uuid: uuid, conversation_uuid: c.uuid, status: 'sent', previous_status: 'pending' }]);
     // Settling an entry twice changes nothing and records nothing.
-    expect(await eventsOf(() => outbox.recordSent({ id: 0, message_id: sent.body.data.id, attempts: 1, max_attempts: 1, lease_token: crypto.randomUUID() }))).toEqual([]);
+    expect(
+      await eventsOf(() => outbox.recordSent({ id: 0, message_id: sent.body.data.id, attempts: 1, max_attempts: 1, lease_token: crypto.randomUUID() })),
+    ).toEqual([]);
 
     const [{ id: chat }] = await t.dataSource.query(`INSERT INTO inboxes (name, channel, "from") VALUES ('Chat', 'livechat', 'chat@example.com') RETURNING id`);
     const live = await createConversation(t, { inbox_id: chat });
@@ -256,7 +264,14 @@ describe('a failed operation records nothing', () => {
   test('an unknown attachment rolls back the contact, the conversation and their events', async () => {
     const email = `${unique('rollback')}@example.com`;
     const events = await eventsOf(async () => {
-      const res = await post('/conversations', { inbox_id: await inboxId(t), contact_email: email, first_name: 'R', content: 'x', initiator: 'contact', attachments: [999999] });
+      const res = await post('/conversations', {
+        inbox_id: await inboxId(t),
+        contact_email: email,
+        first_name: 'R',
+        content: 'x',
+        initiator: 'contact',
+        attachments: [999999],
+      });
       expect(res.status).toBe(400);
     });
     expect(events).toEqual([]);

@@ -175,14 +175,7 @@ describe('GET /api/v1/events', () => {
     await record('contact.created', { n: 'contact' });
 
     const seen = async (auth: string, after: string) => (await feed(auth, { after })).events.map((e) => e.payload.n);
-    expect(await seen(admin, starts[0])).toEqual([
-      'assigned to me',
-      'assigned to admin',
-      'unassigned',
-      'message in mine',
-      'message in unassigned',
-      'contact',
-    ]);
+    expect(await seen(admin, starts[0])).toEqual(['assigned to me', 'assigned to admin', 'unassigned', 'message in mine', 'message in unassigned', 'contact']);
     expect(await seen(mineAuth, starts[1])).toEqual(['assigned to me', 'message in mine']);
     expect(await seen(noMessagesAuth, starts[2])).toEqual(['unassigned']);
     // The seeded Agent role reads all conversations but holds no contacts permission.
@@ -232,7 +225,10 @@ describe('GET /api/v1/events', () => {
     }
     const repeated = await t.http.get('/api/v1/events?limit=1&limit=2').set('Authorization', admin);
     expect(repeated.status).toBe(400);
-    const ok = await t.http.get('/api/v1/events').query({ limit: '500', wait: '0', after: Buffer.from('ev1:0').toString('base64url') }).set('Authorization', admin);
+    const ok = await t.http
+      .get('/api/v1/events')
+      .query({ limit: '500', wait: '0', after: Buffer.from('ev1:0').toString('base64url') })
+      .set('Authorization', admin);
     expect(ok.status).toBe(200);
   });
 

@@ -37,7 +37,12 @@ describe('default deployment (no CORS origins)', () => {
 
   test('the CSP allows only local scripts and keeps plain-HTTP deployments working', async () => {
     const csp = (await t.http.get('/docs').expect(200)).headers['content-security-policy'] as string;
-    const directives = Object.fromEntries(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([k, ...v]) => [k, v]));
+    const directives = Object.fromEntries(
+      csp
+        .split(';')
+        .map((d) => d.trim().split(/\s+/))
+        .map(([k, ...v]) => [k, v]),
+    );
     expect(directives['default-src']).toEqual(["'self'"]);
     expect(directives['script-src']).toEqual(["'self'"]);
     expect(directives['object-src']).toEqual(["'none'"]);

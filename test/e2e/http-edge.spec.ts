@@ -108,7 +108,10 @@ describe('strings no field can hold', () => {
   });
 
   test('in a nested field or a key', async () => {
-    const nested = await t.http.post('/api/v1/views').set('Authorization', auth).send({ name: 'V', filters: { tags: ['a\u0000'] } });
+    const nested = await t.http
+      .post('/api/v1/views')
+      .set('Authorization', auth)
+      .send({ name: 'V', filters: { tags: ['a\u0000'] } });
     expect(nested.body.data).toEqual({ fields: { 'filters.tags.0': 'must not contain NUL characters' } });
     const key = await t.http.post('/api/v1/statuses').set('Authorization', auth).send({ name: 'K', 'x\u0000': 1 });
     expect(key.status).toBe(400);
@@ -116,7 +119,10 @@ describe('strings no field can hold', () => {
 
   test('a lone surrogate (valid JSON, not valid Unicode) is a 400 naming the field; validator.js threw a URIError on it: 500', async () => {
     for (const email of ['\udfff\ud800', 'a\ud800@example.com']) {
-      const agent = await t.http.post('/api/v1/agents').set('Authorization', auth).send({ email, first_name: 'S', roles: ['Agent'] });
+      const agent = await t.http
+        .post('/api/v1/agents')
+        .set('Authorization', auth)
+        .send({ email, first_name: 'S', roles: ['Agent'] });
       expect(agent.status).toBe(400);
       expect(agent.body.data).toEqual({ fields: { email: 'must be valid Unicode (it has an unpaired surrogate)' } });
       const conversation = await t.http.post('/api/v1/conversations').set('Authorization', auth).send({

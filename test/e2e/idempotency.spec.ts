@@ -16,12 +16,10 @@ afterAll(async () => t?.close());
 
 const newKey = () => `key-${Date.now()}-${++seq}`;
 const agentBody = (email: string) => ({ first_name: 'Idem', last_name: 'Potent', email, roles: ['Agent'] });
-const usersWithEmail = async (email: string) =>
-  (await t.dataSource.query(`SELECT count(*)::int AS n FROM users WHERE email = $1`, [email]))[0].n as number;
+const usersWithEmail = async (email: string) => (await t.dataSource.query(`SELECT count(*)::int AS n FROM users WHERE email = $1`, [email]))[0].n as number;
 const keyRow = async (key: string) =>
   (await t.dataSource.query(`SELECT state, response_status, response_body FROM idempotency_keys WHERE key = $1`, [key]))[0] as
-    | { state: string; response_status: number | null; response_body: string | null }
-    | undefined;
+    { state: string; response_status: number | null; response_body: string | null } | undefined;
 
 /** Makes inserts of users with this email fail: with a 500 (`XX000`), or slowly (`sleep`). */
 async function userInsertTrigger(email: string, action: 'fail' | 'sleep'): Promise<() => Promise<void>> {
@@ -79,8 +77,18 @@ describe('replay', () => {
 
     const dupKey = newKey();
     await t.http.post('/api/v1/agents').set('Authorization', auth).send(agentBody('taken@example.com')).expect(200);
-    const conflict = await t.http.post('/api/v1/agents').set('Authorization', auth).set('Idempotency-Key', dupKey).send(agentBody('taken@example.com')).expect(409);
-    const replayed = await t.http.post('/api/v1/agents').set('Authorization', auth).set('Idempotency-Key', dupKey).send(agentBody('taken@example.com')).expect(409);
+    const conflict = await t.http
+      .post('/api/v1/agents')
+      .set('Authorization', auth)
+      .set('Idempotency-Key', dupKey)
+      .send(agentBody('taken@example.com'))
+      .expect(409);
+    const replayed = await t.http
+      .post('/api/v1/agents')
+      .set('Authorization', auth)
+      .set('Idempotency-Key', dupKey)
+      .send(agentBody('taken@example.com'))
+      .expect(409);
     expect(replayed.headers['idempotent-replayed']).toBe('true');
     expect(replayed.body).toEqual(conflict.body);
     expect((await keyRow(dupKey))?.response_status).toBe(409);
@@ -90,7 +98,12 @@ describe('replay', () => {
     const other: Credentials = await t.app.get(AgentsService).createAdmin('second-admin@example.com', 'Sec', 'Ond');
     const key = newKey();
     await t.http.post('/api/v1/agents').set('Authorization', auth).set('Idempotency-Key', key).send(agentBody('scope-a@example.com')).expect(200);
-    const res = await t.http.post('/api/v1/agents').set('Authorization', t.token(other)).set('Idempotency-Key', key).send(agentBody('scope-b@example.com')).expect(200);
+    const res = await t.http
+      .post('/api/v1/agents')
+      .set('Authorization', t.token(other))
+      .set('Idempotency-Key', key)
+      .send(agentBody('scope-b@example.com'))
+      .expect(200);
     expect(res.headers['idempotent-replayed']).toBeUndefined();
     expect(res.body.data.email).toBe('scope-b@example.com');
     expect(await usersWithEmail('scope-b@example.com')).toBe(1);
@@ -102,7 +115,11 @@ describe('multipart uploads', () => {
     const key = newKey();
     const file = Buffer.from('idempotent upload\n');
     const upload = (bytes: Buffer) =>
-      t.http.post('/api/v1/media').set('Authorization', auth).set('Idempotency-Key', key).attach('files', bytes, { filename: 'note.txt', contentType: 'text/plain' });
+      t.http
+        .post('/api/v1/media')
+        .set('Authorization', auth)
+        .set('Idempotency-Key', key)
+        .attach('files', bytes, { filename: 'note.txt', contentType: 'text/plain' });
     const before = (await t.dataSource.query(`SELECT count(*)::int AS n FROM media`))[0].n;
     const first = await upload(file).expect(200);
     const second = await upload(file).expect(200);
@@ -193,7 +210,12 @@ describe('misuse', () => {
     const drop = await userInsertTrigger(email, 'sleep');
     try {
       const key = newKey();
-      const first = t.http.post('/api/v1/agents').set('Authorization', auth).set('Idempotency-Key', key).send(agentBody(email)).then((r) => r);
+      const first = t.http
+        .post('/api/v1/agents')
+        .set('Authorization', auth)
+        .set('Idempotency-Key', key)
+        .send(agentBody(email))
+        .then((r) => r);
       await new Promise((r) => setTimeout(r, 300));
       const second = await t.http.post('/api/v1/agents').set('Authorization', auth).set('Idempotency-Key', key).send(agentBody(email));
       expect(second.status).toBe(409);
@@ -231,13 +253,22 @@ describe('failures and expiry', () => {
       const payload = JSON.stringify(agentBody(email));
       await new Promise<void>((resolve) => {
         const req = http.request({
-          host: '127.0.0.1', port, method: 'POST', path: '/api/v1/agents',
+          host: '127.0.0.1',
+          port,
+          method: 'POST',
+          path: '/api/v1/agents',
           headers: { Authorization: auth, 'Idempotency-Key': key, 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload) },
         });
         req.on('error', () => resolve());
-        req.on('response', (res) => { res.resume(); resolve(); });
+        req.on('response', (res) => {
+          res.resume();
+          resolve();
+        });
         req.end(payload);
-        setTimeout(() => { req.destroy(); resolve(); }, 200);
+        setTimeout(() => {
+          req.destroy();
+          resolve();
+        }, 200);
       });
       await expect.poll(async () => (await keyRow(key))?.state, { timeout: 10_000, interval: 100 }).toBe('completed');
     } finally {

@@ -29,7 +29,10 @@ afterAll(async () => t?.close());
 let seq = 0;
 async function createInbox(body: Record<string, unknown> = {}) {
   seq += 1;
-  const res = await t.http.post('/api/v1/inboxes').set('Authorization', auth).send({ name: `Inbox ${seq}`, from: `inbox${seq}@example.com`, ...body });
+  const res = await t.http
+    .post('/api/v1/inboxes')
+    .set('Authorization', auth)
+    .send({ name: `Inbox ${seq}`, from: `inbox${seq}@example.com`, ...body });
   expect(res.status, JSON.stringify(res.body)).toBe(200);
   return res.body.data;
 }
@@ -42,7 +45,11 @@ describe('GET /api/v1/inboxes', () => {
     const support = res.body.data[0];
     expectInbox(support);
     expect(support).toMatchObject({
-      name: 'Support', channel: 'email', enabled: true, csat_enabled: false, from: 'Support <support@localhost>',
+      name: 'Support',
+      channel: 'email',
+      enabled: true,
+      csat_enabled: false,
+      from: 'Support <support@localhost>',
       smtp: { host: '', port: 587, tls: 'starttls', username: '', password_set: false },
     });
   });
@@ -50,15 +57,24 @@ describe('GET /api/v1/inboxes', () => {
 
 describe('POST /api/v1/inboxes', () => {
   test('creates an email inbox; the SMTP password is stored sealed and never returned', async () => {
-    const res = await t.http.post('/api/v1/inboxes').set('Authorization', auth).send({
-      name: '  Sales  ', from: 'Sales Team <sales@example.com>', csat_enabled: true,
-      smtp: { host: 'smtp.example.com', port: 465, tls: 'tls', username: 'sales@example.com', password: 'hunter2-secret' },
-    });
+    const res = await t.http
+      .post('/api/v1/inboxes')
+      .set('Authorization', auth)
+      .send({
+        name: '  Sales  ',
+        from: 'Sales Team <sales@example.com>',
+        csat_enabled: true,
+        smtp: { host: 'smtp.example.com', port: 465, tls: 'tls', username: 'sales@example.com', password: 'hunter2-secret' },
+      });
     expect(res.status).toBe(200);
     const inbox = res.body.data;
     expectInbox(inbox);
     expect(inbox).toMatchObject({
-      name: 'Sales', channel: 'email', enabled: true, csat_enabled: true, from: 'Sales Team <sales@example.com>',
+      name: 'Sales',
+      channel: 'email',
+      enabled: true,
+      csat_enabled: true,
+      from: 'Sales Team <sales@example.com>',
       smtp: { host: 'smtp.example.com', port: 465, tls: 'tls', username: 'sales@example.com', password_set: true },
     });
     expect(JSON.stringify(res.body)).not.toContain('hunter2-secret');
@@ -68,7 +84,14 @@ describe('POST /api/v1/inboxes', () => {
     const got = await t.http.get(`/api/v1/inboxes/${inbox.id}`).set('Authorization', auth).expect(200);
     expect(got.body.data).toEqual(inbox);
     const smtp = await t.app.get(InboxesService).getSmtpSettings(inbox.id);
-    expect(smtp).toEqual({ host: 'smtp.example.com', port: 465, secure: 'tls', username: 'sales@example.com', password: 'hunter2-secret', from: 'Sales Team <sales@example.com>' });
+    expect(smtp).toEqual({
+      host: 'smtp.example.com',
+      port: 465,
+      secure: 'tls',
+      username: 'sales@example.com',
+      password: 'hunter2-secret',
+      from: 'Sales Team <sales@example.com>',
+    });
   });
 
   test('SMTP settings default by TLS mode when partly given', async () => {
@@ -115,20 +138,32 @@ describe('POST /api/v1/inboxes', () => {
 describe('PUT /api/v1/inboxes/{id}', () => {
   test('is a partial update; the password is kept unless given, and "" removes it', async () => {
     const inbox = await createInbox({ smtp: { host: 'mail.example.com', port: 2525, username: 'u', password: 'first-pass' } });
-    const renamed = await t.http.put(`/api/v1/inboxes/${inbox.id}`).set('Authorization', auth).send({ name: 'Renamed', smtp: { port: 587 } });
+    const renamed = await t.http
+      .put(`/api/v1/inboxes/${inbox.id}`)
+      .set('Authorization', auth)
+      .send({ name: 'Renamed', smtp: { port: 587 } });
     expect(renamed.status).toBe(200);
     expectInbox(renamed.body.data);
     expect(renamed.body.data).toMatchObject({
-      name: 'Renamed', from: inbox.from, enabled: true,
+      name: 'Renamed',
+      from: inbox.from,
+      enabled: true,
       smtp: { host: 'mail.example.com', port: 587, tls: 'starttls', username: 'u', password_set: true },
     });
     const service = t.app.get(InboxesService);
     expect((await service.getSmtpSettings(inbox.id))?.password).toBe('first-pass');
 
-    await t.http.put(`/api/v1/inboxes/${inbox.id}`).set('Authorization', auth).send({ smtp: { password: 'second-pass' } }).expect(200);
+    await t.http
+      .put(`/api/v1/inboxes/${inbox.id}`)
+      .set('Authorization', auth)
+      .send({ smtp: { password: 'second-pass' } })
+      .expect(200);
     expect((await service.getSmtpSettings(inbox.id))?.password).toBe('second-pass');
 
-    const cleared = await t.http.put(`/api/v1/inboxes/${inbox.id}`).set('Authorization', auth).send({ smtp: { password: '' }, enabled: false, from: 'New <new@example.com>' });
+    const cleared = await t.http
+      .put(`/api/v1/inboxes/${inbox.id}`)
+      .set('Authorization', auth)
+      .send({ smtp: { password: '' }, enabled: false, from: 'New <new@example.com>' });
     expect(cleared.body.data).toMatchObject({ enabled: false, from: 'New <new@example.com>', smtp: { password_set: false, host: 'mail.example.com' } });
     expect((await service.getSmtpSettings(inbox.id))?.password).toBe('');
   });
@@ -149,7 +184,10 @@ describe('PUT /api/v1/inboxes/{id}', () => {
   test('null for a field that cannot be cleared is a 400 naming it, not a database error (found by the fuzzer)', async () => {
     const inbox = await createInbox();
     for (const field of ['name', 'from', 'enabled', 'csat_enabled', 'smtp']) {
-      const res = await t.http.put(`/api/v1/inboxes/${inbox.id}`).set('Authorization', auth).send({ [field]: null });
+      const res = await t.http
+        .put(`/api/v1/inboxes/${inbox.id}`)
+        .set('Authorization', auth)
+        .send({ [field]: null });
       expect(res.status, field).toBe(400);
       expect(Object.keys(res.body.data.fields), field).toEqual([field]);
     }
@@ -186,7 +224,12 @@ describe('InboxesService for conversations', () => {
     const service = t.app.get(InboxesService);
     const inbox = await createInbox({ from: 'Billing Dept <billing@example.com>' });
     expect(await service.getForConversation(inbox.id)).toEqual({
-      id: inbox.id, name: inbox.name, channel: 'email', enabled: true, from: 'Billing Dept <billing@example.com>', mail: 'billing@example.com',
+      id: inbox.id,
+      name: inbox.name,
+      channel: 'email',
+      enabled: true,
+      from: 'Billing Dept <billing@example.com>',
+      mail: 'billing@example.com',
     });
     await t.http.put(`/api/v1/inboxes/${inbox.id}`).set('Authorization', auth).send({ enabled: false }).expect(200);
     await expect(service.getForConversation(inbox.id)).rejects.toMatchObject({ status: 400, message: 'Inbox is disabled' });
@@ -256,7 +299,9 @@ describe('the default inbox from the environment', () => {
   test('INBOX_EMAIL and SMTP_* configure the seeded inbox at startup, idempotently', async () => {
     const [{ id }] = await e.dataSource.query(`SELECT min(id) AS id FROM inboxes`);
     const expected = {
-      id, name: 'Support', from: 'Acme Help <help@acme.test>',
+      id,
+      name: 'Support',
+      from: 'Acme Help <help@acme.test>',
       smtp: { host: '127.0.0.1', port: 2525, tls: 'none', username: 'mailer', password_set: true },
     };
     const res = await e.http.get(`/api/v1/inboxes/${id}`).set('Authorization', e.token(e.admin)).expect(200);
@@ -269,7 +314,11 @@ describe('the default inbox from the environment', () => {
 
     // a restart re-applies the environment over API edits, and leaves the other inboxes alone
     const other = await e.http.post('/api/v1/inboxes').set('Authorization', e.token(e.admin)).send({ name: 'Other', from: 'o@example.com' }).expect(200);
-    await e.http.put(`/api/v1/inboxes/${id}`).set('Authorization', e.token(e.admin)).send({ name: 'Helpdesk', smtp: { host: 'elsewhere.example.com', password: 'x' } }).expect(200);
+    await e.http
+      .put(`/api/v1/inboxes/${id}`)
+      .set('Authorization', e.token(e.admin))
+      .send({ name: 'Helpdesk', smtp: { host: 'elsewhere.example.com', password: 'x' } })
+      .expect(200);
     await Promise.all([service.onApplicationBootstrap(), service.onApplicationBootstrap()]);
     expect(await service.getSmtpSettings(id)).toEqual(settings);
     const after = await e.http.get(`/api/v1/inboxes/${id}`).set('Authorization', e.token(e.admin)).expect(200);

@@ -98,7 +98,19 @@ function fixtures(t: TestApp) {
       );
       return { ...conv, contactId: contact.id, email };
     },
-    async message(conversationId: number, fields: { type?: string; status?: string; private?: boolean; sender?: 'agent' | 'contact'; meta?: object; content?: string; text?: string; sourceId?: string } = {}) {
+    async message(
+      conversationId: number,
+      fields: {
+        type?: string;
+        status?: string;
+        private?: boolean;
+        sender?: 'agent' | 'contact';
+        meta?: object;
+        content?: string;
+        text?: string;
+        sourceId?: string;
+      } = {},
+    ) {
       const [row] = await q<{ id: number; uuid: string }>(
         `INSERT INTO conversation_messages (type, status, private, conversation_id, content, text_content, sender_id, sender_type, meta, source_id)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id, uuid`,
@@ -123,10 +135,12 @@ function fixtures(t: TestApp) {
       return (await q<{ status: string }>(`SELECT status FROM conversation_messages WHERE id = $1`, [messageId]))[0].status;
     },
     async outbox(messageId: number) {
-      return (await q<{ state: string; attempts: number; last_error: string | null; sent_at: Date | null; locked_until: Date | null }>(
-        `SELECT state, attempts, last_error, sent_at, locked_until FROM email_outbox WHERE message_id = $1`,
-        [messageId],
-      ))[0];
+      return (
+        await q<{ state: string; attempts: number; last_error: string | null; sent_at: Date | null; locked_until: Date | null }>(
+          `SELECT state, attempts, last_error, sent_at, locked_until FROM email_outbox WHERE message_id = $1`,
+          [messageId],
+        )
+      )[0];
     },
     async waitStatus(messageId: number, status: string) {
       try {
@@ -225,16 +239,23 @@ describe('email delivery through the inbox SMTP server', () => {
 
   test('through the API: a reply is emailed and the conversation records the reply; a failed one is retried to success', async () => {
     const auth = t.token(t.admin);
-    const created = await t.http
-      .post('/api/v1/conversations')
-      .set('Authorization', auth)
-      .send({ inbox_id: inboxId, contact_email: 'api-customer@customer.test', first_name: 'Api', subject: 'Refund please', content: 'Where is my refund?', initiator: 'contact' });
+    const created = await t.http.post('/api/v1/conversations').set('Authorization', auth).send({
+      inbox_id: inboxId,
+      contact_email: 'api-customer@customer.test',
+      first_name: 'Api',
+      subject: 'Refund please',
+      content: 'Where is my refund?',
+      initiator: 'contact',
+    });
     expect(created.status).toBe(200);
     const cuuid: string = created.body.data.uuid;
     const messageStatus = async (uuid: string) =>
       (await t.http.get(`/api/v1/conversations/${cuuid}/messages/${uuid}`).set('Authorization', auth)).body.data.status as string;
 
-    const reply = await t.http.post(`/api/v1/conversations/${cuuid}/messages`).set('Authorization', auth).send({ message: '<p>On its way</p>', sender_type: 'agent' });
+    const reply = await t.http
+      .post(`/api/v1/conversations/${cuuid}/messages`)
+      .set('Authorization', auth)
+      .send({ message: '<p>On its way</p>', sender_type: 'agent' });
     expect(reply.status).toBe(200);
     expect(reply.body.data.status).toBe('pending');
     await waitFor(async () => (await messageStatus(reply.body.data.uuid)) === 'sent', 'the API reply to be sent');
@@ -246,7 +267,10 @@ describe('email delivery through the inbox SMTP server', () => {
     expect(conversation.body.data.first_reply_at).not.toBeNull();
 
     smtp.state.reject = true;
-    const failing = await t.http.post(`/api/v1/conversations/${cuuid}/messages`).set('Authorization', auth).send({ message: 'Second try', sender_type: 'agent' });
+    const failing = await t.http
+      .post(`/api/v1/conversations/${cuuid}/messages`)
+      .set('Authorization', auth)
+      .send({ message: 'Second try', sender_type: 'agent' });
     await waitFor(async () => (await messageStatus(failing.body.data.uuid)) === 'failed', 'the API reply to fail');
     smtp.state.reject = false;
     const retried = await t.http.put(`/api/v1/conversations/${cuuid}/messages/${failing.body.data.uuid}/retry`).set('Authorization', auth);
@@ -337,7 +361,9 @@ describe('email delivery through the inbox SMTP server', () => {
     const msg = await f.message(conv.id);
     await t.dataSource.transaction(async (m) => {
       await t.app.get(OutboxService).enqueue(m, msg.id);
-      await m.query(`UPDATE email_outbox SET attempts = 3, locked_until = now() - interval '1 second', lease_token = gen_random_uuid() WHERE message_id = $1`, [msg.id]);
+      await m.query(`UPDATE email_outbox SET attempts = 3, locked_until = now() - interval '1 second', lease_token = gen_random_uuid() WHERE message_id = $1`, [
+        msg.id,
+      ]);
     });
     await f.waitStatus(msg.id, 'failed');
     expect((await f.outbox(msg.id)).last_error).toMatch(/interrupted/);

@@ -40,7 +40,10 @@ function expectSchema(value: unknown, name: string): void {
 function multipart(filename: string, content: Buffer, contentType = 'application/octet-stream') {
   const boundary = '----test-boundary-7d1e';
   const head = `--${boundary}\r\nContent-Disposition: form-data; name="files"; filename="${filename}"\r\nContent-Type: ${contentType}\r\n\r\n`;
-  return { body: Buffer.concat([Buffer.from(head, 'utf8'), content, Buffer.from(`\r\n--${boundary}--\r\n`)]), type: `multipart/form-data; boundary=${boundary}` };
+  return {
+    body: Buffer.concat([Buffer.from(head, 'utf8'), content, Buffer.from(`\r\n--${boundary}--\r\n`)]),
+    type: `multipart/form-data; boundary=${boundary}`,
+  };
 }
 
 function urlPath(url: string): string {
@@ -250,11 +253,14 @@ describe('media on the local disk store', () => {
   test('media can be attached to a message once, listed and read back', async () => {
     const [{ id: inboxId }] = await t.dataSource.query(`INSERT INTO inboxes (name, channel) VALUES ('Media test', 'email') RETURNING id`);
     const [{ id: statusId }] = await t.dataSource.query(`SELECT id FROM conversation_statuses ORDER BY id LIMIT 1`);
-    const [{ id: contactId }] = await t.dataSource.query(`INSERT INTO users (type, email, first_name) VALUES ('contact', 'media-contact@example.com', 'C') RETURNING id`);
-    const [{ id: conversationId }] = await t.dataSource.query(
-      `INSERT INTO conversations (contact_id, inbox_id, status_id) VALUES ($1, $2, $3) RETURNING id`,
-      [contactId, inboxId, statusId],
+    const [{ id: contactId }] = await t.dataSource.query(
+      `INSERT INTO users (type, email, first_name) VALUES ('contact', 'media-contact@example.com', 'C') RETURNING id`,
     );
+    const [{ id: conversationId }] = await t.dataSource.query(`INSERT INTO conversations (contact_id, inbox_id, status_id) VALUES ($1, $2, $3) RETURNING id`, [
+      contactId,
+      inboxId,
+      statusId,
+    ]);
     const message = async () =>
       (
         await t.dataSource.query(
@@ -318,9 +324,15 @@ describe('media upload limits from config', () => {
     expect(pdf.body.data.url).toMatch(/^https:\/\/desk\.example\.com\/uploads\/[\w-]+\?exp=\d+&sig=/);
     expect((await t.http.get(urlPath(pdf.body.data.url))).status).toBe(200);
 
-    const big = await t.http.post('/api/v1/media').set('Authorization', auth).attach('files', Buffer.alloc(1024 * 1024 + 1), { filename: 'big.png' });
+    const big = await t.http
+      .post('/api/v1/media')
+      .set('Authorization', auth)
+      .attach('files', Buffer.alloc(1024 * 1024 + 1), { filename: 'big.png' });
     expect(big.status).toBe(413);
-    const exact = await t.http.post('/api/v1/media').set('Authorization', auth).attach('files', Buffer.alloc(1024 * 1024, 1), { filename: 'exact.png' });
+    const exact = await t.http
+      .post('/api/v1/media')
+      .set('Authorization', auth)
+      .attach('files', Buffer.alloc(1024 * 1024, 1), { filename: 'exact.png' });
     expect(exact.status).toBe(200);
     expect(exact.body.data.meta).toEqual({});
   });
@@ -352,7 +364,10 @@ describe('media on the S3 store', () => {
 
   test('bytes round-trip through S3', async () => {
     const bytes = Buffer.concat([PNG_1x1, Buffer.alloc(0)]);
-    const res = await t.http.post('/api/v1/media').set('Authorization', t.token(t.admin)).attach('files', bytes, { filename: 's3 image.png', contentType: 'image/png' });
+    const res = await t.http
+      .post('/api/v1/media')
+      .set('Authorization', t.token(t.admin))
+      .attach('files', bytes, { filename: 's3 image.png', contentType: 'image/png' });
     expect(res.status).toBe(200);
     expectSchema(res.body.data, 'Media');
     expect(res.body.data).toMatchObject({ store: 's3', filename: 's3-image.png', meta: { width: 1, height: 1 } });
@@ -364,7 +379,10 @@ describe('media on the S3 store', () => {
     expect(Buffer.compare(file.body as Buffer, bytes)).toBe(0);
 
     const binary = Buffer.from(Array.from({ length: 70_000 }, (_, i) => (i * 31) % 256));
-    const up = await t.http.post('/api/v1/media').set('Authorization', t.token(t.admin)).attach('files', binary, { filename: 'data.bin', contentType: 'application/x-data' });
+    const up = await t.http
+      .post('/api/v1/media')
+      .set('Authorization', t.token(t.admin))
+      .attach('files', binary, { filename: 'data.bin', contentType: 'application/x-data' });
     expect(up.status).toBe(200);
     const down = await t.http.get(up.body.data.url).responseType('blob');
     expect(Buffer.compare(down.body as Buffer, binary)).toBe(0);

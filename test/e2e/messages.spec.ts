@@ -37,14 +37,21 @@ describe('POST /conversations/{cuuid}/messages', () => {
     });
     expect(await outbox(m.id)).toEqual([{ state: 'queued', attempts: 0 }]);
     const conversation = await get(c.uuid);
-    expect(conversation).toMatchObject({ last_message: 'Hello there', last_message_sender: 'agent', last_interaction_sender: 'agent', last_message_at: m.created_at });
+    expect(conversation).toMatchObject({
+      last_message: 'Hello there',
+      last_message_sender: 'agent',
+      last_interaction_sender: 'agent',
+      last_message_at: m.created_at,
+    });
     // Not delivered yet: no reply timestamps, still waiting.
     expect(conversation).toMatchObject({ first_reply_at: null, last_reply_at: null, waiting_since: c.waiting_since });
   });
 
   test('to, cc and bcc are validated, normalised and kept in meta', async () => {
     const c = await createConversation(t);
-    const res = await send(c.uuid, { message: 'hi', to: [' Boss@Example.com ', 'boss@example.com'], cc: ['cc@example.com'], bcc: ['bcc@example.com'] }).expect(200);
+    const res = await send(c.uuid, { message: 'hi', to: [' Boss@Example.com ', 'boss@example.com'], cc: ['cc@example.com'], bcc: ['bcc@example.com'] }).expect(
+      200,
+    );
     expect(res.body.data.meta).toEqual({ to: ['boss@example.com'], cc: ['cc@example.com'], bcc: ['bcc@example.com'] });
     const noCc = await send(c.uuid, { message: 'hi', cc: [] }).expect(200);
     expect(noCc.body.data.meta).toEqual({ to: [c.contact.email] });
@@ -105,7 +112,15 @@ describe('POST /conversations/{cuuid}/messages', () => {
 
   test('bad bodies are 400, unknown or malformed conversation 404/400', async () => {
     const c = await createConversation(t);
-    for (const body of [{}, { message: 5 }, { message: '' }, { message: '<script>x</script>' }, { message: 'x', private: 'yes' }, { message: 'x', attachments: ['1'] }, { message: 'x'.repeat(256 * 1024 + 1) }]) {
+    for (const body of [
+      {},
+      { message: 5 },
+      { message: '' },
+      { message: '<script>x</script>' },
+      { message: 'x', private: 'yes' },
+      { message: 'x', attachments: ['1'] },
+      { message: 'x'.repeat(256 * 1024 + 1) },
+    ]) {
       await send(c.uuid, body).expect(400);
     }
     await send(randomUUID(), { message: 'x' }).expect(404);

@@ -133,7 +133,10 @@ export class Fixtures {
 
   /** A view owned by the caller when it may create one, else one of the admin's. */
   async ownView(caller: Caller): Promise<number> {
-    const res = await this.t.http.post('/api/v1/views').set('Authorization', caller.auth).send({ name: unique('Mine') });
+    const res = await this.t.http
+      .post('/api/v1/views')
+      .set('Authorization', caller.auth)
+      .send({ name: unique('Mine') });
     if (res.status === 200) return res.body.data.id;
     return (await this.call('post', '/api/v1/views', { name: unique('Admins') })).id;
   }
@@ -170,7 +173,15 @@ export const CALLS: Record<string, Build> = {
   handleCreateConversation: (f) => ({
     method: 'post',
     path: '/api/v1/conversations',
-    body: { inbox_id: f.inboxId, contact_email: `${unique('c')}@example.com`, first_name: 'A', last_name: 'B', subject: 'S', content: 'C', initiator: 'contact' },
+    body: {
+      inbox_id: f.inboxId,
+      contact_email: `${unique('c')}@example.com`,
+      first_name: 'A',
+      last_name: 'B',
+      subject: 'S',
+      content: 'C',
+      initiator: 'contact',
+    },
   }),
   handleGetAllConversations: () => ({ method: 'get', path: '/api/v1/conversations/all' }),
   handleGetAssignedConversations: () => ({ method: 'get', path: '/api/v1/conversations/assigned' }),
@@ -191,7 +202,11 @@ export const CALLS: Record<string, Build> = {
   handleGetMessages: (_, __, v) => ({ method: 'get', path: `/api/v1/conversations/${v.uuid}/messages` }),
   handleGetMessage: async (f, __, v) => ({ method: 'get', path: `/api/v1/conversations/${v.uuid}/messages/${(await f.message(v.uuid)).uuid}` }),
   handleSendMessage: (_, __, v) => ({ method: 'post', path: `/api/v1/conversations/${v.uuid}/messages`, body: { message: 'Hello' } }),
-  'handleSendMessage as contact': (_, __, v) => ({ method: 'post', path: `/api/v1/conversations/${v.uuid}/messages`, body: { message: 'From the customer', sender_type: 'contact' } }),
+  'handleSendMessage as contact': (_, __, v) => ({
+    method: 'post',
+    path: `/api/v1/conversations/${v.uuid}/messages`,
+    body: { message: 'From the customer', sender_type: 'contact' },
+  }),
   handleRetryMessage: async (f, __, v) => ({ method: 'put', path: `/api/v1/conversations/${v.uuid}/messages/${await f.failedMessage(v.uuid)}/retry` }),
   handleSearchMessages: () => ({ method: 'get', path: '/api/v1/messages/search?query=matrix' }),
   handleMediaUpload: () => ({ method: 'post', path: '/api/v1/media', files: true }),

@@ -38,8 +38,24 @@ interface Row {
 }
 
 const ACCESS = [P.ConversationsRead, P.ConversationsReadAssigned];
-const row = (name: string, guard: string, admin: E, agent: E, one: E, minOther: E = _, allBut: E = guard === AUTH || guard === PUBLIC ? O : D, plus: string[] = []): Row => ({
-  name, guard, plus: minOther === _ ? plus : [...ACCESS, ...plus], admin, agent, one, minOther, allBut,
+const row = (
+  name: string,
+  guard: string,
+  admin: E,
+  agent: E,
+  one: E,
+  minOther: E = _,
+  allBut: E = guard === AUTH || guard === PUBLIC ? O : D,
+  plus: string[] = [],
+): Row => ({
+  name,
+  guard,
+  plus: minOther === _ ? plus : [...ACCESS, ...plus],
+  admin,
+  agent,
+  one,
+  minOther,
+  allBut,
 });
 const conv = (name: string, guard: string, agent: E = O, plus: string[] = []) => row(name, guard, O, agent, D, D, D, plus);
 
@@ -190,7 +206,8 @@ describe('the permission matrix', () => {
     const cases = new Set(MATRIX.map((r) => r.name.split(' ')[0]));
     for (const operationId of contractOperations(loadContract()).keys()) expect(cases, operationId).toContain(operationId);
     const doc = (await t.http.get('/docs-json')).body as { paths: Record<string, Record<string, { operationId?: string }>> };
-    for (const item of Object.values(doc.paths)) for (const op of Object.values(item)) if (op.operationId) expect(cases, op.operationId).toContain(op.operationId);
+    for (const item of Object.values(doc.paths))
+      for (const op of Object.values(item)) if (op.operationId) expect(cases, op.operationId).toContain(op.operationId);
     for (const r of MATRIX) expect(CALLS[r.name], r.name).toBeTypeOf('function');
   });
 
@@ -220,7 +237,8 @@ describe('the permission matrix', () => {
       const outcome = res.status === 200 ? O : String(res.status);
       got[column] = outcome;
       const typeOk = want !== D || res.body?.error_type === 'PermissionException';
-      if (outcome !== want || !typeOk) detail.push(`  ${column}: ${req.method.toUpperCase()} ${req.path} → ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`);
+      if (outcome !== want || !typeOk)
+        detail.push(`  ${column}: ${req.method.toUpperCase()} ${req.path} → ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`);
     }
     results.set(name, got);
     if (detail.length) failedRows.add(name);
@@ -291,21 +309,30 @@ describe('access rules beyond the guard', () => {
     expect(denied.status).toBe(403);
     expect(denied.body.error_type).toBe('PermissionException');
     await t.http.get(queue).set('Authorization', other.auth).expect(200);
-    await t.http.get(queue).set('Authorization', (await f.withPermissions([P.ConversationsReadTeamInbox])).auth).expect(200);
+    await t.http
+      .get(queue)
+      .set('Authorization', (await f.withPermissions([P.ConversationsReadTeamInbox])).auth)
+      .expect(200);
   });
 
-  test('a non-Admin deletes only its own contact notes; an Admin deletes anyone\'s', async () => {
+  test("a non-Admin deletes only its own contact notes; an Admin deletes anyone's", async () => {
     const { contactId } = await f.conversation();
     const deleter = await f.withPermissions([P.ContactNotesDelete]);
     const foreign = await f.note(contactId, t.admin.id);
     const denied = await t.http.delete(`/api/v1/contacts/${contactId}/notes/${foreign}`).set('Authorization', deleter.auth);
     expect(denied.status).toBe(403);
     expect(denied.body.error_type).toBe('PermissionException');
-    await t.http.delete(`/api/v1/contacts/${contactId}/notes/${await f.note(contactId, deleter.id)}`).set('Authorization', deleter.auth).expect(200);
-    await t.http.delete(`/api/v1/contacts/${contactId}/notes/${await f.note(contactId, deleter.id)}`).set('Authorization', t.token(t.admin)).expect(200);
+    await t.http
+      .delete(`/api/v1/contacts/${contactId}/notes/${await f.note(contactId, deleter.id)}`)
+      .set('Authorization', deleter.auth)
+      .expect(200);
+    await t.http
+      .delete(`/api/v1/contacts/${contactId}/notes/${await f.note(contactId, deleter.id)}`)
+      .set('Authorization', t.token(t.admin))
+      .expect(200);
   });
 
-  test('a private view is its owner\'s; a team view is its members\'', async () => {
+  test("a private view is its owner's; a team view is its members'", async () => {
     const owner = await f.withPermissions([P.ViewManage, P.ConversationsRead, P.ConversationsReadAll]);
     const mine = await t.http.post('/api/v1/views').set('Authorization', owner.auth).send({ name: 'Private' }).expect(200);
     const team = await f.call('post', '/api/v1/views', { name: 'Team view', visibility: 'team', team_id: f.teamId });

@@ -31,13 +31,19 @@ describe('error envelope', () => {
   });
 
   test('prototype pollution keys are rejected', async () => {
-    const res = await t.http.post('/api/v1/agents').set('Authorization', auth).set('Content-Type', 'application/json')
+    const res = await t.http
+      .post('/api/v1/agents')
+      .set('Authorization', auth)
+      .set('Content-Type', 'application/json')
       .send('{"__proto__": {"admin": true}, "first_name": "P", "email": "p@example.com", "roles": ["Agent"]}');
     expect(res.status).toBe(400);
   });
 
   test('an oversize body is 413', async () => {
-    const res = await t.http.post('/api/v1/agents').set('Authorization', auth).send({ first_name: 'x'.repeat(70_000), email: 'big@example.com', roles: [] });
+    const res = await t.http
+      .post('/api/v1/agents')
+      .set('Authorization', auth)
+      .send({ first_name: 'x'.repeat(70_000), email: 'big@example.com', roles: [] });
     expect(res.status).toBe(413);
     expect(res.body).toMatchObject({ status: 'error', error_type: 'PayloadTooLargeException' });
   });

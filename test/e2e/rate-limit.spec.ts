@@ -9,7 +9,15 @@ import { createFastifyAdapter } from '../../src/shared/http/fastify.js';
 import { RateLimitService } from '../../src/shared/http/rate-limit/rate-limit.service.js';
 import { startTestApp, type Credentials, type TestApp } from '../support/test-app.js';
 
-const LIMIT_HEADERS = ['x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset', 'ratelimit-policy'];
+const LIMIT_HEADERS = [
+  'x-ratelimit-limit',
+  'x-ratelimit-remaining',
+  'x-ratelimit-reset',
+  'ratelimit-limit',
+  'ratelimit-remaining',
+  'ratelimit-reset',
+  'ratelimit-policy',
+];
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A fresh admin made without HTTP, so setting up a test spends none of any key's budget. */
@@ -53,7 +61,10 @@ describe('per API key', () => {
     expect(res.headers['x-request-id']).toBeDefined();
 
     // Basic auth is the same key; a write is refused before it happens.
-    const post = await t.http.post('/api/v1/agents').set('Authorization', t.basic(me)).send({ first_name: 'N', email: 'never@example.com', roles: ['Agent'] });
+    const post = await t.http
+      .post('/api/v1/agents')
+      .set('Authorization', t.basic(me))
+      .send({ first_name: 'N', email: 'never@example.com', roles: ['Agent'] });
     expect(post.status).toBe(429);
     expect(await t.dataSource.query(`SELECT 1 FROM users WHERE email = 'never@example.com'`)).toHaveLength(0);
   });
@@ -71,7 +82,10 @@ describe('per API key', () => {
     const results = await Promise.all(Array.from({ length: 12 }, () => t.http.get('/api/v1/agents/me').set('Authorization', t.token(me))));
     expect(results.filter((r) => r.status === 200)).toHaveLength(5);
     expect(results.filter((r) => r.status === 429)).toHaveLength(7);
-    const remaining = results.filter((r) => r.status === 200).map((r) => Number(r.headers['x-ratelimit-remaining'])).sort();
+    const remaining = results
+      .filter((r) => r.status === 200)
+      .map((r) => Number(r.headers['x-ratelimit-remaining']))
+      .sort();
     expect(remaining).toEqual([0, 1, 2, 3, 4]);
   });
 
@@ -112,8 +126,14 @@ describe('the window', () => {
 
   test('a blocked address is let in again when the window ends', async () => {
     const me = await newAdmin(t);
-    await t.http.get('/api/v1/agents/me').set('Authorization', t.token(wrongSecret(me))).expect(401);
-    await t.http.get('/api/v1/agents/me').set('Authorization', t.token(wrongSecret(me))).expect(401);
+    await t.http
+      .get('/api/v1/agents/me')
+      .set('Authorization', t.token(wrongSecret(me)))
+      .expect(401);
+    await t.http
+      .get('/api/v1/agents/me')
+      .set('Authorization', t.token(wrongSecret(me)))
+      .expect(401);
     const blocked = await t.http.get('/api/v1/agents/me').set('Authorization', t.token(me)).expect(429);
     await sleep(Number(blocked.headers['retry-after']) * 1000 + 100);
     await t.http.get('/api/v1/agents/me').set('Authorization', t.token(me)).expect(200);
@@ -121,8 +141,16 @@ describe('the window', () => {
 
   test('without TRUST_PROXY, X-Forwarded-For does not change the client address', async () => {
     const me = await newAdmin(t);
-    await t.http.get('/api/v1/agents/me').set('Authorization', t.token(wrongSecret(me))).set('X-Forwarded-For', '203.0.113.1').expect(401);
-    await t.http.get('/api/v1/agents/me').set('Authorization', t.token(wrongSecret(me))).set('X-Forwarded-For', '203.0.113.2').expect(401);
+    await t.http
+      .get('/api/v1/agents/me')
+      .set('Authorization', t.token(wrongSecret(me)))
+      .set('X-Forwarded-For', '203.0.113.1')
+      .expect(401);
+    await t.http
+      .get('/api/v1/agents/me')
+      .set('Authorization', t.token(wrongSecret(me)))
+      .set('X-Forwarded-For', '203.0.113.2')
+      .expect(401);
     await t.http.get('/api/v1/agents/me').set('Authorization', t.token(me)).set('X-Forwarded-For', '203.0.113.3').expect(429);
   });
 });
@@ -148,8 +176,17 @@ describe('failed authentication per client address', () => {
   test('past the budget the address gets 429, even with valid credentials, before they are checked', async () => {
     const client = '198.51.100.2';
     const me = await newAdmin(t);
-    for (let i = 0; i < 2; i++) await t.http.get('/api/v1/agents/me').set('X-Forwarded-For', client).set('Authorization', t.token(wrongSecret(me))).expect(401);
-    await t.http.get('/api/v1/agents/me').set('X-Forwarded-For', client).set('Authorization', t.basic({ api_key: 'unknown-key', api_secret: 'x' })).expect(401);
+    for (let i = 0; i < 2; i++)
+      await t.http
+        .get('/api/v1/agents/me')
+        .set('X-Forwarded-For', client)
+        .set('Authorization', t.token(wrongSecret(me)))
+        .expect(401);
+    await t.http
+      .get('/api/v1/agents/me')
+      .set('X-Forwarded-For', client)
+      .set('Authorization', t.basic({ api_key: 'unknown-key', api_secret: 'x' }))
+      .expect(401);
 
     const res = await t.http.get('/api/v1/agents/me').set('X-Forwarded-For', client).set('Authorization', t.token(me)).expect(429);
     expect(res.body).toMatchObject({ status: 'error', error_type: 'RateLimitException' });
@@ -159,7 +196,11 @@ describe('failed authentication per client address', () => {
 
     // Refused before the credentials are read: nothing more is counted, whatever is sent.
     expect(await failures(client)).toBe(3);
-    await t.http.get('/api/v1/agents/me').set('X-Forwarded-For', client).set('Authorization', t.token(wrongSecret(me))).expect(429);
+    await t.http
+      .get('/api/v1/agents/me')
+      .set('X-Forwarded-For', client)
+      .set('Authorization', t.token(wrongSecret(me)))
+      .expect(429);
     await t.http.get('/api/v1/agents/me').set('X-Forwarded-For', client).expect(429);
     expect(await failures(client)).toBe(3);
 
@@ -173,7 +214,11 @@ describe('configuration', () => {
   test('RATE_LIMIT_ENABLED=false turns both limits off', async () => {
     const t = await startTestApp({ RATE_LIMIT_ENABLED: 'false', RATE_LIMIT_PER_MINUTE: '1', AUTH_FAILURE_LIMIT_PER_MINUTE: '1' });
     try {
-      for (let i = 0; i < 3; i++) await t.http.get('/api/v1/agents/me').set('Authorization', t.token(wrongSecret(t.admin))).expect(401);
+      for (let i = 0; i < 3; i++)
+        await t.http
+          .get('/api/v1/agents/me')
+          .set('Authorization', t.token(wrongSecret(t.admin)))
+          .expect(401);
       for (let i = 0; i < 3; i++) {
         const res = await t.http.get('/api/v1/agents/me').set('Authorization', t.token(t.admin)).expect(200);
         expect(res.headers['x-ratelimit-limit']).toBeUndefined();
@@ -185,7 +230,13 @@ describe('configuration', () => {
 
   test('defaults, and bad values stop the server', () => {
     const config = validateEnvironment({});
-    expect(config).toMatchObject({ RATE_LIMIT_ENABLED: true, RATE_LIMIT_PER_MINUTE: 3000, AUTH_FAILURE_LIMIT_PER_MINUTE: 60, RATE_LIMIT_WINDOW_SECONDS: 60, TRUST_PROXY: 'false' });
+    expect(config).toMatchObject({
+      RATE_LIMIT_ENABLED: true,
+      RATE_LIMIT_PER_MINUTE: 3000,
+      AUTH_FAILURE_LIMIT_PER_MINUTE: 60,
+      RATE_LIMIT_WINDOW_SECONDS: 60,
+      TRUST_PROXY: 'false',
+    });
     expect(() => validateEnvironment({ RATE_LIMIT_PER_MINUTE: '0' })).toThrow(/RATE_LIMIT_PER_MINUTE/);
     expect(() => validateEnvironment({ AUTH_FAILURE_LIMIT_PER_MINUTE: 'many' })).toThrow(/AUTH_FAILURE_LIMIT_PER_MINUTE/);
     expect(() => validateEnvironment({ TRUST_PROXY: 'yes please' })).toThrow(/TRUST_PROXY/);
@@ -204,7 +255,14 @@ describe('several instances on one database', () => {
   let http2: ReturnType<typeof supertest>;
   beforeAll(async () => {
     t = await startTestApp({ RATE_LIMIT_PER_MINUTE: '4', AUTH_FAILURE_LIMIT_PER_MINUTE: '3' });
-    const config = validateEnvironment({ ...process.env, DATA_DIR: t.config.DATA_DIR, DATABASE_URL: t.config.DATABASE_URL, LOG_LEVEL: 'error', RATE_LIMIT_PER_MINUTE: '4', AUTH_FAILURE_LIMIT_PER_MINUTE: '3' });
+    const config = validateEnvironment({
+      ...process.env,
+      DATA_DIR: t.config.DATA_DIR,
+      DATABASE_URL: t.config.DATABASE_URL,
+      LOG_LEVEL: 'error',
+      RATE_LIMIT_PER_MINUTE: '4',
+      AUTH_FAILURE_LIMIT_PER_MINUTE: '3',
+    });
     const ref = await Test.createTestingModule({ imports: [AppModule.forRoot({ config })] }).compile();
     ref.useLogger(['error', 'fatal']);
     second = await configureApp(ref.createNestApplication<NestFastifyApplication>(createFastifyAdapter(config), APP_OPTIONS));
@@ -229,9 +287,18 @@ describe('several instances on one database', () => {
 
   test('failures counted by one instance block the address on the other', async () => {
     const me = await newAdmin(t);
-    await t.http.get('/api/v1/agents/me').set('Authorization', t.token(wrongSecret(me))).expect(401);
-    await http2.get('/api/v1/agents/me').set('Authorization', t.token(wrongSecret(me))).expect(401);
-    await t.http.get('/api/v1/agents/me').set('Authorization', t.token(wrongSecret(me))).expect(401);
+    await t.http
+      .get('/api/v1/agents/me')
+      .set('Authorization', t.token(wrongSecret(me)))
+      .expect(401);
+    await http2
+      .get('/api/v1/agents/me')
+      .set('Authorization', t.token(wrongSecret(me)))
+      .expect(401);
+    await t.http
+      .get('/api/v1/agents/me')
+      .set('Authorization', t.token(wrongSecret(me)))
+      .expect(401);
     const res = await http2.get('/api/v1/agents/me').set('Authorization', t.token(me)).expect(429);
     expect(res.body.error_type).toBe('RateLimitException');
     await http2.get('/api/v1/agents/me').expect(429);

@@ -46,8 +46,11 @@ async function message(ds: DataSource, conversationId: number, text: string, opt
 
 async function agentWithRole(role: string, permissions: string[]) {
   await t.dataSource.query(`INSERT INTO roles (name, permissions) VALUES ($1, $2)`, [role, permissions]);
-  const created = await t.http.post('/api/v1/agents').set('Authorization', admin)
-    .send({ first_name: role, email: `${role.toLowerCase()}@agents.test`, roles: [role] }).expect(200);
+  const created = await t.http
+    .post('/api/v1/agents')
+    .set('Authorization', admin)
+    .send({ first_name: role, email: `${role.toLowerCase()}@agents.test`, roles: [role] })
+    .expect(200);
   const key = await t.http.post(`/api/v1/agents/${created.body.data.id}/api-key`).set('Authorization', admin).expect(200);
   return { id: created.body.data.id as number, auth: t.token(key.body.data) };
 }
@@ -87,7 +90,13 @@ describe('GET /api/v1/conversations/search', () => {
     const res = await search('conversations', 'refund request').expect(200);
     expect(res.body.status).toBe('success');
     expect(res.body.data).toEqual([
-      { created_at: '2024-04-01T09:00:00.000Z', uuid: refund.uuid, reference_number: refund.reference_number, subject: 'Refund request for order 5521', status: 'Open' },
+      {
+        created_at: '2024-04-01T09:00:00.000Z',
+        uuid: refund.uuid,
+        reference_number: refund.reference_number,
+        subject: 'Refund request for order 5521',
+        status: 'Open',
+      },
     ]);
   });
 
@@ -125,7 +134,10 @@ describe('GET /api/v1/conversations/search', () => {
     const substrings: Seeded[] = [];
     for (let i = 0; i < 40; i++) substrings.push(await conversation(ds, someone, `Megagizmo ${i}`));
     const res = await search('conversations', 'gizmo').expect(200);
-    const newestSubstrings = substrings.reverse().slice(0, 27).map((c) => c.uuid);
+    const newestSubstrings = substrings
+      .reverse()
+      .slice(0, 27)
+      .map((c) => c.uuid);
     expect(res.body.data.map((c: Seeded) => c.uuid)).toEqual([exact.uuid, prefix.uuid, wordStart.uuid, ...newestSubstrings]);
   });
 
@@ -158,12 +170,20 @@ describe('GET /api/v1/messages/search', () => {
     const res = await search('messages', 'refund').expect(200);
     expect(res.body.data).toHaveLength(2);
     for (const m of res.body.data) {
-      expect(Object.keys(m).sort()).toEqual(
-        ['conversation_created_at', 'conversation_reference_number', 'conversation_status', 'conversation_uuid', 'created_at', 'text_content'],
-      );
+      expect(Object.keys(m).sort()).toEqual([
+        'conversation_created_at',
+        'conversation_reference_number',
+        'conversation_status',
+        'conversation_uuid',
+        'created_at',
+        'text_content',
+      ]);
       expect(m).toMatchObject({
-        created_at: '2024-04-02T08:30:00.123Z', conversation_created_at: '2024-04-01T09:00:00.000Z',
-        conversation_uuid: refund.uuid, conversation_reference_number: refund.reference_number, conversation_status: 'Open',
+        created_at: '2024-04-02T08:30:00.123Z',
+        conversation_created_at: '2024-04-01T09:00:00.000Z',
+        conversation_uuid: refund.uuid,
+        conversation_reference_number: refund.reference_number,
+        conversation_status: 'Open',
       });
     }
     expect(res.body.data.map((m: { text_content: string }) => m.text_content)).not.toContain('Status changed to Open by refund bot');
@@ -228,7 +248,25 @@ describe('query validation and hostile input', () => {
   });
 
   test.each(['conversations', 'messages', 'contacts'] as const)('%s: hostile queries are plain text, never a 5xx', async (kind) => {
-    const hostile = [`'; DROP TABLE users; --`, `"\\"`, '%%%', '___', '\\\\\\', '😀😀😀', 'a\u0000bc', `%' OR 1=1 --`, 'ｆｕｌｌ', '\u202e\u202dabc', '(((', '[a-z]+', '.*.*', '\\m\\M', '^$|', '\\', '*?+{1,2}'];
+    const hostile = [
+      `'; DROP TABLE users; --`,
+      `"\\"`,
+      '%%%',
+      '___',
+      '\\\\\\',
+      '😀😀😀',
+      'a\u0000bc',
+      `%' OR 1=1 --`,
+      'ｆｕｌｌ',
+      '\u202e\u202dabc',
+      '(((',
+      '[a-z]+',
+      '.*.*',
+      '\\m\\M',
+      '^$|',
+      '\\',
+      '*?+{1,2}',
+    ];
     for (const q of hostile) {
       const res = await search(kind, q);
       expect([200, 400], `${kind} ${JSON.stringify(q)}`).toContain(res.status);
@@ -269,7 +307,13 @@ describe('permissions', () => {
 
 describe('indexes', () => {
   const adminPrincipal: Principal = {
-    id: 1, email: 'a@b', firstName: 'A', lastName: '', roles: ['Admin'], permissions: new Set(ALL_PERMISSIONS), teamIds: [],
+    id: 1,
+    email: 'a@b',
+    firstName: 'A',
+    lastName: '',
+    roles: ['Admin'],
+    permissions: new Set(ALL_PERMISSIONS),
+    teamIds: [],
   };
 
   /** With `bitmapOnly`, a matcher can be answered only through an index on its own expression. */
@@ -350,7 +394,13 @@ describe('indexes', () => {
     const analyze = 'ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF';
     const conv = await explain(conversationSearchSql(parseSearchQuery('customer'), adminPrincipal), analyze);
     expect(rowsReadThrough(conv, ['conversations_activity_idx'])).toBeGreaterThan(0);
-    const convMatchers = ['conversations_activity_idx', 'conversations_subject_lower_idx', 'conversations_subject_trgm', 'users_email_lower_idx', 'users_email_trgm'];
+    const convMatchers = [
+      'conversations_activity_idx',
+      'conversations_subject_lower_idx',
+      'conversations_subject_trgm',
+      'users_email_lower_idx',
+      'users_email_trgm',
+    ];
     expect(rowsReadThrough(conv, convMatchers)).toBeLessThan(500);
     const contacts = await explain(contactSearchSql(parseSearchQuery('customer')), analyze);
     expect(rowsReadThrough(contacts, ['users_contact_created_idx'])).toBeGreaterThan(0);

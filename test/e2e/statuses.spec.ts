@@ -32,16 +32,18 @@ afterAll(async () => t?.close());
 let seq = 0;
 async function createStatus(body: Record<string, unknown> = {}) {
   seq += 1;
-  const res = await t.http.post('/api/v1/statuses').set('Authorization', auth).send({ name: `Custom ${seq}`, ...body });
+  const res = await t.http
+    .post('/api/v1/statuses')
+    .set('Authorization', auth)
+    .send({ name: `Custom ${seq}`, ...body });
   expect(res.status, JSON.stringify(res.body)).toBe(200);
   return res.body.data as { id: number; created_at: string; name: string; category: string };
 }
 
 async function conversationWithStatus(statusId: number): Promise<void> {
-  const [{ id: contactId }] = await t.dataSource.query(
-    `INSERT INTO users (type, email, first_name) VALUES ('contact', $1, 'C') RETURNING id`,
-    [`c${Date.now()}-${Math.random()}@example.com`],
-  );
+  const [{ id: contactId }] = await t.dataSource.query(`INSERT INTO users (type, email, first_name) VALUES ('contact', $1, 'C') RETURNING id`, [
+    `c${Date.now()}-${Math.random()}@example.com`,
+  ]);
   await t.dataSource.query(`INSERT INTO conversations (contact_id, inbox_id, status_id) VALUES ($1, (SELECT min(id) FROM inboxes), $2)`, [contactId, statusId]);
 }
 
@@ -52,7 +54,10 @@ describe('GET /api/v1/statuses and /priorities', () => {
     expect(res.body.status).toBe('success');
     for (const s of res.body.data) expectSchema(s, 'Status', ['category']);
     expect(res.body.data.slice(0, 4).map((s: { name: string; category: string }) => [s.name, s.category])).toEqual([
-      ['Open', 'open'], ['Snoozed', 'waiting'], ['Resolved', 'resolved'], ['Closed', 'resolved'],
+      ['Open', 'open'],
+      ['Snoozed', 'waiting'],
+      ['Resolved', 'resolved'],
+      ['Closed', 'resolved'],
     ]);
     const ids = res.body.data.map((s: { id: number }) => s.id);
     expect([...ids].sort((a, b) => a - b)).toEqual(ids);
@@ -91,7 +96,10 @@ describe('POST /api/v1/statuses', () => {
 
   test('a 25-character name is fine; 26 is 400', async () => {
     expect((await createStatus({ name: 'x'.repeat(25) })).name).toBe('x'.repeat(25));
-    const res = await t.http.post('/api/v1/statuses').set('Authorization', auth).send({ name: 'y'.repeat(26) });
+    const res = await t.http
+      .post('/api/v1/statuses')
+      .set('Authorization', auth)
+      .send({ name: 'y'.repeat(26) });
     expect(res.status).toBe(400);
     expect(res.body.data.fields.name).toBe('Status is too long, should be at most 25 characters');
   });
@@ -137,7 +145,10 @@ describe('PUT /api/v1/statuses/{id}', () => {
   test('the four default statuses cannot be updated (400)', async () => {
     const list = await t.http.get('/api/v1/statuses').set('Authorization', auth);
     for (const s of list.body.data.slice(0, 4)) {
-      const res = await t.http.put(`/api/v1/statuses/${s.id}`).set('Authorization', auth).send({ name: `${s.name} x` });
+      const res = await t.http
+        .put(`/api/v1/statuses/${s.id}`)
+        .set('Authorization', auth)
+        .send({ name: `${s.name} x` });
       expect(res.status).toBe(400);
       expect(res.body).toMatchObject({ error_type: 'InputException', message: 'Cannot update default conversation status' });
       const same = await t.http.put(`/api/v1/statuses/${s.id}`).set('Authorization', auth).send({ name: s.name, category: 'waiting' });

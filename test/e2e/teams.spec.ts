@@ -29,7 +29,10 @@ afterAll(async () => t?.close());
 let seq = 0;
 async function createTeam(body: Record<string, unknown> = {}) {
   seq += 1;
-  const res = await t.http.post('/api/v1/teams').set('Authorization', auth).send({ name: `Team ${seq} ${Date.now()}`, ...body });
+  const res = await t.http
+    .post('/api/v1/teams')
+    .set('Authorization', auth)
+    .send({ name: `Team ${seq} ${Date.now()}`, ...body });
   expect(res.status, JSON.stringify(res.body)).toBe(200);
   return res.body.data;
 }
@@ -41,16 +44,25 @@ describe('POST /api/v1/teams', () => {
     expect(res.body.status).toBe('success');
     expectSchema(res.body.data, 'Team');
     expect(res.body.data).toMatchObject({
-      name: 'Billing', emoji: '', conversation_assignment_type: 'Manual', timezone: '',
-      business_hours_id: null, sla_policy_id: null, max_auto_assigned_conversations: 0,
+      name: 'Billing',
+      emoji: '',
+      conversation_assignment_type: 'Manual',
+      timezone: '',
+      business_hours_id: null,
+      sla_policy_id: null,
+      max_auto_assigned_conversations: 0,
     });
     expect(res.body.data.created_at).toBe(res.body.data.updated_at);
   });
 
   test('stores every field, with the time zone in its canonical case', async () => {
     const team = await createTeam({
-      emoji: '🛠️', conversation_assignment_type: 'Round robin', timezone: 'america/toronto',
-      max_auto_assigned_conversations: 5, business_hours_id: null, sla_policy_id: null,
+      emoji: '🛠️',
+      conversation_assignment_type: 'Round robin',
+      timezone: 'america/toronto',
+      max_auto_assigned_conversations: 5,
+      business_hours_id: null,
+      sla_policy_id: null,
     });
     expectSchema(team, 'Team');
     expect(team).toMatchObject({ emoji: '🛠️', conversation_assignment_type: 'Round robin', timezone: 'America/Toronto', max_auto_assigned_conversations: 5 });
@@ -96,7 +108,10 @@ describe('POST /api/v1/teams', () => {
   test('malformed JSON and a non-object body are 400', async () => {
     const bad = await t.http.post('/api/v1/teams').set('Authorization', auth).set('Content-Type', 'application/json').send('{"name":');
     expect(bad.status).toBe(400);
-    const arr = await t.http.post('/api/v1/teams').set('Authorization', auth).send([{ name: 'x' }]);
+    const arr = await t.http
+      .post('/api/v1/teams')
+      .set('Authorization', auth)
+      .send([{ name: 'x' }]);
     expect(arr.status).toBe(400);
   });
 
@@ -142,19 +157,24 @@ describe('PUT /api/v1/teams/{id}', () => {
   test('is a partial update: omitted fields keep their values', async () => {
     const team = await createTeam({ emoji: '📦', conversation_assignment_type: 'Round robin', timezone: 'Asia/Tokyo', max_auto_assigned_conversations: 3 });
     await new Promise((r) => setTimeout(r, 5));
-    const res = await t.http.put(`/api/v1/teams/${team.id}`).set('Authorization', auth).send({ name: `${team.name} renamed` });
+    const res = await t.http
+      .put(`/api/v1/teams/${team.id}`)
+      .set('Authorization', auth)
+      .send({ name: `${team.name} renamed` });
     expect(res.status).toBe(200);
     expectSchema(res.body.data, 'Team');
     expect(res.body.data).toMatchObject({ ...team, name: `${team.name} renamed`, updated_at: res.body.data.updated_at });
     expect(res.body.data.updated_at > team.updated_at).toBe(true);
 
-    const cleared = await t.http.put(`/api/v1/teams/${team.id}`).set('Authorization', auth)
+    const cleared = await t.http
+      .put(`/api/v1/teams/${team.id}`)
+      .set('Authorization', auth)
       .send({ emoji: null, timezone: '', conversation_assignment_type: 'Manual', max_auto_assigned_conversations: 0, business_hours_id: null });
     expect(cleared.status).toBe(200);
     expect(cleared.body.data).toMatchObject({ emoji: '', timezone: '', conversation_assignment_type: 'Manual', max_auto_assigned_conversations: 0 });
   });
 
-  test('keeping its own name is fine; taking another team\'s name is 409', async () => {
+  test("keeping its own name is fine; taking another team's name is 409", async () => {
     const a = await createTeam();
     const b = await createTeam();
     await t.http.put(`/api/v1/teams/${a.id}`).set('Authorization', auth).send({ name: a.name }).expect(200);
@@ -165,7 +185,13 @@ describe('PUT /api/v1/teams/{id}', () => {
 
   test('bad input is 400 and changes nothing; a missing team is 404', async () => {
     const team = await createTeam();
-    for (const body of [{ name: '' }, { conversation_assignment_type: 'Auto' }, { timezone: 'Nowhere/Land' }, { business_hours_id: 2 }, { max_auto_assigned_conversations: -5 }]) {
+    for (const body of [
+      { name: '' },
+      { conversation_assignment_type: 'Auto' },
+      { timezone: 'Nowhere/Land' },
+      { business_hours_id: 2 },
+      { max_auto_assigned_conversations: -5 },
+    ]) {
       const res = await t.http.put(`/api/v1/teams/${team.id}`).set('Authorization', auth).send(body);
       expect(res.status, JSON.stringify(body)).toBe(400);
     }
@@ -190,10 +216,9 @@ describe('DELETE /api/v1/teams/{id}', () => {
   test('deletes the team, its memberships, and unassigns its conversations', async () => {
     const team = await createTeam();
     const agent = await createAgent(t, { roles: ['Agent'], teams: [team.id] });
-    const [{ id: contactId }] = await t.dataSource.query(
-      `INSERT INTO users (type, email, first_name) VALUES ('contact', $1, 'C') RETURNING id`,
-      [`c-${Date.now()}@example.com`],
-    );
+    const [{ id: contactId }] = await t.dataSource.query(`INSERT INTO users (type, email, first_name) VALUES ('contact', $1, 'C') RETURNING id`, [
+      `c-${Date.now()}@example.com`,
+    ]);
     const [{ id: conversationId }] = await t.dataSource.query(
       `INSERT INTO conversations (contact_id, inbox_id, status_id, assigned_team_id)
        VALUES ($1, (SELECT min(id) FROM inboxes), (SELECT id FROM conversation_statuses WHERE name = 'Open'), $2) RETURNING id`,
@@ -225,23 +250,35 @@ describe('team membership of agents', () => {
   test('agents join teams by id and by name, and see them in `teams`', async () => {
     const ops = await createTeam({ name: `Ops ${Date.now()}`, emoji: '⚙️' });
     const sales = await createTeam({ name: `Sales ${Date.now()}` });
-    const created = await t.http.post('/api/v1/agents').set('Authorization', auth)
+    const created = await t.http
+      .post('/api/v1/agents')
+      .set('Authorization', auth)
       .send({ first_name: 'Tea', email: `tea-${Date.now()}@example.com`, roles: ['Agent'], teams: [ops.id, sales.name] });
     expect(created.status).toBe(200);
     const byId = new Map(created.body.data.teams.map((x: { id: number }) => [x.id, x]));
     expect(byId.get(ops.id)).toEqual({ id: ops.id, name: ops.name, emoji: '⚙️' });
     expect(byId.get(sales.id)).toEqual({ id: sales.id, name: sales.name, emoji: '' });
 
-    const updated = await t.http.put(`/api/v1/agents/${created.body.data.id}`).set('Authorization', auth).send({ teams: [String(sales.id)] });
+    const updated = await t.http
+      .put(`/api/v1/agents/${created.body.data.id}`)
+      .set('Authorization', auth)
+      .send({ teams: [String(sales.id)] });
     expect(updated.status).toBe(200);
     expect(updated.body.data.teams.map((x: { id: number }) => x.id)).toEqual([sales.id]);
 
     // a renamed team is still the agent's team, under its new name
-    await t.http.put(`/api/v1/teams/${sales.id}`).set('Authorization', auth).send({ name: `${sales.name} EMEA` }).expect(200);
+    await t.http
+      .put(`/api/v1/teams/${sales.id}`)
+      .set('Authorization', auth)
+      .send({ name: `${sales.name} EMEA` })
+      .expect(200);
     const after = await t.http.get(`/api/v1/agents/${created.body.data.id}`).set('Authorization', auth).expect(200);
     expect(after.body.data.teams[0].name).toBe(`${sales.name} EMEA`);
 
-    const unknown = await t.http.put(`/api/v1/agents/${created.body.data.id}`).set('Authorization', auth).send({ teams: ['No Such Team'] });
+    const unknown = await t.http
+      .put(`/api/v1/agents/${created.body.data.id}`)
+      .set('Authorization', auth)
+      .send({ teams: ['No Such Team'] });
     expect(unknown.status).toBe(400);
   });
 });
@@ -262,7 +299,10 @@ describe('authorization', () => {
   });
 
   test.each(routes)('%s %s needs teams:manage (403 for an Agent)', async (method, path) => {
-    const res = await (t.http as unknown as Record<string, (p: string) => import('supertest').Test>)[method](path).set('Authorization', agentAuth).send({ name: 'x' });
+    const res = await (t.http as unknown as Record<string, (p: string) => import('supertest').Test>)
+      [method](path)
+      .set('Authorization', agentAuth)
+      .send({ name: 'x' });
     expect(res.status).toBe(403);
     expect(res.body.error_type).toBe('PermissionException');
   });

@@ -46,7 +46,7 @@ describe('views CRUD', () => {
     await me.remove(view.id).expect(404);
   });
 
-  test('someone else\'s private view is 403; unknown 404; bad id 400', async () => {
+  test("someone else's private view is 403; unknown 404; bad id 400", async () => {
     const mine = (await views(t.token(agent)).create({ name: 'secret' }).expect(200)).body.data;
     const res = await views(admin).get(mine.id).expect(403);
     expect(res.body.message).toBe('You do not have access to this view');
@@ -132,33 +132,79 @@ test('the views extension is documented with envelopes and DTO schemas', async (
 });
 
 describe('GET /views/{id}/conversations', () => {
-  test('applies the filters within the caller\'s access, newest activity first', async () => {
+  test("applies the filters within the caller's access, newest activity first", async () => {
     const marker = unique('refund');
     const billing = await createTeam(t);
     const a = await createConversation(t, { subject: `${marker} one`, team_id: billing.id });
     const b = await createConversation(t, { subject: `${marker} two` });
     const c = await createConversation(t, { subject: 'unrelated' });
-    await t.http.post(`/api/v1/conversations/${a.uuid}/tags`).set('Authorization', admin).send({ tags: [marker] }).expect(200);
+    await t.http
+      .post(`/api/v1/conversations/${a.uuid}/tags`)
+      .set('Authorization', admin)
+      .send({ tags: [marker] })
+      .expect(200);
     await t.http.put(`/api/v1/conversations/${b.uuid}/priority`).set('Authorization', admin).send({ priority: 'High' }).expect(200);
     const high = (await t.http.get('/api/v1/priorities').set('Authorization', admin).expect(200)).body.data.find((p: { name: string }) => p.name === 'High');
 
     const uuidsOf = (res: { body: { data: { results: Array<{ uuid: string }> } } }) => res.body.data.results.map((r) => r.uuid);
     const make = async (filters: object) => (await views(admin).create({ name: 'v', filters }).expect(200)).body.data.id as number;
 
-    expect(uuidsOf(await views(admin).conversations(await make({ text: marker })).expect(200))).toEqual([b.uuid, a.uuid]);
-    expect(uuidsOf(await views(admin).conversations(await make({ tags: [marker, 'other'] })).expect(200))).toEqual([a.uuid]);
-    expect(uuidsOf(await views(admin).conversations(await make({ text: marker, priority_id: high.id })).expect(200))).toEqual([b.uuid]);
-    expect(uuidsOf(await views(admin).conversations(await make({ assigned_team_id: billing.id })).expect(200))).toEqual([a.uuid]);
-    expect(uuidsOf(await views(admin).conversations(await make({ text: c.reference_number })).expect(200))).toEqual([c.uuid]);
-    expect(uuidsOf(await views(admin).conversations(await make({ text: '%' })).expect(200))).toEqual([]);
-    const byInbox = await views(admin).conversations(await make({ inbox_id: await inboxId(t), text: marker }), '?page_size=1&page=2').expect(200);
+    expect(
+      uuidsOf(
+        await views(admin)
+          .conversations(await make({ text: marker }))
+          .expect(200),
+      ),
+    ).toEqual([b.uuid, a.uuid]);
+    expect(
+      uuidsOf(
+        await views(admin)
+          .conversations(await make({ tags: [marker, 'other'] }))
+          .expect(200),
+      ),
+    ).toEqual([a.uuid]);
+    expect(
+      uuidsOf(
+        await views(admin)
+          .conversations(await make({ text: marker, priority_id: high.id }))
+          .expect(200),
+      ),
+    ).toEqual([b.uuid]);
+    expect(
+      uuidsOf(
+        await views(admin)
+          .conversations(await make({ assigned_team_id: billing.id }))
+          .expect(200),
+      ),
+    ).toEqual([a.uuid]);
+    expect(
+      uuidsOf(
+        await views(admin)
+          .conversations(await make({ text: c.reference_number }))
+          .expect(200),
+      ),
+    ).toEqual([c.uuid]);
+    expect(
+      uuidsOf(
+        await views(admin)
+          .conversations(await make({ text: '%' }))
+          .expect(200),
+      ),
+    ).toEqual([]);
+    const byInbox = await views(admin)
+      .conversations(await make({ inbox_id: await inboxId(t), text: marker }), '?page_size=1&page=2')
+      .expect(200);
     expect(byInbox.body.data).toMatchObject({ total: 2, per_page: 1, page: 2, total_pages: 2 });
     expect(uuidsOf(byInbox)).toEqual([a.uuid]);
 
     // An agent who may read only assigned conversations sees only those, even through a shared view.
     const limited = await createAgent(t, { roles: [await createRole(t, ['conversations:read', 'conversations:read_assigned', 'view:manage'])] });
     await t.http.put(`/api/v1/conversations/${b.uuid}/assignee/user`).set('Authorization', admin).send({ assignee_id: limited.id }).expect(200);
-    const shared = (await views(admin).create({ name: 'refunds', visibility: 'all', filters: { text: marker } }).expect(200)).body.data.id;
+    const shared = (
+      await views(admin)
+        .create({ name: 'refunds', visibility: 'all', filters: { text: marker } })
+        .expect(200)
+    ).body.data.id;
     expect(uuidsOf(await views(t.token(limited)).conversations(shared).expect(200))).toEqual([b.uuid]);
     // No list scope at all is 403.
     const none = await createAgent(t, { roles: [await createRole(t, ['conversations:read'])] });

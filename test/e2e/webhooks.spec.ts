@@ -114,7 +114,15 @@ async function deliveries(webhookId: number, query: Record<string, string | numb
   const res = await t.http.get(`/api/v1/webhooks/${webhookId}/deliveries`).query(query).set('Authorization', admin);
   expect(res.status, JSON.stringify(res.body)).toBe(200);
   return res.body.data as {
-    results: Array<{ id: number; event_id: number; event_type: string; status: string; attempts: number; response_status: number | null; last_error: string | null }>;
+    results: Array<{
+      id: number;
+      event_id: number;
+      event_type: string;
+      status: string;
+      attempts: number;
+      response_status: number | null;
+      last_error: string | null;
+    }>;
     total: number;
     page: number;
     per_page: number;
@@ -398,7 +406,10 @@ describe('webhook delivery', () => {
     accept = true;
     const enabled = await t.http.put(`/api/v1/webhooks/${hook.id}`).set('Authorization', admin).send({ enabled: true });
     expect(enabled.body.data).toMatchObject({ enabled: true, disabled_reason: null });
-    await waitFor(() => receiver.at('/gone').some((h) => h.body.data.contact && (h.body.data.contact as { id: string }).id === 'c'), 'the event recorded while disabled');
+    await waitFor(
+      () => receiver.at('/gone').some((h) => h.body.data.contact && (h.body.data.contact as { id: string }).id === 'c'),
+      'the event recorded while disabled',
+    );
 
     const again = await t.http.post(`/api/v1/webhooks/${hook.id}/deliveries/${failed.results[1].id}/redeliver`).set('Authorization', admin);
     expect(again.status).toBe(200);

@@ -108,7 +108,10 @@ describe.skipIf(!process.env.DATABASE_URL)('faults: PostgreSQL restarts during a
         `writes-lost=${lost} recovery-ms=${recoveryMs} slowest-during-outage-ms=${slowest}`,
     );
 
-    expect(otherErrors.map((o) => `${o.kind} ${o.status} ${o.error ?? JSON.stringify(o.body)}`), server.output()).toEqual([]);
+    expect(
+      otherErrors.map((o) => `${o.kind} ${o.status} ${o.error ?? JSON.stringify(o.body)}`),
+      server.output(),
+    ).toEqual([]);
     expect(unavailable.length).toBeGreaterThan(0);
     for (const o of unavailable) {
       expect(o.body).toMatchObject({ status: 'error', error_type: 'GeneralException', data: null });

@@ -30,7 +30,14 @@ describe.skipIf(!process.env.DATABASE_URL)('faults: SIGKILL in the middle of sen
   beforeAll(async () => {
     db = await createDatabase(process.env.DATABASE_URL!, 'libredesk_kill');
     sink = await SmtpSink.start();
-    env = { DATABASE_URL: db.url, DATA_DIR: data.path, MAIL_LEASE_SECONDS: '5', MAIL_POLL_INTERVAL_MS: '1000', MAIL_RETRY_BASE_MS: '200', WEBHOOK_WORKER_ENABLED: 'false' };
+    env = {
+      DATABASE_URL: db.url,
+      DATA_DIR: data.path,
+      MAIL_LEASE_SECONDS: '5',
+      MAIL_POLL_INTERVAL_MS: '1000',
+      MAIL_RETRY_BASE_MS: '200',
+      WEBHOOK_WORKER_ENABLED: 'false',
+    };
     client = new pg.Client({ connectionString: db.url });
   }, 60_000);
 
@@ -74,10 +81,7 @@ describe.skipIf(!process.env.DATABASE_URL)('faults: SIGKILL in the middle of sen
 
     // Block the worker's `sent` update for that message, then let the SMTP server accept it.
     await client.query('BEGIN');
-    await client.query(
-      `SELECT o.id FROM email_outbox o JOIN conversation_messages m ON m.id = o.message_id WHERE m.uuid = $1 FOR UPDATE OF o`,
-      [windowUuid],
-    );
+    await client.query(`SELECT o.id FROM email_outbox o JOIN conversation_messages m ON m.id = o.message_id WHERE m.uuid = $1 FOR UPDATE OF o`, [windowUuid]);
     expect(sink.acceptOne(windowMessage)).toBe(true);
     const workerBlocked = async () => {
       // Inside a transaction pg_stat_activity keeps answering from its first read unless the snapshot is cleared.

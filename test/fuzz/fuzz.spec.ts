@@ -48,7 +48,8 @@ describe('fuzzing every operation (quick pass)', () => {
   it('covers every contract operation and the extension endpoints', () => {
     const fuzzed = new Set(Object.keys(report.byOperation));
     for (const operationId of contractOperations(loadContract()).keys()) expect(fuzzed, operationId).toContain(operationId);
-    for (const extension of ['handleGetInboxes', 'handleCreateView', 'handleCreateWebhook', 'handleGetEvents', 'serveUpload']) expect(fuzzed).toContain(extension);
+    for (const extension of ['handleGetInboxes', 'handleCreateView', 'handleCreateWebhook', 'handleGetEvents', 'serveUpload'])
+      expect(fuzzed).toContain(extension);
   });
 
   it('reaches the handlers: the bad input is mostly refused as input, and some requests succeed', () => {

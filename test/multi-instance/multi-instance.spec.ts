@@ -110,7 +110,8 @@ describe.skipIf(!process.env.DATABASE_URL)('several instances on one database (P
     const uuids: string[] = replies.map((r) => r.body.data.uuid);
 
     await waitFor(
-      async () => (await sql.query(`SELECT count(*)::int AS n FROM conversation_messages WHERE uuid = ANY($1::uuid[]) AND status = 'sent'`, [uuids])).rows[0].n === 30,
+      async () =>
+        (await sql.query(`SELECT count(*)::int AS n FROM conversation_messages WHERE uuid = ANY($1::uuid[]) AND status = 'sent'`, [uuids])).rows[0].n === 30,
       'all 30 replies to be sent',
       30_000,
       100,
@@ -135,7 +136,9 @@ describe.skipIf(!process.env.DATABASE_URL)('several instances on one database (P
     }
     const ok = results.filter((r) => r.status === 200);
     const limited = results.filter((r) => r.status === 429);
-    console.log(`[multi-instance] rate limit ${RATE_LIMIT}/min: ${results.length} requests over ${INSTANCES} instances -> ${ok.length} allowed, ${limited.length} limited`);
+    console.log(
+      `[multi-instance] rate limit ${RATE_LIMIT}/min: ${results.length} requests over ${INSTANCES} instances -> ${ok.length} allowed, ${limited.length} limited`,
+    );
     expect(ok).toHaveLength(RATE_LIMIT);
     expect(limited).toHaveLength(results.length - RATE_LIMIT);
     for (const r of limited) {
@@ -151,7 +154,14 @@ describe.skipIf(!process.env.DATABASE_URL)('several instances on one database (P
     const agent = await newAgent('Admin', 'Idem');
     const inboxes = await call(0, 'GET', '/api/v1/inboxes', { auth: agent.auth });
     const inboxId = inboxes.body.data[0].id;
-    const body = (subject: string) => ({ inbox_id: inboxId, contact_email: 'idem@multi.test', first_name: 'I', subject, content: 'Once', initiator: 'contact' });
+    const body = (subject: string) => ({
+      inbox_id: inboxId,
+      contact_email: 'idem@multi.test',
+      first_name: 'I',
+      subject,
+      content: 'Once',
+      initiator: 'contact',
+    });
     const post = (i: number, key: string, subject: string) =>
       call(i, 'POST', '/api/v1/conversations', { auth: agent.auth, body: body(subject), headers: { 'Idempotency-Key': key } });
 
@@ -186,7 +196,8 @@ describe.skipIf(!process.env.DATABASE_URL)('several instances on one database (P
   test('failed authentications from one address are counted by all instances together', async () => {
     const bad = 'token nosuchkeynosuchkeynosuchkey00:wrongsecret';
     const statuses: number[] = [];
-    for (let i = 0; statuses.at(-1) !== 429 && i < AUTH_FAILURE_LIMIT * 2; i++) statuses.push((await call(i, 'GET', '/api/v1/agents/me', { auth: bad })).status);
+    for (let i = 0; statuses.at(-1) !== 429 && i < AUTH_FAILURE_LIMIT * 2; i++)
+      statuses.push((await call(i, 'GET', '/api/v1/agents/me', { auth: bad })).status);
     expect(statuses.at(-1)).toBe(429);
     expect(unauthorized).toBe(AUTH_FAILURE_LIMIT);
     for (let i = 0; i < INSTANCES; i++) {

@@ -115,7 +115,10 @@ test('first start, SIGTERM, CLI while stopped, restart with the same data', asyn
 
   const second = await startServer();
   expect(second.output()).not.toContain('api_secret');
-  for (const [k, s] of [[key, secret], [issued.api_key, issued.api_secret]]) {
+  for (const [k, s] of [
+    [key, secret],
+    [issued.api_key, issued.api_secret],
+  ]) {
     const res = await fetch(`${second.url}/api/v1/agents/me`, { headers: { Authorization: `token ${k}:${s}` } });
     expect(res.status).toBe(200);
   }

@@ -134,9 +134,7 @@ export class ContractValidator {
     this.ajv.addFormat('date-time', { type: 'string', validate: isUtcRfc3339 });
     // The server's own rule for addresses (a TLD is optional: `support@localhost`), stricter than none, laxer than ajv-formats.
     this.ajv.addFormat('email', { type: 'string', validate: (v: string) => isEmail(v, EMAIL_OPTIONS) });
-    const defs = Object.fromEntries(
-      Object.entries(this.document.components.schemas ?? {}).map(([name, schema]) => [name, toJsonSchema(schema, name)]),
-    );
+    const defs = Object.fromEntries(Object.entries(this.document.components.schemas ?? {}).map(([name, schema]) => [name, toJsonSchema(schema, name)]));
     this.ajv.addSchema({ $id: 'contract', $defs: defs });
     this.errorValidator = this.ajv.compile(ERROR_ENVELOPE);
     this.successValidator = this.ajv.compile(SUCCESS_ENVELOPE);
@@ -144,9 +142,8 @@ export class ContractValidator {
       const segments = path.split('/');
       const pattern = new RegExp(`^${segments.map((s) => (/^\{.+\}$/.test(s) ? '[^/]+' : s.replace(/[.*+?^$()|[\]\\]/g, '\\$&'))).join('/')}$`);
       this.routes.push({ operationId, method, path, pattern, literals: segments.filter((s) => !s.startsWith('{')).length });
-      const schema = (op.responses as Record<string, { content?: Record<string, { schema?: { $ref?: string } }> }>)['200']?.content?.[
-        'application/json'
-      ]?.schema;
+      const schema = (op.responses as Record<string, { content?: Record<string, { schema?: { $ref?: string } }> }>)['200']?.content?.['application/json']
+        ?.schema;
       if (!schema) continue;
       this.schemaNames.set(operationId, schema.$ref?.split('/').pop() ?? 'inline schema');
       this.compiled.set(operationId, this.ajv.compile({ allOf: [SUCCESS_ENVELOPE, toJsonSchema(schema, operationId)] }));

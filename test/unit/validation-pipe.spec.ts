@@ -27,7 +27,10 @@ describe('AppValidationPipe', () => {
 
   test('a DTO is still validated, and a non-object body is still refused', async () => {
     await expect(pipe.transform({ name: 'ok', extra: 1 }, { type: 'body', metatype: NamedDto })).resolves.toEqual({ name: 'ok' });
-    await expect(pipe.transform({ name: 5 }, { type: 'body', metatype: NamedDto })).rejects.toMatchObject({ status: 400, data: { fields: { name: expect.any(String) } } });
+    await expect(pipe.transform({ name: 5 }, { type: 'body', metatype: NamedDto })).rejects.toMatchObject({
+      status: 400,
+      data: { fields: { name: expect.any(String) } },
+    });
     await expect(pipe.transform([1], { type: 'body', metatype: NamedDto })).rejects.toMatchObject({ status: 400 });
   });
 

@@ -23,7 +23,6 @@ export interface AgentRow {
   teams: Array<{ id: number; name: string; emoji: string | null }>;
 }
 
-
 /** The contract's `Agent`. The secret hash and password are never selected, so they cannot leak. */
 export function toAgent(row: AgentRow) {
   return {
@@ -52,7 +51,9 @@ export function toAgent(row: AgentRow) {
 export type Agent = ReturnType<typeof toAgent>;
 
 /** The compact agent of GET /agents (flat, per DECISIONS.md). */
-export function toAgentCompact(row: Pick<AgentRow, 'id' | 'type' | 'first_name' | 'last_name' | 'email' | 'enabled' | 'avatar_url' | 'availability_status' | 'created_at' | 'updated_at'>) {
+export function toAgentCompact(
+  row: Pick<AgentRow, 'id' | 'type' | 'first_name' | 'last_name' | 'email' | 'enabled' | 'avatar_url' | 'availability_status' | 'created_at' | 'updated_at'>,
+) {
   return {
     id: row.id,
     type: row.type,

@@ -58,18 +58,12 @@ export class AgentsRepository {
 
   async replaceRoles(userId: number, roleIds: number[], manager: EntityManager): Promise<void> {
     await manager.query(`DELETE FROM user_roles WHERE user_id = $1 AND NOT (role_id = ANY($2::int[]))`, [userId, roleIds]);
-    await manager.query(
-      `INSERT INTO user_roles (user_id, role_id) SELECT $1, unnest($2::int[]) ON CONFLICT DO NOTHING`,
-      [userId, roleIds],
-    );
+    await manager.query(`INSERT INTO user_roles (user_id, role_id) SELECT $1, unnest($2::int[]) ON CONFLICT DO NOTHING`, [userId, roleIds]);
   }
 
   async replaceTeams(userId: number, teamIds: number[], manager: EntityManager): Promise<void> {
     await manager.query(`DELETE FROM team_members WHERE user_id = $1 AND NOT (team_id = ANY($2::int[]))`, [userId, teamIds]);
-    await manager.query(
-      `INSERT INTO team_members (user_id, team_id) SELECT $1, unnest($2::int[]) ON CONFLICT DO NOTHING`,
-      [userId, teamIds],
-    );
+    await manager.query(`INSERT INTO team_members (user_id, team_id) SELECT $1, unnest($2::int[]) ON CONFLICT DO NOTHING`, [userId, teamIds]);
   }
 
   async countRealAgents(): Promise<number> {

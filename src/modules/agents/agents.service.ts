@@ -164,10 +164,11 @@ export class AgentsService {
   async generateApiKey(id: number): Promise<{ api_key: string; api_secret: string }> {
     const agent = await this.get(id);
     const pair = generateApiKeyPair();
-    await this.dataSource.query(
-      `UPDATE users SET api_key = $2, api_secret = $3, api_key_last_used_at = NULL, updated_at = now() WHERE id = $1`,
-      [id, pair.apiKey, await hashSecret(pair.apiSecret)],
-    );
+    await this.dataSource.query(`UPDATE users SET api_key = $2, api_secret = $3, api_key_last_used_at = NULL, updated_at = now() WHERE id = $1`, [
+      id,
+      pair.apiKey,
+      await hashSecret(pair.apiSecret),
+    ]);
     this.credentials.forget(agent.api_key);
     this.credentials.forgetUser(id);
     this.credentials.resetLastUsed(id);
@@ -176,10 +177,7 @@ export class AgentsService {
 
   async revokeApiKey(id: number): Promise<true> {
     const agent = await this.get(id);
-    await this.dataSource.query(
-      `UPDATE users SET api_key = NULL, api_secret = NULL, api_key_last_used_at = NULL, updated_at = now() WHERE id = $1`,
-      [id],
-    );
+    await this.dataSource.query(`UPDATE users SET api_key = NULL, api_secret = NULL, api_key_last_used_at = NULL, updated_at = now() WHERE id = $1`, [id]);
     this.credentials.forget(agent.api_key);
     this.credentials.forgetUser(id);
     return true;
@@ -192,7 +190,9 @@ export class AgentsService {
       `SELECT id FROM users WHERE type = 'agent' AND deleted_at IS NULL AND lower(email) = $1`,
       [normalized],
     );
-    const id = existing[0]?.id ?? (await this.create(Object.assign(new CreateAgentDto(), { email: normalized, first_name: firstName, last_name: lastName, roles: [ADMIN_ROLE] }))).id;
+    const id =
+      existing[0]?.id ??
+      (await this.create(Object.assign(new CreateAgentDto(), { email: normalized, first_name: firstName, last_name: lastName, roles: [ADMIN_ROLE] }))).id;
     const { api_key, api_secret } = await this.generateApiKey(id);
     return { id, email: normalized, api_key, api_secret };
   }

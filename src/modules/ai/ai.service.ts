@@ -37,7 +37,9 @@ export class AiService {
       key = this.cipher.decrypt(stored);
     } catch (err) {
       if (!(err instanceof UndecryptableKey)) throw err;
-      throw new InvalidInput('The stored AI provider API key cannot be decrypted, probably because the server secret changed. Ask your administrator to set it again in AI settings.');
+      throw new InvalidInput(
+        'The stored AI provider API key cannot be decrypted, probably because the server secret changed. Ask your administrator to set it again in AI settings.',
+      );
     }
     if (key === '') throw new InvalidInput('The AI provider API key is not set. Ask your administrator to add it in AI settings.');
     return key;

@@ -49,7 +49,13 @@ export class OpenAiCompletionClient {
     let completion: unknown;
     try {
       completion = await client.chat.completions.create(
-        { model, messages: [{ role: 'system', content: instruction }, { role: 'user', content }] },
+        {
+          model,
+          messages: [
+            { role: 'system', content: instruction },
+            { role: 'user', content },
+          ],
+        },
         { signal: deadline.signal },
       );
     } catch (err) {

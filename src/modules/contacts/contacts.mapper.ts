@@ -29,7 +29,6 @@ export interface ContactNoteRow {
   avatar_url: string | null;
 }
 
-
 /** The contract's `Contact`: a user payload without roles, permissions, teams or API key. */
 export function toContact(row: ContactRow) {
   return {
@@ -58,7 +57,9 @@ export function toContact(row: ContactRow) {
 export type Contact = ReturnType<typeof toContact>;
 
 /** The contract's `ContactList` item. */
-export function toContactListItem(row: Pick<ContactRow, 'id' | 'type' | 'first_name' | 'last_name' | 'email' | 'enabled' | 'avatar_url' | 'created_at' | 'updated_at'>) {
+export function toContactListItem(
+  row: Pick<ContactRow, 'id' | 'type' | 'first_name' | 'last_name' | 'email' | 'enabled' | 'avatar_url' | 'created_at' | 'updated_at'>,
+) {
   return {
     id: row.id,
     type: row.type,

@@ -93,10 +93,11 @@ export class ContactsRepository {
   }
 
   async insertNote(contactId: number, authorId: number, note: string): Promise<number> {
-    const rows: Array<{ id: number }> = await this.dataSource.query(
-      `INSERT INTO contact_notes (contact_id, user_id, note) VALUES ($1, $2, $3) RETURNING id`,
-      [contactId, authorId, note],
-    );
+    const rows: Array<{ id: number }> = await this.dataSource.query(`INSERT INTO contact_notes (contact_id, user_id, note) VALUES ($1, $2, $3) RETURNING id`, [
+      contactId,
+      authorId,
+      note,
+    ]);
     return rows[0].id;
   }
 

@@ -29,10 +29,7 @@ export class ContactsService {
    * The live contact with this email, or a new one of type `contact`. An existing contact is reused
    * unchanged (never renamed). Runs only on `manager`, so it can join the caller's transaction.
    */
-  async findOrCreateByEmail(
-    manager: EntityManager,
-    input: { email: string; firstName: string; lastName: string },
-  ): Promise<{ id: number; created: boolean }> {
+  async findOrCreateByEmail(manager: EntityManager, input: { email: string; firstName: string; lastName: string }): Promise<{ id: number; created: boolean }> {
     const email = input.email.trim().toLowerCase();
     if (!email) throw new InvalidInput('Contact email is required', { fields: { email: 'must not be empty' } });
     const existing = await this.repo.findIdByEmail(manager, email);

@@ -1,12 +1,5 @@
 /** Kinds stored in an activity message's `meta.activity_type` (reference §9.1). */
-export type ActivityType =
-  | 'status_change'
-  | 'priority_change'
-  | 'assigned_user_change'
-  | 'assigned_team_change'
-  | 'self_assign'
-  | 'tag_added'
-  | 'tag_removed';
+export type ActivityType = 'status_change' | 'priority_change' | 'assigned_user_change' | 'assigned_team_change' | 'self_assign' | 'tag_added' | 'tag_removed';
 
 export interface Activity {
   type: ActivityType;

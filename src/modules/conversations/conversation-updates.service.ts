@@ -102,13 +102,37 @@ export class ConversationUpdates {
     return this.locked(principal, id, ifMatch, async (m, c) => {
       const current = await this.tags.ofConversation(m, c.id);
       const has = new Set(current.map((t) => t.name));
-      const added = action === 'remove_tags' ? [] : (await this.tags.ensure(m, wanted.filter((n) => !has.has(n))));
-      const removed = action === 'set_tags' ? current.filter((t) => !wanted.includes(t.name)) : action === 'remove_tags' ? current.filter((t) => wanted.includes(t.name)) : [];
-      await this.tags.link(m, c.id, added.map((t) => t.id));
-      await this.tags.unlink(m, c.id, removed.map((t) => t.id));
+      const added =
+        action === 'remove_tags'
+          ? []
+          : await this.tags.ensure(
+              m,
+              wanted.filter((n) => !has.has(n)),
+            );
+      const removed =
+        action === 'set_tags'
+          ? current.filter((t) => !wanted.includes(t.name))
+          : action === 'remove_tags'
+            ? current.filter((t) => wanted.includes(t.name))
+            : [];
+      await this.tags.link(
+        m,
+        c.id,
+        added.map((t) => t.id),
+      );
+      await this.tags.unlink(
+        m,
+        c.id,
+        removed.map((t) => t.id),
+      );
       if (added.length === 0 && removed.length === 0) return;
       const addedByName = [...added].sort((a, b) => a.name.localeCompare(b.name));
-      await this.events.tagsChanged(m, c, addedByName.map((t) => t.name), removed.map((t) => t.name));
+      await this.events.tagsChanged(
+        m,
+        c,
+        addedByName.map((t) => t.name),
+        removed.map((t) => t.name),
+      );
       const actor = actorOf(principal);
       for (const tag of addedByName) await this.writer.activity(m, c.id, actor, Activities.tagAdded(actor.name, tag.name));
       for (const tag of removed) await this.writer.activity(m, c.id, actor, Activities.tagRemoved(actor.name, tag.name));

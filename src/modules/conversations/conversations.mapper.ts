@@ -2,7 +2,6 @@ import { iso } from '../../shared/http/serialize.js';
 import addressparser from 'nodemailer/lib/addressparser';
 import type { ConversationDetailRow, ConversationListRow, ParticipantRow, PreviousConversationRow } from './conversation.rows.js';
 
-
 /** The bare address of an inbox `from` such as `Support <support@example.com>`. */
 export function inboxAddress(from: string): string {
   const [first] = addressparser(from ?? '', { flatten: true });

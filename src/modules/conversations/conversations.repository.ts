@@ -74,10 +74,7 @@ export class ConversationsRepository {
   }
 
   async findDetail(uuid: string, viewerId: number, manager: EntityManager = this.dataSource.manager): Promise<ConversationDetailRow | null> {
-    const rows: ConversationDetailRow[] = await manager.query(
-      `SELECT ${DETAIL_COLUMNS} ${conversationJoins('$1')} WHERE c.uuid = $2`,
-      [viewerId, uuid],
-    );
+    const rows: ConversationDetailRow[] = await manager.query(`SELECT ${DETAIL_COLUMNS} ${conversationJoins('$1')} WHERE c.uuid = $2`, [viewerId, uuid]);
     return rows[0] ?? null;
   }
 
@@ -140,12 +137,7 @@ export class ConversationsRepository {
    * Moves the conversation to a status. `resolved_at` and `closed_at` are set once and never cleared;
    * `snoozed_until` is set for a snooze and cleared otherwise.
    */
-  async setStatus(
-    manager: EntityManager,
-    id: number,
-    status: { id: number; name: string; category: string },
-    snoozedUntil: Date | null,
-  ): Promise<void> {
+  async setStatus(manager: EntityManager, id: number, status: { id: number; name: string; category: string }, snoozedUntil: Date | null): Promise<void> {
     await manager.query(
       `UPDATE conversations SET status_id = $2, snoozed_until = $3,
               resolved_at = CASE WHEN $4 = 'resolved' THEN COALESCE(resolved_at, now()) ELSE resolved_at END,

@@ -23,7 +23,12 @@ export class EventsController {
   })
   @ApiQuery({ name: 'after', required: false, type: String, description: 'Cursor from a previous `next`; the start of the log when absent' })
   @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 500, default: 100 } })
-  @ApiQuery({ name: 'wait', required: false, schema: { type: 'integer', minimum: 0, maximum: 30, default: 0 }, description: 'Seconds to wait for events when there are none' })
+  @ApiQuery({
+    name: 'wait',
+    required: false,
+    schema: { type: 'integer', minimum: 0, maximum: 30, default: 0 },
+    description: 'Seconds to wait for events when there are none',
+  })
   @ApiEnvelopeResponse(EventPageDto)
   @ApiErrorEnvelopeResponses(400, 401)
   list(@CurrentUser() user: Principal, @Query() query: Record<string, unknown>) {

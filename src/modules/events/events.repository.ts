@@ -26,10 +26,13 @@ export class EventsRepository {
    * `numberCommitted` (see migration EventSequencer1765000000000); until then it has none.
    */
   async insert(m: EntityManager, type: EventType, payload: object, scope: EventScope): Promise<void> {
-    await m.query(
-      `INSERT INTO events (type, payload, conversation_id, assigned_user_id, assigned_team_id) VALUES ($1, $2::jsonb, $3, $4, $5)`,
-      [type, JSON.stringify(payload), scope.conversationId ?? null, scope.assignedUserId ?? null, scope.assignedTeamId ?? null],
-    );
+    await m.query(`INSERT INTO events (type, payload, conversation_id, assigned_user_id, assigned_team_id) VALUES ($1, $2::jsonb, $3, $4, $5)`, [
+      type,
+      JSON.stringify(payload),
+      scope.conversationId ?? null,
+      scope.assignedUserId ?? null,
+      scope.assignedTeamId ?? null,
+    ]);
   }
 
   /**

@@ -38,19 +38,13 @@ export class InboxesRepository {
   /** Changes the given columns and merges `smtp` into the stored SMTP settings (a null key removes it). */
   async update(id: number, values: InboxColumns, smtp: Record<string, unknown>, m: EntityManager): Promise<InboxRow | null> {
     const params: unknown[] = [id, JSON.stringify(smtp)];
-    const sets = [
-      'updated_at = now()',
-      `config = jsonb_set(config, '{smtp}', jsonb_strip_nulls(COALESCE(config->'smtp', '{}'::jsonb) || $2::jsonb))`,
-    ];
+    const sets = ['updated_at = now()', `config = jsonb_set(config, '{smtp}', jsonb_strip_nulls(COALESCE(config->'smtp', '{}'::jsonb) || $2::jsonb))`];
     for (const [column, value] of Object.entries(values)) {
       if (value === undefined) continue;
       params.push(value);
       sets.push(`"${column}" = $${params.length}`);
     }
-    const rows: [InboxRow[], number] = await m.query(
-      `UPDATE inboxes SET ${sets.join(', ')} WHERE id = $1 AND deleted_at IS NULL RETURNING ${COLUMNS}`,
-      params,
-    );
+    const rows: [InboxRow[], number] = await m.query(`UPDATE inboxes SET ${sets.join(', ')} WHERE id = $1 AND deleted_at IS NULL RETURNING ${COLUMNS}`, params);
     return rows[0][0] ?? null;
   }
 

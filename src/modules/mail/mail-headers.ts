@@ -45,5 +45,8 @@ export function backoffMs(baseMs: number, attempts: number): number {
 
 export function addressList(value: unknown): string[] {
   if (!Array.isArray(value)) return [];
-  return value.filter((v): v is string => typeof v === 'string').map((v) => v.trim()).filter(Boolean);
+  return value
+    .filter((v): v is string => typeof v === 'string')
+    .map((v) => v.trim())
+    .filter(Boolean);
 }

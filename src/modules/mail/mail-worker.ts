@@ -108,9 +108,7 @@ export class MailWorker extends BackgroundLoop {
     const now = Date.now();
     if (now - (this.unconfiguredWarnedAt.get(inboxId) ?? 0) < UNCONFIGURED_WARN_EVERY_MS) return;
     this.unconfiguredWarnedAt.set(inboxId, now);
-    this.logger.warn(
-      `Inbox ${inboxId} has outgoing email waiting but no SMTP server: set its SMTP settings (or SMTP_HOST). The messages stay pending.`,
-    );
+    this.logger.warn(`Inbox ${inboxId} has outgoing email waiting but no SMTP server: set its SMTP settings (or SMTP_HOST). The messages stay pending.`);
   }
 }
 

@@ -49,7 +49,9 @@ export class SmtpTransports implements OnApplicationShutdown {
   }
 
   private transportFor(slot: string, s: SmtpSettings): Transporter {
-    const key = createHash('sha256').update(JSON.stringify([s.host, s.port, s.secure, s.username, s.password])).digest('hex');
+    const key = createHash('sha256')
+      .update(JSON.stringify([s.host, s.port, s.secure, s.username, s.password]))
+      .digest('hex');
     const cached = this.cache.get(slot);
     if (cached?.key === key) return cached.transport;
     cached?.transport.close();

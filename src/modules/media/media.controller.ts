@@ -15,9 +15,9 @@ export class MediaController {
   @ApiOperation({ operationId: 'handleMediaUpload' })
   @UseInterceptors(FileInterceptor('files'))
   upload(@UploadedFile() file: UploadedMultipartFile | undefined, @Body() fields: UploadMediaDto) {
-    return this.media.upload(
-      file?.buffer ? { filename: file.originalname, contentType: file.mimetype, content: file.buffer } : null,
-      { inline: String(fields.inline) === 'true', linkedModel: fields.linked_model?.trim() || null },
-    );
+    return this.media.upload(file?.buffer ? { filename: file.originalname, contentType: file.mimetype, content: file.buffer } : null, {
+      inline: String(fields.inline) === 'true',
+      linkedModel: fields.linked_model?.trim() || null,
+    });
   }
 }

@@ -22,9 +22,7 @@ import { UploadsController } from './uploads.controller.js';
       inject: [AppConfig],
       // The AWS SDK (~18 MB resident) is loaded only when S3 is configured.
       useFactory: async (config: AppConfig): Promise<MediaStore> =>
-        config.MEDIA_STORE === 's3'
-          ? new (await import('./storage/s3-media-store.js')).S3MediaStore(config)
-          : new LocalMediaStore(config.DATA_DIR),
+        config.MEDIA_STORE === 's3' ? new (await import('./storage/s3-media-store.js')).S3MediaStore(config) : new LocalMediaStore(config.DATA_DIR),
     },
   ],
   exports: [MediaService, MediaMultipartModule],

@@ -46,10 +46,10 @@ export class MediaRepository {
   }
 
   findForModels(modelType: string, modelIds: number[], manager: EntityManager = this.dataSource.manager): Promise<Array<MediaRow>> {
-    return manager.query(
-      `SELECT ${COLUMNS} FROM media WHERE model_type = $1 AND model_id = ANY($2::int[]) ORDER BY model_id, filename, id`,
-      [modelType, modelIds],
-    );
+    return manager.query(`SELECT ${COLUMNS} FROM media WHERE model_type = $1 AND model_id = ANY($2::int[]) ORDER BY model_id, filename, id`, [
+      modelType,
+      modelIds,
+    ]);
   }
 
   /** Links the media that no model holds yet; media already linked elsewhere are left alone. */
@@ -63,10 +63,11 @@ export class MediaRepository {
 
   /** Deletes the row, only if it belongs to `owner` when one is given. */
   async deleteByUuid(uuid: string, owner: MediaOwner | null, manager: EntityManager = this.dataSource.manager): Promise<MediaRow | null> {
-    const [rows] = await manager.query(
-      `DELETE FROM media WHERE uuid = $1 AND ($2::text IS NULL OR (model_type = $2 AND model_id = $3)) RETURNING ${COLUMNS}`,
-      [uuid, owner?.modelType ?? null, owner?.modelId ?? null],
-    );
+    const [rows] = await manager.query(`DELETE FROM media WHERE uuid = $1 AND ($2::text IS NULL OR (model_type = $2 AND model_id = $3)) RETURNING ${COLUMNS}`, [
+      uuid,
+      owner?.modelType ?? null,
+      owner?.modelId ?? null,
+    ]);
     return (rows as MediaRow[])[0] ?? null;
   }
 }

@@ -109,7 +109,8 @@ export class MediaService {
     if (ids.length === 0) return;
     const found = new Set((await this.repo.findByIds(ids, manager)).map((r) => r.id));
     const unknown = ids.filter((id) => !found.has(id));
-    if (unknown.length) throw new InvalidInput(`Attachment not found: ${unknown.join(', ')}`, { fields: { attachments: `unknown media id ${unknown.join(', ')}` } });
+    if (unknown.length)
+      throw new InvalidInput(`Attachment not found: ${unknown.join(', ')}`, { fields: { attachments: `unknown media id ${unknown.join(', ')}` } });
     await this.repo.linkUnlinked(ids, 'messages', messageId, manager);
   }
 

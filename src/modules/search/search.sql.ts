@@ -33,8 +33,7 @@ const RANK_CANDIDATES = 1000;
 
 const FULL_NAME = `(u.first_name || ' ' || u.last_name)`;
 const PHONE_DIGITS = `regexp_replace(u.phone_number, '[^0-9]+', '', 'g')`;
-const rank = (col: string) =>
-  `CASE WHEN lower(${col}) = lower($1) THEN 3 WHEN ${col} ILIKE $3 THEN 2 WHEN ${col} ~* $4 THEN 1 ELSE 0 END`;
+const rank = (col: string) => `CASE WHEN lower(${col}) = lower($1) THEN 3 WHEN ${col} ILIKE $3 THEN 2 WHEN ${col} ~* $4 THEN 1 ELSE 0 END`;
 
 const baseParams = (term: SearchTerm): unknown[] => [term.text, term.contains, term.prefix, term.wordStart];
 
@@ -80,7 +79,10 @@ export function conversationSearchSql(term: SearchTerm, principal: Principal): S
   const newest = 'c.last_message_at DESC, c.id DESC';
   const subject = questions('subject_any', 'c.subject', { id: 'c.id', from: 'conversations c', filter: access, newest });
   const email = questions('email_any', 'u.email', {
-    id: 'c.id', from: 'conversations c JOIN users u ON u.id = c.contact_id', filter: access, newest,
+    id: 'c.id',
+    from: 'conversations c JOIN users u ON u.id = c.contact_id',
+    filter: access,
+    newest,
   });
   return {
     sql: `
@@ -136,7 +138,12 @@ export function messageSearchSql(term: SearchTerm, principal: Principal): SqlQue
  */
 export function contactSearchSql(term: SearchTerm): SqlQuery {
   const params = baseParams(term);
-  const on = { id: 'u.id', from: 'users u', filter: `u.type = 'contact' AND u.deleted_at IS NULL AND u.email IS NOT NULL`, newest: 'u.created_at DESC, u.id DESC' };
+  const on = {
+    id: 'u.id',
+    from: 'users u',
+    filter: `u.type = 'contact' AND u.deleted_at IS NULL AND u.email IS NOT NULL`,
+    newest: 'u.created_at DESC, u.id DESC',
+  };
   const parts = [questions('email_any', 'u.email', on), questions('name_any', FULL_NAME, on)];
   const phoneArms: string[] = [];
   let phoneRank = '0';

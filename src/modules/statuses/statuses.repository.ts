@@ -31,10 +31,7 @@ export class StatusesRepository {
   }
 
   async insertStatus(name: string, category: StatusCategory, m: EntityManager): Promise<StatusRow> {
-    const rows: StatusRow[] = await m.query(
-      `INSERT INTO conversation_statuses (name, category) VALUES ($1, $2) RETURNING ${STATUS_COLUMNS}`,
-      [name, category],
-    );
+    const rows: StatusRow[] = await m.query(`INSERT INTO conversation_statuses (name, category) VALUES ($1, $2) RETURNING ${STATUS_COLUMNS}`, [name, category]);
     return rows[0];
   }
 

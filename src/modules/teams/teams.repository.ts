@@ -32,7 +32,15 @@ export class TeamsRepository {
     const rows: TeamRow[] = await m.query(
       `INSERT INTO teams (name, emoji, conversation_assignment_type, timezone, business_hours_id, sla_policy_id, max_auto_assigned_conversations)
        VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${COLUMNS}`,
-      [values.name, values.emoji, values.conversation_assignment_type, values.timezone, values.business_hours_id, values.sla_policy_id, values.max_auto_assigned_conversations],
+      [
+        values.name,
+        values.emoji,
+        values.conversation_assignment_type,
+        values.timezone,
+        values.business_hours_id,
+        values.sla_policy_id,
+        values.max_auto_assigned_conversations,
+      ],
     );
     return rows[0];
   }

@@ -123,10 +123,7 @@ export class TeamsService {
       select: { id: true, name: true },
       where: [...(ids.size ? [{ id: In([...ids]) }] : []), ...(names.size ? [{ name: In([...names]) }] : [])],
     });
-    const missing = [
-      ...[...ids].filter((id) => !found.some((t) => t.id === id)),
-      ...[...names].filter((n) => !found.some((t) => t.name === n)),
-    ];
+    const missing = [...[...ids].filter((id) => !found.some((t) => t.id === id)), ...[...names].filter((n) => !found.some((t) => t.name === n))];
     if (missing.length) throw new InvalidInput(`Team not found: ${missing.join(', ')}`, { fields: { teams: `unknown team ${missing.join(', ')}` } });
     return [...new Set(found.map((t) => t.id))];
   }

@@ -1,7 +1,5 @@
 /** What one delivery attempt came to. */
-export type AttemptResult =
-  | { ok: true; status: number }
-  | { ok: false; status: number | null; error: string; retryable: boolean; retryAfterMs?: number };
+export type AttemptResult = { ok: true; status: number } | { ok: false; status: number | null; error: string; retryable: boolean; retryAfterMs?: number };
 
 /** Retried: timeouts and network errors (no status), 408, 429 and 5xx. Any other non-2xx is final. */
 export function isRetryableStatus(status: number): boolean {

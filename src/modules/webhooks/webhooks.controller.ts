@@ -26,7 +26,11 @@ export class WebhooksController {
 
   @Post()
   @RequirePermission(Permission.WebhooksManage)
-  @ApiOperation({ operationId: 'handleCreateWebhook', summary: 'Create a webhook', description: 'The response is the only one that shows the signing secret in full.' })
+  @ApiOperation({
+    operationId: 'handleCreateWebhook',
+    summary: 'Create a webhook',
+    description: 'The response is the only one that shows the signing secret in full.',
+  })
   @ApiBody({ type: CreateWebhookRequest })
   @ApiEnvelopeResponse(WebhookDto)
   @ApiErrorEnvelopeResponses(400, 401, 403)

@@ -30,7 +30,6 @@ export interface WebhookDelivery {
   completed_at: string | null;
 }
 
-
 /** `secret` is the plaintext secret: in full only right after it was generated, masked everywhere else. */
 export function toWebhook(row: WebhookRow, secret: string, revealSecret = false): Webhook {
   return {

@@ -64,7 +64,11 @@ export class CredentialsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly notifications: DatabaseNotifications,
   ) {
-    notifications.subscribe(AUTH_CHANNEL, (payload) => this.invalidate(payload), () => this.invalidate('*'));
+    notifications.subscribe(
+      AUTH_CHANNEL,
+      (payload) => this.invalidate(payload),
+      () => this.invalidate('*'),
+    );
   }
 
   /**

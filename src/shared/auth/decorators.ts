@@ -13,8 +13,7 @@ export const Public = () => applyDecorators(SetMetadata(IS_PUBLIC, true), ApiSec
 export const Authenticated = () => applyDecorators(ApiSecurity('basicAuth'), ApiSecurity('tokenAuth'));
 
 /** The caller must hold every listed permission (403 `PermissionException` otherwise). */
-export const RequirePermission = (...permissions: Permission[]) =>
-  applyDecorators(SetMetadata(REQUIRED_PERMISSIONS, permissions), Authenticated());
+export const RequirePermission = (...permissions: Permission[]) => applyDecorators(SetMetadata(REQUIRED_PERMISSIONS, permissions), Authenticated());
 
 /** The authenticated agent. */
 export const CurrentUser = createParamDecorator((_: unknown, ctx: ExecutionContext): Principal => {

@@ -5,8 +5,7 @@ import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, valida
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
-const toInt = ({ value }: { value: unknown }) =>
-  value === undefined || value === '' ? undefined : /^-?\d+$/.test(String(value)) ? Number(value) : value;
+const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : /^-?\d+$/.test(String(value)) ? Number(value) : value);
 const blankToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
 
 /**
@@ -218,7 +217,9 @@ export class EnvironmentVariables {
    * `true` (any), a hop count, or a comma-separated list of addresses and CIDR ranges.
    */
   @IsString()
-  @Matches(/^\s*(true|false|\d+|[\w.:/]+(\s*,\s*[\w.:/]+)*)\s*$/i, { message: 'TRUST_PROXY must be true, false, a hop count or a comma-separated list of addresses' })
+  @Matches(/^\s*(true|false|\d+|[\w.:/]+(\s*,\s*[\w.:/]+)*)\s*$/i, {
+    message: 'TRUST_PROXY must be true, false, a hop count or a comma-separated list of addresses',
+  })
   TRUST_PROXY = 'false';
 
   /**

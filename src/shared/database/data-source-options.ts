@@ -49,10 +49,7 @@ const common = {
  * `pglite` lets a caller (the test harness) hand in an instance it already opened; the handle then
  * closes it too.
  */
-export async function openDatabase(
-  config: Pick<EnvironmentVariables, 'DATABASE_URL' | 'DATA_DIR' | 'DB_POOL_SIZE'>,
-  pglite?: PGlite,
-): Promise<DatabaseHandle> {
+export async function openDatabase(config: Pick<EnvironmentVariables, 'DATABASE_URL' | 'DATA_DIR' | 'DB_POOL_SIZE'>, pglite?: PGlite): Promise<DatabaseHandle> {
   if (config.DATABASE_URL && !pglite) {
     return {
       kind: 'postgres',

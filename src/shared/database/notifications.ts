@@ -51,7 +51,9 @@ export class DatabaseNotifications implements OnApplicationShutdown {
     }
     return () => {
       this.subscriptions.delete(sub);
-      void this.pgliteUnsubscribers.get(sub)?.().catch(() => undefined);
+      void this.pgliteUnsubscribers
+        .get(sub)?.()
+        .catch(() => undefined);
       this.pgliteUnsubscribers.delete(sub);
     };
   }

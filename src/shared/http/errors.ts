@@ -36,7 +36,13 @@ export class InvalidInput extends AppError {
 /** Invalid input naming the offending fields: `{"fields": {"email": "must be an email"}}`. */
 export class InvalidFields extends InvalidInput {
   constructor(fields: Record<string, string>, message?: string) {
-    super(message ?? Object.entries(fields).map(([k, v]) => `${k}: ${v}`).join('; '), { fields });
+    super(
+      message ??
+        Object.entries(fields)
+          .map(([k, v]) => `${k}: ${v}`)
+          .join('; '),
+      { fields },
+    );
   }
 }
 

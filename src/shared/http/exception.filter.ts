@@ -36,7 +36,8 @@ const PG_CLIENT_ERRORS: Record<string, [number, string]> = {
 /** Errors that mean the database is away: a 503 the client can retry, not a crash. */
 const DB_UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08006', '08001', '08003', '53300']);
 /** What pg says, without a code, when a connection drops or cannot be had in time. */
-const DB_CONNECTION_LOST = /^(Connection terminated( unexpectedly| due to connection timeout)?|timeout exceeded when trying to connect|Client has encountered a connection error and is not queryable|Client was closed and is not queryable)$/;
+const DB_CONNECTION_LOST =
+  /^(Connection terminated( unexpectedly| due to connection timeout)?|timeout exceeded when trying to connect|Client has encountered a connection error and is not queryable|Client was closed and is not queryable)$/;
 /** TypeORM releases a transaction's query runner when its connection errors; later queries in it fail with these. */
 const RELEASED_RUNNER_ERRORS = new Set(['QueryRunnerAlreadyReleasedError', 'QueryRunnerProviderAlreadyReleasedError']);
 
@@ -83,7 +84,13 @@ function describe(exception: unknown): Described | null {
   }
   const code = typeof err?.code === 'string' ? err.code : err?.driverError?.code;
   if (isDatabaseUnavailable(exception)) {
-    return { status: 503, errorType: 'GeneralException', message: 'Service temporarily unavailable, please retry', data: null, headers: { 'Retry-After': '2' } };
+    return {
+      status: 503,
+      errorType: 'GeneralException',
+      message: 'Service temporarily unavailable, please retry',
+      data: null,
+      headers: { 'Retry-After': '2' },
+    };
   }
   // Errors raised by Fastify itself while reading the request (bad JSON, body too large, bad content type).
   if (typeof err?.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {

@@ -11,7 +11,9 @@ import { trustProxySetting } from './security.js';
  * The Fastify adapter with the server's limits: a JSON body limit (413 above it), request ids that
  * honour a sane incoming `X-Request-Id`, and an empty JSON body read as "no body" rather than an error.
  */
-export function createFastifyAdapter(config: Pick<EnvironmentVariables, 'BODY_LIMIT_BYTES'> & Partial<Pick<EnvironmentVariables, 'TRUST_PROXY'>>): FastifyAdapter {
+export function createFastifyAdapter(
+  config: Pick<EnvironmentVariables, 'BODY_LIMIT_BYTES'> & Partial<Pick<EnvironmentVariables, 'TRUST_PROXY'>>,
+): FastifyAdapter {
   const adapter = new FastifyAdapter({
     bodyLimit: config.BODY_LIMIT_BYTES,
     trustProxy: trustProxySetting(config.TRUST_PROXY ?? 'false'),

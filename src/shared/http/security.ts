@@ -37,7 +37,10 @@ export function trustProxySetting(value: string): boolean | string[] | ((address
     const hops = Number(v);
     return (_address, hop) => hop < hops;
   }
-  return v.split(',').map((s) => s.trim()).filter(Boolean);
+  return v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 /**
@@ -70,7 +73,10 @@ export async function registerSecurity(app: NestFastifyApplication, config: Pick
     // Browser clients on the configured origins embed attachments (/uploads) and read responses.
     crossOriginResourcePolicy: { policy: crossOrigin ? 'cross-origin' : 'same-origin' },
   });
-  app.getHttpAdapter().getInstance().addHook('onRequest', (request, reply, done) => securityHeaders(request.raw, reply.raw, (err) => done(err as Error | undefined)));
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onRequest', (request, reply, done) => securityHeaders(request.raw, reply.raw, (err) => done(err as Error | undefined)));
   if (!crossOrigin) return;
   await app.register(cors, {
     // A refused origin gets no CORS headers, and its preflight a 404.
@@ -83,7 +89,8 @@ export async function registerSecurity(app: NestFastifyApplication, config: Pick
   });
 }
 
-const SECRET_QUERY = /([?&](?:sig|signature|token|access_token|api_key|api_secret|secret|password|key|x-amz-signature|x-amz-credential|x-amz-security-token)=)[^&#]*/gi;
+const SECRET_QUERY =
+  /([?&](?:sig|signature|token|access_token|api_key|api_secret|secret|password|key|x-amz-signature|x-amz-credential|x-amz-security-token)=)[^&#]*/gi;
 
 /** A request URL fit for a log line: the values of signature and credential query parameters are hidden. */
 export function redactUrl(url: string | undefined): string {

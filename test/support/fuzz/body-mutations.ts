@@ -76,10 +76,22 @@ export const BODY_MUTATIONS: Record<string, Mutation> = {
     weight: 3,
     applies: (d) => bodyFields(d).some((f) => schemaOf(d, f)?.enum || ['status', 'priority', 'roles', 'events', 'sender_type', 'visibility'].includes(f)),
     apply: (d, ctx) => {
-      const field = ctx.rng.pick(bodyFields(d).filter((f) => schemaOf(d, f)?.enum || ['status', 'priority', 'roles', 'events', 'sender_type', 'visibility'].includes(f)));
+      const field = ctx.rng.pick(
+        bodyFields(d).filter((f) => schemaOf(d, f)?.enum || ['status', 'priority', 'roles', 'events', 'sender_type', 'visibility'].includes(f)),
+      );
       const body = d.json as Record<string, unknown>;
       const current = String(Array.isArray(body[field]) ? (body[field] as unknown[])[0] : body[field]);
-      const bad = ctx.rng.pick([current.toUpperCase(), current.toLowerCase(), ` ${current} `, `${current}x`, 'unknown', '', '\u0000', 'Оpen', current.repeat(50)]);
+      const bad = ctx.rng.pick([
+        current.toUpperCase(),
+        current.toLowerCase(),
+        ` ${current} `,
+        `${current}x`,
+        'unknown',
+        '',
+        '\u0000',
+        'Оpen',
+        current.repeat(50),
+      ]);
       body[field] = Array.isArray(body[field]) ? [bad] : bad;
       return `${field}=${bad.slice(0, 30)}`;
     },
@@ -103,7 +115,19 @@ export const BODY_MUTATIONS: Record<string, Mutation> = {
     applies: (d) => bodyFields(d).some((f) => ['integer', 'number'].includes(schemaType(schemaOf(d, f)))),
     apply: (d, ctx) => {
       const field = ctx.rng.pick(bodyFields(d).filter((f) => ['integer', 'number'].includes(schemaType(schemaOf(d, f)))));
-      const value = ctx.rng.pick<unknown>([0, -1, -2147483648, 2147483647, 2147483648, 9007199254740991, 1e21, 1.5, -0.5, 1e-7, ...ctx.corpus.numbers.slice(0, 10)]);
+      const value = ctx.rng.pick<unknown>([
+        0,
+        -1,
+        -2147483648,
+        2147483647,
+        2147483648,
+        9007199254740991,
+        1e21,
+        1.5,
+        -0.5,
+        1e-7,
+        ...ctx.corpus.numbers.slice(0, 10),
+      ]);
       (d.json as Record<string, unknown>)[field] = value;
       return `${field}=${String(value)}`;
     },
@@ -128,7 +152,9 @@ export const BODY_MUTATIONS: Record<string, Mutation> = {
     apply: (d, ctx) => {
       const field = ctx.rng.pick(bodyFields(d).filter((f) => schemaType(schemaOf(d, f)) === 'array'));
       const item = schemaType(schemaOf(d, field)?.items) === 'integer' ? 1 : 'x@example.com';
-      (d.json as Record<string, unknown>)[field] = Array.from({ length: ctx.rng.pick([1_000, 20_000]) }, (_, i) => (typeof item === 'number' ? i + 1 : `a${i}@example.com`));
+      (d.json as Record<string, unknown>)[field] = Array.from({ length: ctx.rng.pick([1_000, 20_000]) }, (_, i) =>
+        typeof item === 'number' ? i + 1 : `a${i}@example.com`,
+      );
       return field;
     },
   },

@@ -155,7 +155,9 @@ export async function main(options: CliOptions): Promise<number> {
     process.stdout.write(`\nServer log: ${logged.length} ERROR lines${logged.length ? ':' : ''}\n`);
     for (const line of [...new Set(logged.map((l) => l.replace(/\x1b\[[0-9;]*m/g, '').slice(0, 300)))].slice(0, 30)) process.stdout.write(`  ${line}\n`);
     const fiveXX = report.failures.filter((f) => (f.status ?? 0) >= 500).length;
-    process.stdout.write(`\nRESULT: ${report.requests} requests, ${fiveXX} answered 5xx, ${report.failures.length} failures in all, server ${report.healthy && !crashed ? 'up' : 'DOWN'}\n`);
+    process.stdout.write(
+      `\nRESULT: ${report.requests} requests, ${fiveXX} answered 5xx, ${report.failures.length} failures in all, server ${report.healthy && !crashed ? 'up' : 'DOWN'}\n`,
+    );
     return report.failures.length === 0 && report.healthy && !crashed ? 0 : 1;
   } finally {
     if (server && server.child.exitCode === null) {

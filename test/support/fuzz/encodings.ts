@@ -26,7 +26,10 @@ export interface Draft {
 export const PNG_1X1 = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
 
 /** Percent-encodes the UTF-8 bytes (a lone surrogate becomes U+FFFD, as a client library would send it). */
-export const percent = (s: string) => [...Buffer.from(s, 'utf8')].map((b) => (/[A-Za-z0-9\-_.~]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `%${b.toString(16).toUpperCase().padStart(2, '0')}`)).join('');
+export const percent = (s: string) =>
+  [...Buffer.from(s, 'utf8')]
+    .map((b) => (/[A-Za-z0-9\-_.~]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `%${b.toString(16).toUpperCase().padStart(2, '0')}`))
+    .join('');
 
 const PLACEHOLDER = '"__fuzz_raw_fragment__"';
 
@@ -139,7 +142,10 @@ export const encodingMutations: Record<string, EncodingMutation> = {
       ];
       const [name, contentType, body] = rng.pick(variants);
       if (name === 'multipart-fields') {
-        const m = multipartBody(flatFields(d).map(([k, v]) => ({ name: k, content: v })), { boundary: `b${rng.hex(12)}` });
+        const m = multipartBody(
+          flatFields(d).map(([k, v]) => ({ name: k, content: v })),
+          { boundary: `b${rng.hex(12)}` },
+        );
         d.encoded = { body: m.body, contentType: m.contentType };
       } else d.encoded = { body, contentType };
       return name;
@@ -150,7 +156,9 @@ export const encodingMutations: Record<string, EncodingMutation> = {
     applies: (d) => d.op.body !== undefined,
     apply: (d) => {
       if (d.parts) {
-        const m = multipartBody([{ name: 'files', filename: 'big.bin', contentType: 'application/octet-stream', content: Buffer.alloc(3 * 1024 * 1024, 0x61) }]);
+        const m = multipartBody([
+          { name: 'files', filename: 'big.bin', contentType: 'application/octet-stream', content: Buffer.alloc(3 * 1024 * 1024, 0x61) },
+        ]);
         d.encoded = m;
         return '3 MiB file';
       }
@@ -166,9 +174,24 @@ export const encodingMutations: Record<string, EncodingMutation> = {
       const file = (over: Partial<Part> = {}): Part => ({ name: 'files', filename: 'a.png', contentType: 'image/png', content: PNG_1X1, ...over });
       const boundary = `b${rng.hex(16)}`;
       const kind = rng.pick([
-        'no-file', 'hostile-filename', 'raw-byte-filename', 'rfc5987-filename', 'many-files', 'wrong-field', 'many-fields',
-        'file-types', 'empty-file', 'no-boundary', 'wrong-boundary', 'unterminated', 'garbage', 'empty-body', 'nameless-part',
-        'duplicate-fields', 'header-injection', 'huge-part-headers',
+        'no-file',
+        'hostile-filename',
+        'raw-byte-filename',
+        'rfc5987-filename',
+        'many-files',
+        'wrong-field',
+        'many-fields',
+        'file-types',
+        'empty-file',
+        'no-boundary',
+        'wrong-boundary',
+        'unterminated',
+        'garbage',
+        'empty-body',
+        'nameless-part',
+        'duplicate-fields',
+        'header-injection',
+        'huge-part-headers',
       ]);
       let parts: Part[] = [...fields, file()];
       let options: { boundary?: string; close?: boolean } = { boundary };

@@ -50,26 +50,23 @@ export class RawHttpClient {
     return new Promise((resolve, reject) => {
       const headers: Record<string, string | number> = { ...req.headers };
       if (req.body && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-length')) headers['Content-Length'] = req.body.length;
-      const r = http.request(
-        { host: this.url.hostname, port: this.url.port, method: req.method, path: req.path, headers, agent, setHost: true },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('error', reject);
-          res.on('end', () => {
-            const body = Buffer.concat(chunks);
-            let json: unknown;
-            if (/^application\/json\b/i.test(String(res.headers['content-type'] ?? ''))) {
-              try {
-                json = JSON.parse(body.toString('utf8'));
-              } catch {
-                json = undefined;
-              }
+      const r = http.request({ host: this.url.hostname, port: this.url.port, method: req.method, path: req.path, headers, agent, setHost: true }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('error', reject);
+        res.on('end', () => {
+          const body = Buffer.concat(chunks);
+          let json: unknown;
+          if (/^application\/json\b/i.test(String(res.headers['content-type'] ?? ''))) {
+            try {
+              json = JSON.parse(body.toString('utf8'));
+            } catch {
+              json = undefined;
             }
-            resolve({ status: res.statusCode ?? 0, headers: res.headers, body, json, ms: Date.now() - started });
-          });
-        },
-      );
+          }
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body, json, ms: Date.now() - started });
+        });
+      });
       r.setTimeout(this.timeoutMs, () => r.destroy(new Error(`no answer within ${this.timeoutMs} ms`)));
       r.on('error', (err: Error & { reusedSocket?: boolean }) => {
         err.reusedSocket = r.reusedSocket && (err as { code?: string }).code === 'ECONNRESET';

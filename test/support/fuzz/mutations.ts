@@ -98,7 +98,12 @@ export const MUTATIONS: Record<string, Mutation> = {
       if (kind === 'unknown') d.query.push([percent(ctx.rng.pick(EXTRA_KEYS)), percent(ctx.rng.pick(NASTY_STRINGS))]);
       if (kind === 'many') for (let i = 0; i < 500; i++) d.query.push([`k${i}`, String(i)]);
       if (kind === 'long') d.query.push(['q', 'y'.repeat(ctx.rng.pick([8_000, 14_000]))]);
-      if (kind === 'order') d.query.push(['order_by', ctx.rng.pick(['conversations.id;--', 'x', 'created_at'])], ['order', ctx.rng.pick(['asc', 'sideways'])], ['filters', percent('[{"x":')]);
+      if (kind === 'order')
+        d.query.push(
+          ['order_by', ctx.rng.pick(['conversations.id;--', 'x', 'created_at'])],
+          ['order', ctx.rng.pick(['asc', 'sideways'])],
+          ['filters', percent('[{"x":')],
+        );
       if (kind === 'bytes') d.query.push(['\u00ff', '\u00c0\u00af'], ['a%00b', '%00']);
       return kind;
     },

@@ -43,7 +43,11 @@ const SLOW_MS = 5_000;
 /** 5xx, broken envelopes, hung or dropped connections: anything but a clean 2xx/3xx/4xx. */
 function judge(req: FuzzRequest, res: RawResponse): string | undefined {
   if (res.status >= 500) return `HTTP ${res.status}`;
-  const problems = contractValidator().problems(req.method, req.path, { status: res.status, body: res.json ?? res.body.toString('utf8'), headers: res.headers });
+  const problems = contractValidator().problems(req.method, req.path, {
+    status: res.status,
+    body: res.json ?? res.body.toString('utf8'),
+    headers: res.headers,
+  });
   return problems.length ? `contract: ${problems.join('; ')}` : undefined;
 }
 
@@ -138,13 +142,20 @@ export function describeRequest(req: FuzzRequest): string {
     .map(([k, v]) => `    ${k}: ${show(k.toLowerCase() === 'authorization' ? v.replace(/:[A-Za-z0-9]{20,}/, ':<secret>') : v, 120)}`)
     .join('\n');
   const body = req.body ? `    body (${req.body.length} bytes): ${show(req.body.toString('latin1'), 400)}` : '    (no body)';
-  return [`  #${req.index} ${req.operationId} as ${req.caller} [${req.mutations.join(', ') || 'valid'}]`, `    ${req.method} ${show(req.path, 300)}`, headers, body].join('\n');
+  return [
+    `  #${req.index} ${req.operationId} as ${req.caller} [${req.mutations.join(', ') || 'valid'}]`,
+    `    ${req.method} ${show(req.path, 300)}`,
+    headers,
+    body,
+  ].join('\n');
 }
 
 export function formatReport(report: FuzzReport): string {
   const lines: string[] = [];
   const statuses = Object.entries(report.byStatus).sort(([a], [b]) => a.localeCompare(b));
-  lines.push(`Fuzzed ${report.requests} requests over ${report.operations.length} operations in ${(report.durationMs / 1000).toFixed(1)} s (seed ${report.seed})`);
+  lines.push(
+    `Fuzzed ${report.requests} requests over ${report.operations.length} operations in ${(report.durationMs / 1000).toFixed(1)} s (seed ${report.seed})`,
+  );
   lines.push('', 'By status:');
   for (const [status, n] of statuses) lines.push(`  ${status.padEnd(24)} ${String(n).padStart(7)}`);
   lines.push('', 'By operation:');
@@ -165,7 +176,10 @@ export function formatReport(report: FuzzReport): string {
     lines.push('', `Never answered 200 (worth a look: every request broken, or a route that cannot succeed): ${neverOk.map((o) => o.operationId).join(', ')}`);
   }
   const fiveXX = report.failures.filter((f) => (f.status ?? 0) >= 500).length;
-  lines.push('', `5xx: ${fiveXX}   other failures: ${report.failures.length - fiveXX}   slow (> ${SLOW_MS / 1000} s): ${report.slow.length}   healthy at the end: ${report.healthy}`);
+  lines.push(
+    '',
+    `5xx: ${fiveXX}   other failures: ${report.failures.length - fiveXX}   slow (> ${SLOW_MS / 1000} s): ${report.slow.length}   healthy at the end: ${report.healthy}`,
+  );
   for (const f of report.failures) {
     lines.push('', `FAIL ${f.problem}`, describeRequest(f.request));
     if (f.responseBody !== undefined) lines.push(`    → ${show(f.responseBody, 400)}`);

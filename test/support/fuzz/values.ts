@@ -29,7 +29,12 @@ export function randomUuid(ctx: { rng: Rng }): string {
 }
 
 const agentId = (ctx: ValueContext) => from(ctx, [...ctx.pools.agents, ctx.callers.agentId, ctx.callers.adminId], missingId(ctx));
-const teamId = (ctx: ValueContext) => from(ctx, ctx.pools.teams.map((t) => t.id), missingId(ctx));
+const teamId = (ctx: ValueContext) =>
+  from(
+    ctx,
+    ctx.pools.teams.map((t) => t.id),
+    missingId(ctx),
+  );
 
 /**
  * Values a handler accepts for a field, by name: real ids from the pools, working emails, enum
@@ -85,7 +90,12 @@ const HINTS: Record<string, (ctx: ValueContext) => unknown> = {
   new_password: () => 'Fuzz-password-123!',
   enabled: (ctx) => ctx.rng.chance(0.85),
   private: (ctx) => ctx.rng.chance(0.3),
-  status_id: (ctx) => from(ctx, ctx.pools.statuses.map((s) => s.id), 1),
+  status_id: (ctx) =>
+    from(
+      ctx,
+      ctx.pools.statuses.map((s) => s.id),
+      1,
+    ),
   priority_id: (ctx) => ctx.rng.int(1, 4),
   assigned_user_id: agentId,
   assigned_team_id: teamId,

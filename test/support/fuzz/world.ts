@@ -46,10 +46,7 @@ export const emptyPools = (): Pools => ({
 
 export const authHeader = (k: Pick<KeyPair, 'api_key' | 'api_secret'>) => `token ${k.api_key}:${k.api_secret}`;
 
-const PNG_1X1 = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
-  'base64',
-);
+const PNG_1X1 = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
 
 /**
  * The fuzzing callers (the admin, and an agent with the seeded `Agent` role) and the pools of real
@@ -88,8 +85,7 @@ export class FuzzWorld {
     const me = await this.client.send({ method: 'GET', path: '/api/v1/agents/me', headers: { Authorization: authHeader(this.admin) } });
     if (me.status !== 200) throw new Error(`the admin key stopped working (${me.status}): the fuzzer cannot go on`);
     const agentOk =
-      this.agent &&
-      (await this.client.send({ method: 'GET', path: '/api/v1/agents/me', headers: { Authorization: authHeader(this.agent) } })).status === 200;
+      this.agent && (await this.client.send({ method: 'GET', path: '/api/v1/agents/me', headers: { Authorization: authHeader(this.agent) } })).status === 200;
     if (!agentOk) this.agent = await this.newAgent(['Agent']);
   }
 
@@ -144,7 +140,10 @@ export class FuzzWorld {
       p.messages.push({ conversation: conv.uuid, uuid: msg.uuid });
       if (i === 1) {
         // Refused by the mail sink of `npm run fuzz`, so the reply ends `failed` and retries run for real.
-        const refused = await this.call<{ uuid: string }>('POST', `/api/v1/conversations/${conv.uuid}/messages`, { message: 'Bounce', to: [`reject-${n}@example.com`] });
+        const refused = await this.call<{ uuid: string }>('POST', `/api/v1/conversations/${conv.uuid}/messages`, {
+          message: 'Bounce',
+          to: [`reject-${n}@example.com`],
+        });
         p.bounced.push({ conversation: conv.uuid, uuid: refused.uuid });
       }
       const note = await this.call<{ id: number }>('POST', `/api/v1/contacts/${conv.contact_id}/notes`, { note: `Fuzz note ${n}` });
@@ -158,7 +157,11 @@ export class FuzzWorld {
     p.webhooks.push(webhook.id);
     p.deliveries = [];
     for (const id of p.webhooks) {
-      const res = await this.client.send({ method: 'GET', path: `/api/v1/webhooks/${id}/deliveries?page_size=5`, headers: { Authorization: authHeader(this.admin) } });
+      const res = await this.client.send({
+        method: 'GET',
+        path: `/api/v1/webhooks/${id}/deliveries?page_size=5`,
+        headers: { Authorization: authHeader(this.admin) },
+      });
       const results = res.status === 200 ? (res.json as { data: { results: Array<{ id: number }> } }).data.results : [];
       for (const d of results) p.deliveries.push({ webhookId: id, id: d.id });
     }

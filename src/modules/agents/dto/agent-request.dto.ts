@@ -1,16 +1,5 @@
 import { Transform } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  IsArray,
-  IsBoolean,
-  IsEmail,
-  IsIn,
-  IsNotEmpty,
-  IsOptional,
-  IsString,
-  Matches,
-  MaxLength,
-} from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsEmail, IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { EMAIL_OPTIONS, IsTeamRef, Omittable, PASSWORD_POLICY, PASSWORD_POLICY_MESSAGE } from '../../../shared/http/validators.js';
 import { AVAILABILITY_STATUSES, type AvailabilityStatus } from '../entities/agent.entity.js';
 

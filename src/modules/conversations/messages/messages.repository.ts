@@ -109,7 +109,20 @@ export class MessagesRepository {
          VALUES (clock_timestamp(), clock_timestamp(), COALESCE($11::uuid, gen_random_uuid()), $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $12)
          RETURNING *)
        SELECT ${MESSAGE_COLUMNS}, c.assigned_user_id, c.assigned_team_id ${messageFrom('inserted')}`,
-      [msg.type, msg.status, msg.private, msg.conversationId, msg.contentType, msg.content, msg.textContent, msg.senderId, msg.senderType, msg.meta, msg.uuid ?? null, msg.sourceId ?? null],
+      [
+        msg.type,
+        msg.status,
+        msg.private,
+        msg.conversationId,
+        msg.contentType,
+        msg.content,
+        msg.textContent,
+        msg.senderId,
+        msg.senderType,
+        msg.meta,
+        msg.uuid ?? null,
+        msg.sourceId ?? null,
+      ],
     );
     return rows[0];
   }

@@ -111,7 +111,15 @@ export class MessagesService {
         );
         return this.present(note, attachments, m);
       }
-      const outgoing = { ...base, type: 'outgoing', status: 'pending', private: false, senderId: principal.id, senderType: 'agent', meta: recipients! } as const;
+      const outgoing = {
+        ...base,
+        type: 'outgoing',
+        status: 'pending',
+        private: false,
+        senderId: principal.id,
+        senderType: 'agent',
+        meta: recipients!,
+      } as const;
       if (inbox.channel !== 'email') {
         // Delivered at once, which moves its status and the conversation's reply timestamps.
         const reply = await this.writer.write(m, outgoing, attachments);
@@ -154,7 +162,10 @@ export class MessagesService {
   }
 
   private async render(rows: MessageRow[], manager?: EntityManager): Promise<Message[]> {
-    const attachments = await this.media.attachmentsForMessages(rows.map((r) => r.id), manager);
+    const attachments = await this.media.attachmentsForMessages(
+      rows.map((r) => r.id),
+      manager,
+    );
     return rows.map((row) => toMessage(row, attachments.get(row.id) ?? []));
   }
 

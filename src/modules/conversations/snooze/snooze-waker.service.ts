@@ -26,7 +26,10 @@ export class SnoozeWaker implements OnApplicationBootstrap, BeforeApplicationShu
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.wakeDue().catch((err: Error) => this.logger.warn(`Waking snoozed conversations failed: ${err.message}`)), SNOOZE_WAKE_INTERVAL_MS);
+    this.timer = setInterval(
+      () => void this.wakeDue().catch((err: Error) => this.logger.warn(`Waking snoozed conversations failed: ${err.message}`)),
+      SNOOZE_WAKE_INTERVAL_MS,
+    );
     this.timer.unref();
   }
 

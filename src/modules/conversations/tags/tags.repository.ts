@@ -23,18 +23,17 @@ export class TagsRepository {
   }
 
   ofConversation(manager: EntityManager, conversationId: number): Promise<TagRef[]> {
-    return manager.query(
-      `SELECT t.id, t.name FROM conversation_tags ct JOIN tags t ON t.id = ct.tag_id WHERE ct.conversation_id = $1 ORDER BY t.name`,
-      [conversationId],
-    );
+    return manager.query(`SELECT t.id, t.name FROM conversation_tags ct JOIN tags t ON t.id = ct.tag_id WHERE ct.conversation_id = $1 ORDER BY t.name`, [
+      conversationId,
+    ]);
   }
 
   async link(manager: EntityManager, conversationId: number, tagIds: number[]): Promise<void> {
     if (tagIds.length === 0) return;
-    await manager.query(
-      `INSERT INTO conversation_tags (conversation_id, tag_id) SELECT $1, unnest($2::int[]) ON CONFLICT DO NOTHING`,
-      [conversationId, tagIds],
-    );
+    await manager.query(`INSERT INTO conversation_tags (conversation_id, tag_id) SELECT $1, unnest($2::int[]) ON CONFLICT DO NOTHING`, [
+      conversationId,
+      tagIds,
+    ]);
   }
 
   async unlink(manager: EntityManager, conversationId: number, tagIds: number[]): Promise<void> {

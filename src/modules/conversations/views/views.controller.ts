@@ -16,7 +16,7 @@ export class ViewsController {
 
   @Get()
   @RequirePermission(Permission.ViewManage)
-  @ApiOperation({ operationId: 'handleGetViews', summary: 'The views the caller can use: their own, their teams\', and everyone\'s' })
+  @ApiOperation({ operationId: 'handleGetViews', summary: "The views the caller can use: their own, their teams', and everyone's" })
   @ApiEnvelope(ViewDto, { isArray: true })
   @ApiErrors(401, 403)
   list(@CurrentUser() user: Principal) {
@@ -34,7 +34,7 @@ export class ViewsController {
 
   @Get(':id')
   @RequirePermission(Permission.ViewManage)
-  @ApiOperation({ operationId: 'handleGetView', summary: 'One view; someone else\'s private view is 403' })
+  @ApiOperation({ operationId: 'handleGetView', summary: "One view; someone else's private view is 403" })
   @ApiParam({ name: 'id', type: 'integer' })
   @ApiEnvelope(ViewDto)
   @ApiErrors(400, 401, 403, 404)

@@ -3,10 +3,7 @@ import type { Readable } from 'node:stream';
 import type { EnvironmentVariables } from '../../../shared/config/app-config.js';
 import { MediaStore, type StoredObject, assertUuid } from './media-store.js';
 
-type S3Config = Pick<
-  EnvironmentVariables,
-  'S3_BUCKET' | 'S3_REGION' | 'S3_ENDPOINT' | 'S3_ACCESS_KEY_ID' | 'S3_SECRET_ACCESS_KEY' | 'S3_FORCE_PATH_STYLE'
->;
+type S3Config = Pick<EnvironmentVariables, 'S3_BUCKET' | 'S3_REGION' | 'S3_ENDPOINT' | 'S3_ACCESS_KEY_ID' | 'S3_SECRET_ACCESS_KEY' | 'S3_FORCE_PATH_STYLE'>;
 
 /** Objects keyed by uuid in one bucket of any S3-compatible service. */
 export class S3MediaStore extends MediaStore {

@@ -51,10 +51,7 @@ function IsSigningSecret(options?: ValidationOptions): PropertyDecorator {
       name: 'isSigningSecret',
       validator: {
         validate: (value: unknown) => isValidSecret(value),
-        defaultMessage: buildMessage(
-          (each) => `${each}$property must be whsec_ followed by base64 of 24-64 bytes, or 16-256 visible characters`,
-          options,
-        ),
+        defaultMessage: buildMessage((each) => `${each}$property must be whsec_ followed by base64 of 24-64 bytes, or 16-256 visible characters`, options),
       },
     },
     options,
@@ -91,7 +88,10 @@ export class CreateWebhookRequest {
   @IsBoolean()
   enabled?: boolean;
 
-  @ApiPropertyOptional({ description: 'Signing secret; a `whsec_` secret of 32 random bytes is generated when omitted', example: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' })
+  @ApiPropertyOptional({
+    description: 'Signing secret; a `whsec_` secret of 32 random bytes is generated when omitted',
+    example: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+  })
   @IsOptional()
   @IsString()
   @IsSigningSecret()

@@ -10,4 +10,15 @@ import { AgentChangeNotify1765200000000 } from './1765200000000-AgentChangeNotif
 import { EventTransactionOrder1765300000000 } from './1765300000000-EventTransactionOrder.js';
 
 /** Every migration, in order. A module that changes the schema adds its migration class here. */
-export const MIGRATIONS = [InitialSchema1764100000000, EmailOutbox1764400000000, SearchIndexes1764500000000, EventsWebhooks1764700000000, RateLimitIdempotency1764800000000, AuthChangeNotify1764900000000, EventSequencer1765000000000, SearchGrowth1765100000000, AgentChangeNotify1765200000000, EventTransactionOrder1765300000000];
+export const MIGRATIONS = [
+  InitialSchema1764100000000,
+  EmailOutbox1764400000000,
+  SearchIndexes1764500000000,
+  EventsWebhooks1764700000000,
+  RateLimitIdempotency1764800000000,
+  AuthChangeNotify1764900000000,
+  EventSequencer1765000000000,
+  SearchGrowth1765100000000,
+  AgentChangeNotify1765200000000,
+  EventTransactionOrder1765300000000,
+];

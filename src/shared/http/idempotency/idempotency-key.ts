@@ -43,7 +43,10 @@ export function requestFingerprint({ method, url, body, headers }: FingerprintSo
   let content = '';
   if (body !== undefined) content = `json:${canonicalJson(body)}`;
   else if (headers['content-length'] !== undefined || headers['transfer-encoding'] !== undefined) {
-    const type = String(headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+    const type = String(headers['content-type'] ?? '')
+      .split(';')[0]
+      .trim()
+      .toLowerCase();
     content = `stream:${type}:${String(headers['content-length'] ?? 'chunked')}`;
   }
   return createHash('sha256').update(`${method.toUpperCase()}\n${url}\n${content}`).digest('hex');

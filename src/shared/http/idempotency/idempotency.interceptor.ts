@@ -85,7 +85,10 @@ export class PendingIdempotentRequest {
 }
 
 const isJsonValue = (v: unknown): boolean =>
-  v === null || ['string', 'number', 'boolean'].includes(typeof v) || Array.isArray(v) || (typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype);
+  v === null ||
+  ['string', 'number', 'boolean'].includes(typeof v) ||
+  Array.isArray(v) ||
+  (typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype);
 
 function replay(stored: StoredResponse): Response {
   return new Response(stored.body, { status: stored.status, headers: { ...stored.headers, [REPLAYED_HEADER]: 'true' } });

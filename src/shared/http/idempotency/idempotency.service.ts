@@ -30,10 +30,7 @@ export interface IdempotencyLock {
 }
 
 export type AcquireResult =
-  | { kind: 'acquired'; lock: IdempotencyLock }
-  | { kind: 'replay'; response: StoredResponse }
-  | { kind: 'in-flight' }
-  | { kind: 'mismatch' };
+  { kind: 'acquired'; lock: IdempotencyLock } | { kind: 'replay'; response: StoredResponse } | { kind: 'in-flight' } | { kind: 'mismatch' };
 
 interface KeyRow {
   fingerprint: string;

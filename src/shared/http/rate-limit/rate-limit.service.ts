@@ -91,10 +91,13 @@ export class RateLimitService implements OnModuleInit, OnModuleDestroy {
     const limit = this.config.RATE_LIMIT_PER_MINUTE;
     const headers = this.headers(limit, hit);
     if (hit.hits > limit) {
-      throw new RateLimited(`Rate limit exceeded: ${limit} requests per ${this.config.RATE_LIMIT_WINDOW_SECONDS} s for this API key; retry in ${hit.resetSeconds} s`, {
-        ...headers,
-        'Retry-After': String(hit.resetSeconds),
-      });
+      throw new RateLimited(
+        `Rate limit exceeded: ${limit} requests per ${this.config.RATE_LIMIT_WINDOW_SECONDS} s for this API key; retry in ${hit.resetSeconds} s`,
+        {
+          ...headers,
+          'Retry-After': String(hit.resetSeconds),
+        },
+      );
     }
     for (const [name, value] of Object.entries(headers)) reply.header(name, value);
   }
