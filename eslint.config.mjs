@@ -3,12 +3,20 @@ import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
-/** A module may not reach into another module's entities, repositories or other internals: only its service and DTOs. */
+/**
+ * A module may not reach into another module's repositories or other internals: only its service, mapper types and DTOs.
+ * Entities of another module may be imported as types only, for relations declared by entity name (no runtime coupling).
+ */
 const moduleBoundaries = {
   patterns: [
     {
-      regex: '^\\.\\./(\\.\\./)*(?:modules/)?[a-z-]+/(?:.+/)?(entities/.*|[^/]+\\.repository(\\.js)?)$',
-      message: "Another module's entities and repositories are its internals: call its service instead.",
+      regex: '^\\.\\./(\\.\\./)*(?:modules/)?[a-z-]+/(?:.+/)?[^/]+\\.repository(\\.js)?$',
+      message: "Another module's repositories are its internals: call its service instead.",
+    },
+    {
+      regex: '^\\.\\./(\\.\\./)*(?:modules/)?[a-z-]+/(?:.+/)?entities/.*$',
+      allowTypeImports: true,
+      message: "Another module's entities may be imported as types only (for relations declared by entity name).",
     },
   ],
 };
