@@ -28,7 +28,7 @@ export default tseslint.config(
   {
     languageOptions: {
       globals: globals.node,
-      parserOptions: { projectService: { allowDefaultProject: ['*.mjs', '*.ts', 'bench/*.mjs', 'scripts/*.mjs'] }, tsconfigRootDir: import.meta.dirname },
+      parserOptions: { projectService: { allowDefaultProject: ['*.mjs', 'bench/*.mjs', 'scripts/*.mjs'] }, tsconfigRootDir: import.meta.dirname },
     },
     linterOptions: { reportUnusedDisableDirectives: 'error' },
     rules: {
@@ -42,7 +42,7 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', moduleBoundaries] },
   },
   {
-    // Tests read JSON answers (supertest's `body` is `any`); their shapes are checked against the
+    // Tests read JSON answers and stub callbacks (supertest's `body` is `any`); their shapes are checked against the
     // contract by the response validator, so the no-unsafe-* family would only restate that.
     files: ['test/**/*.ts'],
     rules: {
@@ -51,6 +51,8 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-argument': 'off',
       '@typescript-eslint/no-unsafe-call': 'off',
       '@typescript-eslint/no-unsafe-return': 'off',
+      '@typescript-eslint/no-explicit-any': 'off',
+      '@typescript-eslint/require-await': 'off',
     },
   },
   {

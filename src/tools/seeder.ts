@@ -21,6 +21,9 @@ export interface SeedProgress {
 
 export class SeedRefused extends Error {}
 
+/** QueryRunner.query answers `any`; the seeder states each result's shape here. */
+const select = <T>(q: QueryRunner, sql: string, params?: unknown[]): Promise<T[]> => q.query(sql, params) as Promise<T[]>;
+
 const BULK_TABLES = ['conversations', 'conversation_messages', 'users', 'conversation_tags', 'conversation_participants'];
 
 /**
@@ -63,7 +66,8 @@ export class Seeder {
   }
 
   private async refuseRealData(q: QueryRunner, force: boolean): Promise<void> {
-    const [{ conversations, contacts }] = await q.query(
+    const [{ conversations, contacts }] = await select<{ conversations: number; contacts: number }>(
+      q,
       `SELECT (SELECT count(*)::int FROM conversations) AS conversations,
               (SELECT count(*)::int FROM users WHERE type IN ('contact', 'visitor')) AS contacts`,
     );
@@ -85,7 +89,8 @@ export class Seeder {
   }
 
   private async seedTeams(q: QueryRunner, o: SeedOptions): Promise<number[]> {
-    const rows: Array<{ id: number }> = await q.query(
+    const rows = await select<{ id: number }>(
+      q,
       `INSERT INTO teams (name, emoji, conversation_assignment_type, timezone)
        SELECT ($1::text[])[1 + (t - 1) % array_length($1::text[], 1)]
               || CASE WHEN t > array_length($1::text[], 1) THEN ' ' || t ELSE '' END || ' (seed ' || $3 || ')',
@@ -111,10 +116,10 @@ export class Seeder {
       [FIRST_NAMES, LAST_NAMES, o.agents, o.seed],
     );
     // A re-run with --force and the same seed reuses the agents it created before.
-    const rows: Array<{ id: number }> = await q.query(
-      `SELECT id FROM users WHERE type = 'agent' AND deleted_at IS NULL AND email LIKE $1 ORDER BY id LIMIT $2`,
-      [`%.s${o.seed}@agents.example.com`, o.agents],
-    );
+    const rows = await select<{ id: number }>(q, `SELECT id FROM users WHERE type = 'agent' AND deleted_at IS NULL AND email LIKE $1 ORDER BY id LIMIT $2`, [
+      `%.s${o.seed}@agents.example.com`,
+      o.agents,
+    ]);
     const ids = rows.map((r) => r.id);
     await q.query(`INSERT INTO user_roles (user_id, role_id) SELECT unnest($1::int[]), (SELECT id FROM roles WHERE name = 'Agent') ON CONFLICT DO NOTHING`, [
       ids,
@@ -131,7 +136,8 @@ export class Seeder {
   }
 
   private async seedTags(q: QueryRunner): Promise<number[]> {
-    const rows: Array<{ id: number }> = await q.query(
+    const rows = await select<{ id: number }>(
+      q,
       `INSERT INTO tags (name) SELECT unnest($1::text[]) ON CONFLICT (name) DO UPDATE SET updated_at = now() RETURNING id`,
       [TAG_NAMES],
     );
@@ -139,7 +145,7 @@ export class Seeder {
   }
 
   private async seedContacts(q: QueryRunner, o: SeedOptions): Promise<number> {
-    const [{ base }] = await q.query(`SELECT COALESCE(max(id), 0)::int AS base FROM users`);
+    const [{ base }] = await select<{ base: number }>(q, `SELECT COALESCE(max(id), 0)::int AS base FROM users`);
     const batch = 50_000;
     this.progress.start(o.contacts, 'contacts');
     for (let lo = 1; lo <= o.contacts; lo += batch) {
@@ -169,11 +175,11 @@ export class Seeder {
     o: SeedOptions,
     ctx: { contactBase: number; agentIds: number[]; teamIds: number[]; tagIds: number[] },
   ): Promise<void> {
-    const statuses: Array<{ id: number; name: string }> = await q.query(`SELECT id, name FROM conversation_statuses`);
-    const priorities: Array<{ id: number; name: string }> = await q.query(`SELECT id, name FROM conversation_priorities ORDER BY id`);
+    const statuses = await select<{ id: number; name: string }>(q, `SELECT id, name FROM conversation_statuses`);
+    const priorities = await select<{ id: number; name: string }>(q, `SELECT id, name FROM conversation_priorities ORDER BY id`);
     const status = (name: string) => statuses.find((s) => s.name === name)!.id;
-    const [{ convBase }] = await q.query(`SELECT COALESCE(max(id), 0)::int AS "convBase" FROM conversations`);
-    const [{ msgBase }] = await q.query(`SELECT COALESCE(max(id), 0)::bigint AS "msgBase" FROM conversation_messages`);
+    const [{ convBase }] = await select<{ convBase: number }>(q, `SELECT COALESCE(max(id), 0)::int AS "convBase" FROM conversations`);
+    const [{ msgBase }] = await select<{ msgBase: string }>(q, `SELECT COALESCE(max(id), 0)::bigint AS "msgBase" FROM conversation_messages`);
     const M = o.messagesPerConversation;
     const batch = o.batchSize ?? Math.max(1000, Math.floor(100_000 / Math.max(1, M)));
     // One row per conversation index i: every column is a pure function of i, so messages can recompute
@@ -270,7 +276,8 @@ export class Seeder {
 
   /** Indexes of the bulk tables that do not back a constraint; rebuilt after the load. */
   private async dropSecondaryIndexes(q: QueryRunner): Promise<Array<{ name: string; def: string }>> {
-    const rows: Array<{ name: string; def: string }> = await q.query(
+    const rows = await select<{ name: string; def: string }>(
+      q,
       `SELECT i.indexname AS name, i.indexdef AS def
          FROM pg_indexes i
         WHERE i.schemaname = current_schema() AND i.tablename = ANY($1::text[])

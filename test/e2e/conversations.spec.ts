@@ -21,7 +21,7 @@ beforeAll(async () => {
 afterAll(async () => t?.close());
 
 const outboxEntries = async (messageId: number) =>
-  (await t.dataSource.query(`SELECT state FROM email_outbox WHERE message_id = $1`, [messageId])) as Array<{ state: string }>;
+  t.dataSource.query<Array<{ state: string }>>(`SELECT state FROM email_outbox WHERE message_id = $1`, [messageId]);
 
 describe('POST /conversations', () => {
   test('contact-initiated: full Conversation, incoming received message, contact created, waiting', async () => {

@@ -202,7 +202,7 @@ describe('messages', () => {
     const withFile = await eventsOf(() => post(`/conversations/${c.uuid}/messages`, { message: 'see attached', attachments: [up.body.data.id] }).expect(200));
     const [newest] = (await t.http.get(`/api/v1/conversations/${c.uuid}/messages`).set('Authorization', admin).expect(200)).body.data.results;
     // Signed URLs carry their own expiry; queueing the reply for email touches updated_at after it was written.
-    const strip = (m: any) => ({ ...m, updated_at: null, attachments: m.attachments.map(({ url, ...a }: any) => a) });
+    const strip = (m: any) => ({ ...m, updated_at: null, attachments: m.attachments.map(({ url: _url, ...a }: any) => a) });
     expect(strip(withFile[0].payload.message)).toEqual(strip(newest));
     expect(withFile[0].payload.message.attachments).toEqual([expect.objectContaining({ name: 'invoice.txt', uuid: up.body.data.uuid })]);
 

@@ -36,7 +36,7 @@ describe('default deployment (no CORS origins)', () => {
   });
 
   test('the CSP allows only local scripts and keeps plain-HTTP deployments working', async () => {
-    const csp = (await t.http.get('/docs').expect(200)).headers['content-security-policy'] as string;
+    const csp = (await t.http.get('/docs').expect(200)).headers['content-security-policy'];
     const directives = Object.fromEntries(
       csp
         .split(';')
@@ -93,10 +93,10 @@ describe('default deployment (no CORS origins)', () => {
     const logged: string[] = [];
     const capture = (stream: NodeJS.WriteStream) => {
       const original = stream.write.bind(stream);
-      stream.write = ((chunk: unknown, ...rest: unknown[]) => {
+      stream.write = (chunk: unknown, ...rest: unknown[]) => {
         logged.push(String(chunk));
         return (original as (...a: unknown[]) => boolean)(chunk, ...rest);
-      }) as typeof stream.write;
+      };
       return () => (stream.write = original);
     };
     const restore = [capture(process.stdout), capture(process.stderr)];

@@ -247,7 +247,7 @@ describe('failures and expiry', () => {
     const key = newKey();
     const drop = await userInsertTrigger(email, 'sleep');
     try {
-      const server = t.app.getHttpServer() as http.Server;
+      const server = t.app.getHttpServer();
       if (!server.listening) await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
       const { port } = server.address() as AddressInfo;
       const payload = JSON.stringify(agentBody(email));

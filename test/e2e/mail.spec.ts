@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { Test } from '@nestjs/testing';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { SMTPServer, type SMTPServerError } from 'smtp-server';
+import { SMTPServer } from 'smtp-server';
 import type { EntityManager } from 'typeorm';
 import { AppModule } from '../../src/app.module.js';
 import { APP_OPTIONS, configureApp } from '../../src/bootstrap.js';
@@ -34,7 +34,7 @@ async function startSmtp() {
     },
     onRcptTo(address, session, cb) {
       state.rcptAttempts++;
-      if (state.reject) cb(Object.assign(new Error(`Mailbox ${address.address} unavailable`), { responseCode: 550 }) as SMTPServerError);
+      if (state.reject) cb(Object.assign(new Error(`Mailbox ${address.address} unavailable`), { responseCode: 550 }));
       else cb();
     },
     onData(stream, session, cb) {
@@ -81,7 +81,7 @@ async function waitFor<T>(probe: () => Promise<T | undefined | null | false>, wh
 
 /** Rows straight into the schema, the way the conversations module will write them. */
 function fixtures(t: TestApp) {
-  const q = <T = Record<string, unknown>>(sql: string, params: unknown[] = []) => t.dataSource.query(sql, params) as Promise<T[]>;
+  const q = <T = Record<string, unknown>>(sql: string, params: unknown[] = []) => t.dataSource.query<T[]>(sql, params);
   return {
     q,
     async inbox(port: number | null, from = 'Acme Support <help@acme.test>'): Promise<number> {
@@ -146,7 +146,7 @@ function fixtures(t: TestApp) {
       try {
         await waitFor(async () => (await this.status(messageId)) === status, `message ${messageId} to be ${status}`);
       } catch (err) {
-        throw new Error(`${(err as Error).message}; outbox: ${JSON.stringify(await this.outbox(messageId))}`);
+        throw new Error(`${(err as Error).message}; outbox: ${JSON.stringify(await this.outbox(messageId))}`, { cause: err });
       }
     },
   };

@@ -13,7 +13,7 @@ afterAll(async () => t?.close());
 const send = (uuid: string, body: object, as = admin) => t.http.post(`/api/v1/conversations/${uuid}/messages`).set('Authorization', as).send(body);
 const get = async (uuid: string) => (await t.http.get(`/api/v1/conversations/${uuid}`).set('Authorization', admin).expect(200)).body.data;
 const outbox = async (messageId: number) =>
-  (await t.dataSource.query(`SELECT state, attempts FROM email_outbox WHERE message_id = $1`, [messageId])) as Array<{ state: string; attempts: number }>;
+  t.dataSource.query<Array<{ state: string; attempts: number }>>(`SELECT state, attempts FROM email_outbox WHERE message_id = $1`, [messageId]);
 
 describe('POST /conversations/{cuuid}/messages', () => {
   test('an agent reply is outgoing, pending, queued for email to the contact, and moves the conversation', async () => {

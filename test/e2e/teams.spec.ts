@@ -299,10 +299,8 @@ describe('authorization', () => {
   });
 
   test.each(routes)('%s %s needs teams:manage (403 for an Agent)', async (method, path) => {
-    const res = await (t.http as unknown as Record<string, (p: string) => import('supertest').Test>)
-      [method](path)
-      .set('Authorization', agentAuth)
-      .send({ name: 'x' });
+    const http = t.http as unknown as Record<string, (p: string) => import('supertest').Test>;
+    const res = await http[method](path).set('Authorization', agentAuth).send({ name: 'x' });
     expect(res.status).toBe(403);
     expect(res.body.error_type).toBe('PermissionException');
   });

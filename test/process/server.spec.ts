@@ -40,8 +40,8 @@ async function startServer(): Promise<Running> {
   const port = await freePort();
   const child = spawn(process.execPath, [mainJs], { cwd: root, env: { ...env, PORT: String(port), HOST: '127.0.0.1' } });
   let output = '';
-  child.stdout!.on('data', (d) => (output += d));
-  child.stderr!.on('data', (d) => (output += d));
+  child.stdout.on('data', (d) => (output += d));
+  child.stderr.on('data', (d) => (output += d));
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {

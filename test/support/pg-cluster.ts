@@ -94,7 +94,7 @@ export class PgCluster {
       await run(file, argv, { cwd: this.dir, timeout: 90_000 });
     } catch (err) {
       const e = err as { stderr?: string; message: string };
-      throw new Error(`${tool} ${args.at(-1)} failed: ${e.stderr || e.message}\n${this.log().slice(-2000)}`);
+      throw new Error(`${tool} ${args.at(-1)} failed: ${e.stderr || e.message}\n${this.log().slice(-2000)}`, { cause: err });
     }
   }
 }

@@ -19,7 +19,7 @@ export class SecretBox {
   private readonly aad: Buffer;
 
   constructor(config: Pick<EnvironmentVariables, 'APP_SECRET' | 'DATA_DIR'>, purpose: string) {
-    this.key = deriveKey(config as EnvironmentVariables, purpose);
+    this.key = deriveKey(config, purpose);
     this.aad = Buffer.from(purpose);
   }
 

@@ -83,8 +83,8 @@ async function startServer(root: string, entry: string, env: Record<string, stri
   const port = await freePort();
   const child = spawn(process.execPath, [entry], { cwd: root, env: { ...env, PORT: String(port), HOST: '127.0.0.1' } });
   let output = '';
-  child.stdout!.on('data', (d) => (output += d));
-  child.stderr!.on('data', (d) => (output += d));
+  child.stdout.on('data', (d) => (output += d));
+  child.stderr.on('data', (d) => (output += d));
   const deadline = Date.now() + 120_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`the server exited while starting:\n${output}`);

@@ -37,7 +37,7 @@ export function jsonText(d: Draft): string {
   if (!d.rawJson || !d.json || typeof d.json !== 'object' || Array.isArray(d.json)) {
     return d.rawJson && d.json === undefined ? d.rawJson.text : (JSON.stringify(d.json) ?? '');
   }
-  const text = JSON.stringify({ ...(d.json as object), [d.rawJson.field]: '__fuzz_raw_fragment__' });
+  const text = JSON.stringify({ ...d.json, [d.rawJson.field]: '__fuzz_raw_fragment__' });
   return text.replace(PLACEHOLDER, d.rawJson.text);
 }
 
@@ -58,7 +58,7 @@ export function defaultEncoding(d: Draft, boundary = 'fuzzboundary7MA4YWxkTrZu0g
 const flatFields = (d: Draft): Array<[string, string]> => {
   if (d.parts) return Object.entries(d.parts.fields);
   if (!d.json || typeof d.json !== 'object') return [['value', String(d.json)]];
-  return Object.entries(d.json as object).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]);
+  return Object.entries(d.json).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]);
 };
 
 interface EncodingMutation {

@@ -50,7 +50,7 @@ function resolve(doc: OpenApiDocument, schema: unknown, depth = 0): Schema {
     out.properties = Object.fromEntries(Object.entries(out.properties as Raw).map(([k, v]) => [k, resolve(doc, v, depth + 1)]));
   }
   if (out.items) out.items = resolve(doc, out.items, depth + 1);
-  return out as Schema;
+  return out;
 }
 
 /** Every operation of the served OpenAPI document: the 54 contract operations and the extension endpoints. */
