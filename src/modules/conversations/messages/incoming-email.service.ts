@@ -8,6 +8,7 @@ import { ConversationsRepository } from '../conversations.repository.js';
 import { DefaultStatuses } from '../default-statuses.service.js';
 import { ContactReplies } from './contact-replies.service.js';
 import { EmailThreadsRepository } from './email-threads.repository.js';
+import { htmlToPlainText, sanitizeMessageHtml } from './message-content.js';
 import { MessageWriter } from './message-writer.service.js';
 
 /** An email as the receiver parsed it, ready to be written as a message from its sender. */
@@ -19,9 +20,8 @@ export interface IncomingEmail {
   threadIds: string[];
   sender: { email: string; firstName: string; lastName: string };
   subject: string;
-  /** Sanitised HTML and its plain text. */
-  content: string;
-  textContent: string;
+  /** The email's HTML (or its text as HTML); sanitised here like any message. */
+  html: string;
   meta: Record<string, unknown>;
   /** Stored media (not yet linked) to attach. */
   attachmentIds: number[];
@@ -97,14 +97,15 @@ export class IncomingEmails {
   }
 
   private message(conversationId: number, senderId: number, email: IncomingEmail) {
+    const content = sanitizeMessageHtml(email.html);
     return {
       conversationId,
       type: 'incoming' as const,
       status: 'received' as const,
       private: false,
       contentType: 'html' as const,
-      content: email.content,
-      textContent: email.textContent,
+      content,
+      textContent: htmlToPlainText(content),
       senderId,
       senderType: 'contact' as const,
       meta: email.meta,
