@@ -71,7 +71,7 @@ export class ImapSession {
       // First contact, another folder, or the server renumbered it: look back `scan_since_hours`;
       // receipts by Message-ID keep mail imported before out.
       const since = new Date(Date.now() - this.settings.scan_since_hours * 3_600_000);
-      const found = this.settings.scan_since_hours > 0 ? ((await client.search({ since }, { uid: true })) || []) : [];
+      const found = this.settings.scan_since_hours > 0 ? (await client.search({ since }, { uid: true })) || [] : [];
       await this.ctx.repo.resetProgress(inboxId, this.settings.mailbox, uidValidity, Math.max(0, box.uidNext - 1));
       candidates = found;
       state = await this.ctx.repo.state(inboxId);
@@ -102,7 +102,11 @@ export class ImapSession {
       const size = head.size ?? 0;
       const oversize = size > this.ctx.maxMessageBytes;
       const fetched = await client.fetchOne(String(uid), oversize ? { uid: true, headers: true } : { uid: true, source: true }, { uid: true });
-      const source = oversize ? Buffer.concat([fetched ? (fetched.headers ?? Buffer.alloc(0)) : Buffer.alloc(0), Buffer.from('\r\n')]) : fetched ? fetched.source : undefined;
+      const source = oversize
+        ? Buffer.concat([fetched ? (fetched.headers ?? Buffer.alloc(0)) : Buffer.alloc(0), Buffer.from('\r\n')])
+        : fetched
+          ? fetched.source
+          : undefined;
       if (!source) throw new Error('the server returned no message body');
       const outcome = await this.ctx.importer.import(source, { inboxId, uid, uidValidity, ownAddresses, truncatedSize: oversize ? size : undefined });
       if (this.settings.mark_seen && outcome === 'imported') await client.messageFlagsAdd(String(uid), ['\\Seen'], { uid: true });

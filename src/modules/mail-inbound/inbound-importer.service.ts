@@ -80,7 +80,13 @@ export class InboundImporter {
     return 'bounce';
   }
 
-  private async importMessage(parsed: ParsedMail, messageId: string, email: string, displayName: string | undefined, at: MailboxPosition): Promise<ImportOutcome> {
+  private async importMessage(
+    parsed: ParsedMail,
+    messageId: string,
+    email: string,
+    displayName: string | undefined,
+    at: MailboxPosition,
+  ): Promise<ImportOutcome> {
     const senderEmail = email || `unknown-sender@no-from.invalid`;
     const { html, attachmentIds, skipped, storedUuids } = await this.storeAttachments(parsed);
     const meta: Record<string, unknown> = {
@@ -135,7 +141,11 @@ export class InboundImporter {
       if (file.size === 0) continue;
       const cid = file.contentId?.replace(/^<|>$/g, '') ?? '';
       const inline = cid !== '' && html.includes(`cid:${cid}`);
-      const row = await this.media.create({ file: { filename, contentType: file.contentType, content: file.content }, disposition: inline ? 'inline' : 'attachment', modelType: null });
+      const row = await this.media.create({
+        file: { filename, contentType: file.contentType, content: file.content },
+        disposition: inline ? 'inline' : 'attachment',
+        modelType: null,
+      });
       attachmentIds.push(row.id);
       storedUuids.push(row.uuid);
       if (inline) html = html.split(`cid:${cid}`).join(this.media.pathOf(row.uuid));

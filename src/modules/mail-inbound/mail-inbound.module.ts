@@ -13,7 +13,14 @@ import { InboundRepository } from './inbound.repository.js';
 
 /** Incoming email: IMAP mailboxes of email inboxes become conversations and messages. */
 @Module({
-  imports: [TypeOrmModule.forFeature([InboundMailboxEntity, InboundReceiptEntity]), ContactsModule, ConversationsModule, InboxesModule, MailModule, MediaModule],
+  imports: [
+    TypeOrmModule.forFeature([InboundMailboxEntity, InboundReceiptEntity]),
+    ContactsModule,
+    ConversationsModule,
+    InboxesModule,
+    MailModule,
+    MediaModule,
+  ],
   providers: [ImapReceiver, InboundImporter, InboundRepository],
   exports: [InboundImporter],
 })
