@@ -145,7 +145,7 @@ describe.skipIf(unavailable !== null)('inbound email over IMAP (Dovecot)', () =>
       .set('Authorization', auth)
       .send({ message: '<p>Try turning it off and on.</p>' });
     expect(reply.status).toBe(200);
-    const sent = await waitFor(async () => smtp.received.find((r) => r.raw.includes('Try turning it off')), 'the reply to reach the SMTP sink');
+    const sent = await waitFor(() => Promise.resolve(smtp.received.find((r) => r.raw.includes('Try turning it off'))), 'the reply to reach the SMTP sink');
     const replyMessageId = sent.headers.get('message-id')!;
     expect(sent.headers.get('in-reply-to')).toBe('<loop-start@customer.test>');
     expect(sent.headers.get('references')).toContain('<loop-start@customer.test>');
@@ -237,7 +237,7 @@ describe.skipIf(unavailable !== null)('inbound email over IMAP (Dovecot)', () =>
     await waitFor(() => messageBySource('bounce-start@customer.test'), 'the first email');
     const [conversation] = await conversationsFrom('gone@customer.test');
     const reply = await t.http.post(`/api/v1/conversations/${conversation.uuid}/messages`).set('Authorization', auth).send({ message: 'Here is the answer' });
-    const sent = await waitFor(async () => smtp.received.find((r) => r.raw.includes('Here is the answer')), 'the reply to be sent');
+    const sent = await waitFor(() => Promise.resolve(smtp.received.find((r) => r.raw.includes('Here is the answer'))), 'the reply to be sent');
     const original = sent.headers.get('message-id')!;
     await waitFor(async () => (await messageBySource(original.slice(1, -1)))?.status === 'sent', 'the reply to be sent');
     const eventsBefore = await q<{ n: number }>(`SELECT count(*)::int AS n FROM conversations`);

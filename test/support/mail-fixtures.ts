@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { SMTPServer, type SMTPServerError } from 'smtp-server';
+import { SMTPServer } from 'smtp-server';
 
 /** A real SMTP server that accepts, or answers RCPT TO with `reply` (e.g. 550 or 451). */
 export async function startSmtpSink() {
@@ -12,7 +12,7 @@ export async function startSmtpSink() {
     logger: false,
     onRcptTo(address, _session, cb) {
       state.rcptAttempts++;
-      if (state.reply) cb(Object.assign(new Error(state.reply.text), { responseCode: state.reply.code }) as SMTPServerError);
+      if (state.reply) cb(Object.assign(new Error(state.reply.text), { responseCode: state.reply.code }));
       else cb();
     },
     onData(stream, session, cb) {
