@@ -1,4 +1,9 @@
 import { HttpAdapterHost } from '@nestjs/core';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Test } from '@nestjs/testing';
+import { AppModule } from '../../src/app.module.js';
+import { APP_OPTIONS, configureApp } from '../../src/bootstrap.js';
+import { createFastifyAdapter } from '../../src/shared/http/fastify.js';
 import { AppConfig } from '../../src/shared/config/app-config.js';
 import { InboxesService } from '../../src/modules/inboxes/inboxes.service.js';
 import { ImapReceiver } from '../../src/modules/mail-inbound/imap-receiver.service.js';
@@ -335,6 +340,12 @@ describe.skipIf(unavailable !== null)('inbound email over IMAP (Dovecot)', () =>
         body: 'caf\u00e9 body',
       }),
     );
+    await imap.append(
+      Buffer.from(
+        email({ messageId: 'latin1@customer.test', from: 'latin1@customer.test', contentType: 'text/plain; charset=iso-8859-1', body: 'Caf\u00e9 cr\u00e8me' }),
+        'latin1',
+      ),
+    );
     await imap.append(email({ messageId: 'after-broken@customer.test', from: 'next@customer.test' }));
     await waitFor(() => messageBySource('after-broken@customer.test'), 'the email after the broken one');
     const twice = await q<{ n: number }>(`SELECT count(*)::int AS n FROM conversation_messages WHERE source_id = 'twice@customer.test'`);
@@ -342,6 +353,43 @@ describe.skipIf(unavailable !== null)('inbound email over IMAP (Dovecot)', () =>
     expect(await conversationsFrom('twice@customer.test')).toHaveLength(1);
     expect(await conversationsFrom('noid@customer.test')).toHaveLength(1);
     expect((await messageBySource('charset@customer.test')).text_content).toContain('body');
+    expect((await messageBySource('latin1@customer.test')).text_content).toBe('Café crème');
+  });
+
+  test('the same email imported concurrently is written once (the unique Message-ID decides)', async () => {
+    const importer = t.app.get(InboundImporter, { strict: false });
+    const raw = Buffer.from(email({ messageId: 'race@customer.test', from: 'race@customer.test' }));
+    const at = { inboxId, uid: 0, uidValidity: '0', ownAddresses: new Set<string>() };
+    const outcomes = await Promise.all([importer.import(raw, at), importer.import(raw, at), importer.import(raw, at)]);
+    expect(outcomes.filter((o) => o === 'imported')).toHaveLength(1);
+    expect(outcomes.filter((o) => o === 'duplicate')).toHaveLength(2);
+    const rows = await q<{ n: number }>(`SELECT count(*)::int AS n FROM conversation_messages WHERE source_id = 'race@customer.test'`);
+    expect(rows[0].n).toBe(1);
+    expect(await conversationsFrom('race@customer.test')).toHaveLength(1);
+  });
+
+  test.skipIf(!process.env.DATABASE_URL)('two more server instances on the same database: each email is imported once', async () => {
+    const config = { ...t.config, MAIL_WORKER_ENABLED: false };
+    const apps: NestFastifyApplication[] = [];
+    for (let i = 0; i < 2; i++) {
+      const ref = await Test.createTestingModule({ imports: [AppModule.forRoot({ config })] }).compile();
+      ref.useLogger(['error', 'fatal']);
+      apps.push(await configureApp(ref.createNestApplication<NestFastifyApplication>(createFastifyAdapter(config), APP_OPTIONS)));
+    }
+    try {
+      await new Promise((r) => setTimeout(r, 500));
+      for (let i = 0; i < 8; i++) await imap.append(email({ messageId: `trio-${i}@customer.test`, from: `trio${i}@customer.test` }));
+      await waitFor(
+        async () => (await q<{ n: number }>(`SELECT count(*)::int AS n FROM conversation_messages WHERE source_id LIKE 'trio-%'`))[0].n === 8,
+        'all eight',
+      );
+      await new Promise((r) => setTimeout(r, 1000));
+      const rows = await q<{ n: number }>(`SELECT count(*)::int AS n FROM conversation_messages WHERE source_id LIKE 'trio-%' GROUP BY source_id`);
+      expect(rows.map((r) => r.n)).toEqual(Array(8).fill(1));
+      expect(await q(`SELECT count(*)::int AS n FROM conversations c JOIN users u ON u.id = c.contact_id WHERE u.email LIKE 'trio%'`)).toEqual([{ n: 8 }]);
+    } finally {
+      await Promise.all(apps.map((a) => a.close()));
+    }
   });
 
   test('a restart imports nothing twice, even after a conversation was deleted', async () => {
