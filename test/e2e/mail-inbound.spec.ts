@@ -368,28 +368,53 @@ describe.skipIf(unavailable !== null)('inbound email over IMAP (Dovecot)', () =>
     expect(await conversationsFrom('race@customer.test')).toHaveLength(1);
   });
 
-  test.skipIf(!process.env.DATABASE_URL)('two more server instances on the same database: each email is imported once', async () => {
-    const config = { ...t.config, MAIL_WORKER_ENABLED: false };
-    const apps: NestFastifyApplication[] = [];
-    for (let i = 0; i < 2; i++) {
-      const ref = await Test.createTestingModule({ imports: [AppModule.forRoot({ config })] }).compile();
-      ref.useLogger(['error', 'fatal']);
-      apps.push(await configureApp(ref.createNestApplication<NestFastifyApplication>(createFastifyAdapter(config), APP_OPTIONS)));
-    }
-    try {
-      await new Promise((r) => setTimeout(r, 500));
-      for (let i = 0; i < 8; i++) await imap.append(email({ messageId: `trio-${i}@customer.test`, from: `trio${i}@customer.test` }));
-      await waitFor(
-        async () => (await q<{ n: number }>(`SELECT count(*)::int AS n FROM conversation_messages WHERE source_id LIKE 'trio-%'`))[0].n === 8,
-        'all eight',
-      );
-      await new Promise((r) => setTimeout(r, 1000));
-      const rows = await q<{ n: number }>(`SELECT count(*)::int AS n FROM conversation_messages WHERE source_id LIKE 'trio-%' GROUP BY source_id`);
-      expect(rows.map((r) => r.n)).toEqual(Array(8).fill(1));
-      expect(await q(`SELECT count(*)::int AS n FROM conversations c JOIN users u ON u.id = c.contact_id WHERE u.email LIKE 'trio%'`)).toEqual([{ n: 8 }]);
-    } finally {
-      await Promise.all(apps.map((a) => a.close()));
-    }
+  test('a 550 fails the reply at once; a 451 keeps it pending and retrying', async () => {
+    await imap.append(email({ messageId: 'smtp-codes@customer.test', from: 'codes@customer.test' }));
+    await waitFor(() => messageBySource('smtp-codes@customer.test'), 'the email');
+    const [conversation] = await conversationsFrom('codes@customer.test');
+    smtp.state.reply = { code: 550, text: '550 5.1.1 mailbox unavailable' };
+    const before = smtp.state.rcptAttempts;
+    const rejected = await t.http.post(`/api/v1/conversations/${conversation.uuid}/messages`).set('Authorization', auth).send({ message: 'Permanent' });
+    expect(rejected.status, JSON.stringify(rejected.body)).toBe(200);
+    const status = async (uuid: string) => (await q<{ status: string }>(`SELECT status FROM conversation_messages WHERE uuid = $1`, [uuid]))[0].status;
+    await waitFor(async () => (await status(rejected.body.data.uuid)) === 'failed', 'the 550 to fail the reply', 5_000);
+    expect(smtp.state.rcptAttempts - before).toBe(1);
+    const [entry] = await q<{ attempts: number; last_error: string }>(
+      `SELECT attempts, last_error FROM email_outbox o JOIN conversation_messages m ON m.id = o.message_id WHERE m.uuid = $1`,
+      [rejected.body.data.uuid],
+    );
+    expect(entry.attempts).toBe(1);
+    expect(entry.last_error).toContain('mailbox unavailable');
+
+    smtp.state.reply = { code: 451, text: '451 4.3.0 try again later' };
+    const deferred = await t.http.post(`/api/v1/conversations/${conversation.uuid}/messages`).set('Authorization', auth).send({ message: 'Temporary' });
+    await waitFor(async () => {
+      const rows = await q<{ attempts: number }>(`SELECT attempts FROM email_outbox o JOIN conversation_messages m ON m.id = o.message_id WHERE m.uuid = $1`, [
+        deferred.body.data.uuid,
+      ]);
+      return rows[0]?.attempts >= 2;
+    }, 'the 451 to be retried');
+    expect(await status(deferred.body.data.uuid)).toBe('pending');
+    smtp.state.reply = null;
+    await waitFor(async () => (await status(deferred.body.data.uuid)) === 'sent', 'the retry to succeed');
+  });
+
+  test('a wrong password is visible in imap_status and retried', async () => {
+    const created = await t.http
+      .post('/api/v1/inboxes')
+      .set('Authorization', auth)
+      .send({
+        name: 'Broken',
+        from: 'broken@imap.test',
+        imap: { host: '127.0.0.1', port: imap.port, tls: 'none', username: 'support@imap.test', password: 'wrong' },
+      });
+    const id = created.body.data.id;
+    const status = await waitFor(async () => {
+      const s = (await t.http.get(`/api/v1/inboxes/${id}`).set('Authorization', auth)).body.data.imap_status;
+      return s.ok === false ? s : null;
+    }, 'the login failure to show');
+    expect(status.last_error).toMatch(/auth|login|credentials/i);
+    await t.http.put(`/api/v1/inboxes/${id}`).set('Authorization', auth).send({ enabled: false });
   });
 
   test('a restart imports nothing twice, even after a conversation was deleted', async () => {
@@ -435,52 +460,29 @@ describe.skipIf(unavailable !== null)('inbound email over IMAP (Dovecot)', () =>
     }
   });
 
-  test('a 550 fails the reply at once; a 451 keeps it pending and retrying', async () => {
-    await imap.append(email({ messageId: 'smtp-codes@customer.test', from: 'codes@customer.test' }));
-    await waitFor(() => messageBySource('smtp-codes@customer.test'), 'the email');
-    const [conversation] = await conversationsFrom('codes@customer.test');
-    smtp.state.reply = { code: 550, text: '550 5.1.1 mailbox unavailable' };
-    const before = smtp.state.rcptAttempts;
-    const rejected = await t.http.post(`/api/v1/conversations/${conversation.uuid}/messages`).set('Authorization', auth).send({ message: 'Permanent' });
-    const status = async (uuid: string) => (await q<{ status: string }>(`SELECT status FROM conversation_messages WHERE uuid = $1`, [uuid]))[0].status;
-    await waitFor(async () => (await status(rejected.body.data.uuid)) === 'failed', 'the 550 to fail the reply', 5_000);
-    expect(smtp.state.rcptAttempts - before).toBe(1);
-    const [entry] = await q<{ attempts: number; last_error: string }>(
-      `SELECT attempts, last_error FROM email_outbox o JOIN conversation_messages m ON m.id = o.message_id WHERE m.uuid = $1`,
-      [rejected.body.data.uuid],
-    );
-    expect(entry.attempts).toBe(1);
-    expect(entry.last_error).toContain('mailbox unavailable');
-
-    smtp.state.reply = { code: 451, text: '451 4.3.0 try again later' };
-    const deferred = await t.http.post(`/api/v1/conversations/${conversation.uuid}/messages`).set('Authorization', auth).send({ message: 'Temporary' });
-    await waitFor(async () => {
-      const rows = await q<{ attempts: number }>(`SELECT attempts FROM email_outbox o JOIN conversation_messages m ON m.id = o.message_id WHERE m.uuid = $1`, [
-        deferred.body.data.uuid,
-      ]);
-      return rows[0]?.attempts >= 2;
-    }, 'the 451 to be retried');
-    expect(await status(deferred.body.data.uuid)).toBe('pending');
-    smtp.state.reply = null;
-    await waitFor(async () => (await status(deferred.body.data.uuid)) === 'sent', 'the retry to succeed');
-  });
-
-  test('a wrong password is visible in imap_status and retried', async () => {
-    const created = await t.http
-      .post('/api/v1/inboxes')
-      .set('Authorization', auth)
-      .send({
-        name: 'Broken',
-        from: 'broken@imap.test',
-        imap: { host: '127.0.0.1', port: imap.port, tls: 'none', username: 'support@imap.test', password: 'wrong' },
-      });
-    const id = created.body.data.id;
-    const status = await waitFor(async () => {
-      const s = (await t.http.get(`/api/v1/inboxes/${id}`).set('Authorization', auth)).body.data.imap_status;
-      return s.ok === false ? s : null;
-    }, 'the login failure to show');
-    expect(status.last_error).toMatch(/auth|login|credentials/i);
-    await t.http.put(`/api/v1/inboxes/${id}`).set('Authorization', auth).send({ enabled: false });
+  // Last: closing extra application instances in this process ends the shared database connection.
+  test.skipIf(!process.env.DATABASE_URL)('two more server instances on the same database: each email is imported once', async () => {
+    const config = { ...t.config, MAIL_WORKER_ENABLED: false };
+    const apps: NestFastifyApplication[] = [];
+    for (let i = 0; i < 2; i++) {
+      const ref = await Test.createTestingModule({ imports: [AppModule.forRoot({ config })] }).compile();
+      ref.useLogger(['error', 'fatal']);
+      apps.push(await configureApp(ref.createNestApplication<NestFastifyApplication>(createFastifyAdapter(config), APP_OPTIONS)));
+    }
+    try {
+      await new Promise((r) => setTimeout(r, 500));
+      for (let i = 0; i < 8; i++) await imap.append(email({ messageId: `trio-${i}@customer.test`, from: `trio${i}@customer.test` }));
+      await waitFor(
+        async () => (await q<{ n: number }>(`SELECT count(*)::int AS n FROM conversation_messages WHERE source_id LIKE 'trio-%'`))[0].n === 8,
+        'all eight',
+      );
+      await new Promise((r) => setTimeout(r, 1000));
+      const rows = await q<{ n: number }>(`SELECT count(*)::int AS n FROM conversation_messages WHERE source_id LIKE 'trio-%' GROUP BY source_id`);
+      expect(rows.map((r) => r.n)).toEqual(Array(8).fill(1));
+      expect(await q(`SELECT count(*)::int AS n FROM conversations c JOIN users u ON u.id = c.contact_id WHERE u.email LIKE 'trio%'`)).toEqual([{ n: 8 }]);
+    } finally {
+      await Promise.all(apps.map((a) => a.close()));
+    }
   });
 });
 

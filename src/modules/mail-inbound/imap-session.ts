@@ -128,10 +128,12 @@ export class ImapSession {
     const client = this.client!;
     if (this.closed || !client.usable) return;
     let timer: NodeJS.Timeout | undefined;
+    let onExists: (() => void) | undefined;
     const woken = new Promise<void>((resolve) => {
       this.wakeUp = resolve;
       timer = setTimeout(resolve, ms);
-      client.once('exists', () => resolve());
+      onExists = () => resolve();
+      client.on('exists', onExists);
     });
     if (client.capabilities.has('IDLE')) {
       const idling = client.idle().catch(() => undefined);
@@ -142,6 +144,7 @@ export class ImapSession {
       await woken;
     }
     clearTimeout(timer);
+    client.off('exists', onExists!);
     this.wakeUp = undefined;
   }
 
