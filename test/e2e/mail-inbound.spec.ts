@@ -58,6 +58,7 @@ describe.skipIf(unavailable !== null)('inbound email over IMAP (Dovecot)', () =>
       MAIL_RECEIVER_SCAN_INTERVAL_MS: '200',
       MAIL_RECEIVER_LEASE_SECONDS: '6',
       MEDIA_MAX_FILE_SIZE_MB: '1',
+      MAIL_RECEIVER_MAX_MESSAGE_MB: '2',
     });
     auth = t.token(t.admin);
     const created = await t.http
@@ -346,6 +347,10 @@ describe.skipIf(unavailable !== null)('inbound email over IMAP (Dovecot)', () =>
         'latin1',
       ),
     );
+    await imap.append(email({ messageId: 'deleted@customer.test', from: 'deleted@customer.test' }), { flags: ['\\Deleted'] });
+    await imap.append(
+      email({ messageId: 'huge@customer.test', from: 'huge@customer.test', subject: 'Huge', body: 'x'.repeat(76).concat('\r\n').repeat(30_000) }),
+    );
     await imap.append(email({ messageId: 'after-broken@customer.test', from: 'next@customer.test' }));
     await waitFor(() => messageBySource('after-broken@customer.test'), 'the email after the broken one');
     const twice = await q<{ n: number }>(`SELECT count(*)::int AS n FROM conversation_messages WHERE source_id = 'twice@customer.test'`);
@@ -354,6 +359,11 @@ describe.skipIf(unavailable !== null)('inbound email over IMAP (Dovecot)', () =>
     expect(await conversationsFrom('noid@customer.test')).toHaveLength(1);
     expect((await messageBySource('charset@customer.test')).text_content).toContain('body');
     expect((await messageBySource('latin1@customer.test')).text_content).toBe('Café crème');
+    expect(await messageBySource('deleted@customer.test')).toBeUndefined();
+    expect(await receipt('deleted@customer.test')).toBeUndefined();
+    const huge = await messageBySource('huge@customer.test');
+    expect(huge.meta.truncated).toMatchObject({ size: expect.any(Number) });
+    expect(huge.meta.subject).toBe('Huge');
   });
 
   test('the same email imported concurrently is written once (the unique Message-ID decides)', async () => {
