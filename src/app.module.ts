@@ -25,6 +25,7 @@ import { MailModule } from './modules/mail/mail.module.js';
 import { EventsModule } from './modules/events/events.module.js';
 import { WebhooksModule } from './modules/webhooks/webhooks.module.js';
 import { ConversationsModule } from './modules/conversations/conversations.module.js';
+import { MailInboundModule } from './modules/mail-inbound/mail-inbound.module.js';
 
 export interface AppModuleOptions {
   /** The configuration to run with; the process environment when absent. */
@@ -46,6 +47,7 @@ const DOMAIN_MODULES = [
   AiModule,
   MailModule,
   ConversationsModule,
+  MailInboundModule,
   EventsModule,
   WebhooksModule,
 ];

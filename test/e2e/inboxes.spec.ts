@@ -3,7 +3,7 @@ import { InboxesService } from '../../src/modules/inboxes/inboxes.service.js';
 import { createAgent } from '../support/factories.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
-const INBOX_KEYS = ['id', 'created_at', 'updated_at', 'uuid', 'name', 'channel', 'enabled', 'csat_enabled', 'from', 'smtp'].sort();
+const INBOX_KEYS = ['id', 'created_at', 'updated_at', 'uuid', 'name', 'channel', 'enabled', 'csat_enabled', 'from', 'smtp', 'imap', 'imap_status'].sort();
 const SMTP_KEYS = ['host', 'port', 'tls', 'username', 'password_set'].sort();
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 
@@ -334,5 +334,84 @@ describe('the default inbox from the environment', () => {
     await e.app.get(InboxesService).onApplicationBootstrap();
     const kept = await e.http.get(`/api/v1/inboxes/${other.body.data.id}`).set('Authorization', e.token(e.admin)).expect(200);
     expect(kept.body.data).toEqual(other.body.data);
+  });
+});
+
+describe('IMAP settings of an inbox', () => {
+  let t: TestApp;
+  let auth: string;
+  beforeAll(async () => {
+    t = await startTestApp({ MAIL_RECEIVER_ENABLED: 'false' });
+    auth = t.token(t.admin);
+  });
+  afterAll(() => t?.close());
+
+  test('are null until configured; defaults apply; bad values are a 400 naming the field', async () => {
+    const plain = await t.http.post('/api/v1/inboxes').set('Authorization', auth).send({ name: 'Plain', from: 'plain@example.com' });
+    expect(plain.body.data.imap).toBeNull();
+    expect(plain.body.data.imap_status).toBeNull();
+    const created = await t.http
+      .post('/api/v1/inboxes')
+      .set('Authorization', auth)
+      .send({ name: 'Mail', from: 'mail@example.com', imap: { host: 'imap.example.com', username: 'mail@example.com', password: 'pw' } });
+    expect(created.status).toBe(200);
+    expect(created.body.data.imap).toEqual({
+      host: 'imap.example.com',
+      port: 993,
+      tls: 'tls',
+      tls_skip_verify: false,
+      username: 'mail@example.com',
+      password: '••••••••••',
+      password_set: true,
+      mailbox: 'INBOX',
+      poll_interval_seconds: 60,
+      scan_since_hours: 48,
+      mark_seen: false,
+    });
+    expect(created.body.data.imap_status).toMatchObject({ ok: null, last_error: null, imported: 0 });
+    for (const [imap, field] of [
+      [{ host: 'not a host!' }, 'host'],
+      [{ port: 0 }, 'port'],
+      [{ tls: 'ssl' }, 'tls'],
+      [{ poll_interval_seconds: 1 }, 'poll_interval_seconds'],
+      [{ scan_since_hours: -1 }, 'scan_since_hours'],
+      [{ mark_seen: 'yes' }, 'mark_seen'],
+      [{ mailbox: '' }, 'mailbox'],
+    ] as const) {
+      const res = await t.http.put(`/api/v1/inboxes/${created.body.data.id}`).set('Authorization', auth).send({ imap });
+      expect(res.status, JSON.stringify(imap)).toBe(400);
+      expect(JSON.stringify(res.body), JSON.stringify(imap)).toContain(field);
+    }
+    const removed = await t.http
+      .put(`/api/v1/inboxes/${created.body.data.id}`)
+      .set('Authorization', auth)
+      .send({ imap: { password: '' } });
+    expect(removed.body.data.imap).toMatchObject({ password: '', password_set: false });
+  });
+
+  test('IMAP_* configure the default inbox on start', async () => {
+    const started = await startTestApp({
+      MAIL_RECEIVER_ENABLED: 'false',
+      IMAP_HOST: 'imap.env.test',
+      IMAP_PORT: '143',
+      IMAP_TLS: 'starttls',
+      IMAP_USERNAME: 'u',
+      IMAP_PASSWORD: 'p',
+      IMAP_MAILBOX: 'Support',
+    });
+    try {
+      const inboxes = await started.http.get('/api/v1/inboxes').set('Authorization', started.token(started.admin));
+      expect(inboxes.body.data[0].imap).toMatchObject({
+        host: 'imap.env.test',
+        port: 143,
+        tls: 'starttls',
+        username: 'u',
+        password_set: true,
+        mailbox: 'Support',
+        poll_interval_seconds: 60,
+      });
+    } finally {
+      await started.close();
+    }
   });
 });

@@ -288,15 +288,15 @@ describe('email delivery through the inbox SMTP server', () => {
     expect(await f.outbox(msg.id)).toMatchObject({ state: 'failed', attempts: 1, last_error: expect.stringContaining('No recipient') });
   });
 
-  test('a rejected recipient fails after the configured attempts; requeue then delivers it', async () => {
+  test('a permanently rejected recipient (550) fails at once, without retries; requeue then delivers it', async () => {
     smtp.state.reject = true;
     const before = smtp.state.rcptAttempts;
     const conv = await f.conversation(inboxId);
     const msg = await f.message(conv.id);
     await f.enqueue(msg.id);
     await f.waitStatus(msg.id, 'failed');
-    expect(smtp.state.rcptAttempts - before).toBe(3);
-    expect(await f.outbox(msg.id)).toMatchObject({ state: 'failed', attempts: 3, last_error: expect.stringContaining('550') });
+    expect(smtp.state.rcptAttempts - before).toBe(1);
+    expect(await f.outbox(msg.id)).toMatchObject({ state: 'failed', attempts: 1, last_error: expect.stringContaining('550') });
     expect(mailFor(msg.uuid)).toHaveLength(0);
     expect(delivered.some((d) => d.id === msg.id)).toBe(false);
 

@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { EventsModule } from '../events/events.module.js';
 import { MediaModule } from '../media/media.module.js';
+import { ContactBlocklistRepository } from './contact-blocklist.repository.js';
+import { ContactBlocklist } from './contact-blocklist.service.js';
 import { ContactNotesService } from './contact-notes.service.js';
 import { ContactsController } from './contacts.controller.js';
 import { ContactsRepository } from './contacts.repository.js';
@@ -9,7 +11,7 @@ import { ContactsService } from './contacts.service.js';
 @Module({
   imports: [EventsModule, MediaModule],
   controllers: [ContactsController],
-  providers: [ContactsService, ContactNotesService, ContactsRepository],
-  exports: [ContactsService],
+  providers: [ContactsService, ContactNotesService, ContactsRepository, ContactBlocklist, ContactBlocklistRepository],
+  exports: [ContactsService, ContactBlocklist],
 })
 export class ContactsModule {}

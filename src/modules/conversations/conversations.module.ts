@@ -21,6 +21,8 @@ import { ConversationsRepository } from './conversations.repository.js';
 import { ConversationsService } from './conversations.service.js';
 import { DefaultStatuses } from './default-statuses.service.js';
 import { ContactReplies } from './messages/contact-replies.service.js';
+import { EmailThreadsRepository } from './messages/email-threads.repository.js';
+import { IncomingEmails } from './messages/incoming-email.service.js';
 import { MessageWriter } from './messages/message-writer.service.js';
 import { MessagesController } from './messages/messages.controller.js';
 import { MessagesRepository } from './messages/messages.repository.js';
@@ -56,6 +58,8 @@ import { ViewsService } from './views/views.service.js';
     ConversationsService,
     DefaultStatuses,
     ContactReplies,
+    EmailThreadsRepository,
+    IncomingEmails,
     MessageWriter,
     MessagesRepository,
     MessagesService,
@@ -63,6 +67,6 @@ import { ViewsService } from './views/views.service.js';
     TagsRepository,
     ViewsService,
   ],
-  exports: [ConversationsService, MessagesService],
+  exports: [ConversationsService, MessagesService, IncomingEmails],
 })
 export class ConversationsModule {}

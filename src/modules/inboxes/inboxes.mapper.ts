@@ -1,6 +1,7 @@
 import addressparser from 'nodemailer/lib/addressparser';
 import { isEmail } from 'class-validator';
 import { EMAIL_OPTIONS } from '../../shared/http/validators.js';
+import { type ImapStatus, type StoredImapConfig, EMPTY_IMAP_STATUS, toImap } from './imap-settings.js';
 
 export const SMTP_TLS_MODES = ['none', 'starttls', 'tls'] as const;
 export type SmtpTlsMode = (typeof SMTP_TLS_MODES)[number];
@@ -25,7 +26,7 @@ export interface InboxRow {
   enabled: boolean;
   csat_enabled: boolean;
   from: string;
-  config: { smtp?: StoredSmtpConfig } | null;
+  config: { smtp?: StoredSmtpConfig; imap?: StoredImapConfig } | null;
 }
 
 /** The port a TLS mode usually listens on, when none is given. */
@@ -47,8 +48,9 @@ export function smtpOf(row: Pick<InboxRow, 'config'>): Required<Omit<StoredSmtpC
 }
 
 /** An inbox as the API shows it: the SMTP password only as `password_set`. */
-export function toInbox(row: InboxRow) {
+export function toInbox(row: InboxRow, imapStatus: ImapStatus | null = null) {
   const smtp = smtpOf(row);
+  const imap = toImap(row.config);
   return {
     id: row.id,
     created_at: row.created_at.toISOString(),
@@ -60,6 +62,8 @@ export function toInbox(row: InboxRow) {
     csat_enabled: row.csat_enabled,
     from: row.from,
     smtp: { host: smtp.host, port: smtp.port, tls: smtp.tls, username: smtp.username, password_set: Boolean(smtp.password) },
+    imap,
+    imap_status: imap ? (imapStatus ?? EMPTY_IMAP_STATUS) : null,
   };
 }
 export type Inbox = ReturnType<typeof toInbox>;

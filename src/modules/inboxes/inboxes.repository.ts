@@ -48,6 +48,23 @@ export class InboxesRepository {
     return rows[0][0] ?? null;
   }
 
+  /** Merges `patch` into `config.imap` (a null key removes it). */
+  async mergeImap(id: number, patch: Record<string, unknown>, m: EntityManager): Promise<void> {
+    await m.query(
+      `UPDATE inboxes SET updated_at = now(),
+              config = jsonb_set(COALESCE(config, '{}'::jsonb), '{imap}', jsonb_strip_nulls(COALESCE(config->'imap', '{}'::jsonb) || $2::jsonb))
+        WHERE id = $1 AND deleted_at IS NULL`,
+      [id, JSON.stringify(patch)],
+    );
+  }
+
+  /** Enabled email inboxes with an IMAP host: the ones to receive for. */
+  imapInboxIds(): Promise<Array<{ id: number }>> {
+    return this.dataSource.query(
+      `SELECT id FROM inboxes WHERE deleted_at IS NULL AND enabled AND channel = 'email' AND COALESCE(config->'imap'->>'host', '') <> '' ORDER BY id`,
+    );
+  }
+
   async softDelete(id: number, m: EntityManager = this.dataSource.manager): Promise<boolean> {
     const rows: [unknown[], number] = await m.query(
       `UPDATE inboxes SET deleted_at = now(), updated_at = now(), enabled = false WHERE id = $1 AND deleted_at IS NULL RETURNING id`,

@@ -3,8 +3,10 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../../shared/config/app-config.js';
 import { InvalidInput, NotFound } from '../../shared/http/errors.js';
+import type { InboxImapRequest } from './dto/inbox-imap.dto.js';
 import type { InboxCreateRequest, InboxSmtpRequest, InboxUpdateRequest } from './dto/inbox-request.dto.js';
-import { type Inbox, type InboxChannel, parseMailbox, smtpOf, type SmtpTlsMode, type StoredSmtpConfig, toInbox } from './inboxes.mapper.js';
+import { type ImapSettings, type ImapStatusSource, imapOf, MASKED_PASSWORD } from './imap-settings.js';
+import { type Inbox, type InboxChannel, type InboxRow, parseMailbox, smtpOf, type SmtpTlsMode, type StoredSmtpConfig, toInbox } from './inboxes.mapper.js';
 import { InboxesRepository } from './inboxes.repository.js';
 import { SmtpPasswordBox } from './smtp-password.js';
 
@@ -30,6 +32,7 @@ export interface SmtpSettings {
 @Injectable()
 export class InboxesService implements OnApplicationBootstrap {
   private readonly logger = new Logger(InboxesService.name);
+  private imapStatus: ImapStatusSource | null = null;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -39,34 +42,72 @@ export class InboxesService implements OnApplicationBootstrap {
   ) {}
 
   async list(): Promise<Inbox[]> {
-    return (await this.repo.list()).map(toInbox);
+    return this.present(await this.repo.list());
   }
 
   async get(id: number): Promise<Inbox> {
     const row = await this.repo.findById(id);
     if (!row) throw new NotFound('Inbox not found');
-    return toInbox(row);
+    return (await this.present([row]))[0];
   }
 
   async create(dto: InboxCreateRequest): Promise<Inbox> {
     const smtp = this.smtpPatch(dto.smtp ?? {});
-    const row = await this.repo.insert(
-      { name: dto.name, enabled: dto.enabled ?? true, csat_enabled: dto.csat_enabled ?? false, from: dto.from },
-      Object.fromEntries(Object.entries(smtp).filter(([, v]) => v !== null)) as StoredSmtpConfig,
-      this.dataSource.manager,
-    );
-    return toInbox(row);
+    const id = await this.dataSource.transaction(async (m) => {
+      const row = await this.repo.insert(
+        { name: dto.name, enabled: dto.enabled ?? true, csat_enabled: dto.csat_enabled ?? false, from: dto.from },
+        Object.fromEntries(Object.entries(smtp).filter(([, v]) => v !== null)) as StoredSmtpConfig,
+        m,
+      );
+      if (dto.imap) await this.repo.mergeImap(row.id, this.imapPatch(dto.imap), m);
+      return row.id;
+    });
+    return this.get(id);
   }
 
   async update(id: number, dto: InboxUpdateRequest): Promise<Inbox> {
-    const row = await this.repo.update(
-      id,
-      { name: dto.name, enabled: dto.enabled, csat_enabled: dto.csat_enabled, from: dto.from },
-      this.smtpPatch(dto.smtp ?? {}),
-      this.dataSource.manager,
-    );
-    if (!row) throw new NotFound('Inbox not found');
-    return toInbox(row);
+    const found = await this.dataSource.transaction(async (m) => {
+      const row = await this.repo.update(
+        id,
+        { name: dto.name, enabled: dto.enabled, csat_enabled: dto.csat_enabled, from: dto.from },
+        this.smtpPatch(dto.smtp ?? {}),
+        m,
+      );
+      if (row && dto.imap) await this.repo.mergeImap(id, this.imapPatch(dto.imap), m);
+      return row !== null;
+    });
+    if (!found) throw new NotFound('Inbox not found');
+    return this.get(id);
+  }
+
+  /** Receiving health comes from the mail-inbound module, which depends on this one. */
+  registerImapStatusSource(source: ImapStatusSource): void {
+    this.imapStatus = source;
+  }
+
+  private async present(rows: InboxRow[]): Promise<Inbox[]> {
+    const withImap = rows.filter((r) => imapOf(r.config)).map((r) => r.id);
+    const statuses = this.imapStatus && withImap.length ? await this.imapStatus(withImap) : new Map<number, never>();
+    return rows.map((row) => toInbox(row, statuses.get(row.id) ?? null));
+  }
+
+  /** Enabled email inboxes with IMAP settings. */
+  async imapInboxIds(): Promise<number[]> {
+    return (await this.repo.imapInboxIds()).map((r) => r.id);
+  }
+
+  /** What the receiver connects with; null when the inbox is gone, disabled or has no IMAP host. */
+  async getImapSettings(id: number): Promise<ImapSettings | null> {
+    const row = await this.repo.findById(id);
+    const imap = row && row.enabled && row.channel === 'email' ? imapOf(row.config) : null;
+    if (!row || !imap) return null;
+    let password = '';
+    if (imap.password) {
+      const opened = this.passwords.openOrNull(imap.password);
+      if (opened === null) this.logger.warn(`Inbox ${id}: the stored IMAP password cannot be decrypted (was APP_SECRET changed?); set it again`);
+      password = opened ?? '';
+    }
+    return { ...imap, password, inboxId: row.id, from: row.from };
   }
 
   /** Soft delete: conversations keep their inbox row; the inbox disappears from the API. */
@@ -104,7 +145,7 @@ export class InboxesService implements OnApplicationBootstrap {
    */
   async onApplicationBootstrap(): Promise<void> {
     const c = this.config;
-    if (!c.INBOX_EMAIL && !c.SMTP_HOST) return;
+    if (!c.INBOX_EMAIL && !c.SMTP_HOST && !c.IMAP_HOST) return;
     if (c.INBOX_EMAIL && !parseMailbox(c.INBOX_EMAIL)) {
       throw new Error(`INBOX_EMAIL=${JSON.stringify(c.INBOX_EMAIL)} must be an email address or "Name <email>"`);
     }
@@ -117,6 +158,26 @@ export class InboxesService implements OnApplicationBootstrap {
       ? { host: c.SMTP_HOST, port: c.SMTP_PORT, tls: c.SMTP_TLS, username: c.SMTP_USERNAME ?? '', password: c.SMTP_PASSWORD ?? '' }
       : {};
     await this.repo.update(id, { from: c.INBOX_EMAIL }, this.smtpPatch(smtp), this.dataSource.manager);
+    if (c.IMAP_HOST) {
+      const imap: InboxImapRequest = {
+        host: c.IMAP_HOST,
+        port: c.IMAP_PORT,
+        tls: c.IMAP_TLS,
+        username: c.IMAP_USERNAME ?? '',
+        password: c.IMAP_PASSWORD ?? '',
+        mailbox: c.IMAP_MAILBOX ?? 'INBOX',
+        poll_interval_seconds: c.IMAP_POLL_INTERVAL_SECONDS,
+      };
+      await this.repo.mergeImap(id, this.imapPatch(imap), this.dataSource.manager);
+    }
+  }
+
+  /** The stored form of IMAP settings from a request; an omitted or masked password keeps the stored one. */
+  private imapPatch(dto: InboxImapRequest): Record<string, unknown> {
+    const { password, ...rest } = dto;
+    const patch: Record<string, unknown> = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
+    if (password !== undefined && password !== MASKED_PASSWORD) patch.password = password === '' ? null : this.passwords.seal(password);
+    return patch;
   }
 
   /** The stored form of SMTP settings from a request: the password sealed, `""` password removes it (null). */

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { SendMailOptions } from 'nodemailer';
 import { MediaService } from '../media/media.service.js';
-import { addressList, bracketed, replySubject, threadIdFor, threadingHeaders } from './mail-headers.js';
+import { addressList, bracketed, LOOP_HEADER, loopHeaderValue, replySubject, threadIdFor, threadingHeaders } from './mail-headers.js';
 import { type OutgoingMessageRow, OutboxRepository } from './outbox.repository.js';
 
 /** The email for one outgoing message: recipients, reply subject, threading headers, body and attachments. */
@@ -30,6 +30,7 @@ export class MailComposer {
       messageId: bracketed(messageId),
       inReplyTo,
       references,
+      headers: { [LOOP_HEADER]: loopHeaderValue(from) },
       html: isHtml ? message.content : undefined,
       text: isHtml ? message.text_content : message.content,
       attachments: await this.attachments(message.id),

@@ -3,6 +3,15 @@ import addressparser from 'nodemailer/lib/addressparser';
 const MAX_BACKOFF_MS = 60 * 60 * 1000;
 const MAX_REFERENCES = 20;
 
+/** Every email we send carries it; mail that comes back with it (an echo, a forward loop) is dropped. */
+export const LOOP_HEADER = 'X-Libredesk-Loop-Prevention';
+
+/** The loop header's value: the sender's bare address, lower-cased. */
+export function loopHeaderValue(from: string): string {
+  const entry = addressparser(from, { flatten: true }).find((e) => e.address);
+  return (entry?.address ?? from).trim().toLowerCase();
+}
+
 /** The bare address's domain of `Name <user@example.com>` or `user@example.com`, lower-cased. */
 export function domainOf(address: string | null | undefined): string | null {
   if (!address) return null;

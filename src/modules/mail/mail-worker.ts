@@ -98,7 +98,7 @@ export class MailWorker extends BackgroundLoop {
       }
       await route.transport.sendMail(mail);
     } catch (err) {
-      await this.outbox.recordFailure(entry, describe(err));
+      await this.outbox.recordFailure(entry, describe(err), isPermanentSmtpRejection(err));
       return;
     }
     await this.outbox.recordSent(entry);
@@ -110,6 +110,12 @@ export class MailWorker extends BackgroundLoop {
     this.unconfiguredWarnedAt.set(inboxId, now);
     this.logger.warn(`Inbox ${inboxId} has outgoing email waiting but no SMTP server: set its SMTP settings (or SMTP_HOST). The messages stay pending.`);
   }
+}
+
+/** A 5xx reply (`550 mailbox unavailable`) will not change on retry; 4xx, timeouts and connection errors may. */
+export function isPermanentSmtpRejection(err: unknown): boolean {
+  const code = (err as { responseCode?: unknown } | null)?.responseCode;
+  return typeof code === 'number' && code >= 500 && code <= 599;
 }
 
 function describe(err: unknown): string {

@@ -159,6 +159,15 @@ export class OutboxRepository {
     return rows.length > 0;
   }
 
+  /** The bounce reason on the message (`meta.delivery_error`) and its outbox entry, which stops any further attempt. */
+  async recordBounce(manager: EntityManager, messageId: number, reason: string): Promise<void> {
+    await manager.query(`UPDATE conversation_messages SET meta = meta || jsonb_build_object('delivery_error', $2::text) WHERE id = $1`, [messageId, reason]);
+    await manager.query(
+      `UPDATE email_outbox SET state = 'failed', last_error = $2, locked_until = NULL, lease_token = NULL, updated_at = now() WHERE message_id = $1`,
+      [messageId, reason],
+    );
+  }
+
   /** Gives the claim back without counting it, to be tried again later (nothing to send with yet). */
   async defer(entry: ClaimedEntry, reason: string, retryInMs: number): Promise<void> {
     await this.dataSource.query(

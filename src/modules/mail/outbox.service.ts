@@ -111,6 +111,19 @@ export class OutboxService {
     this.logger.warn(`Not emailing message ${entry.message_id}: ${reason}`);
   }
 
+  /**
+   * A delivery-status notification says an email we sent never arrived: the message is `failed` at
+   * once with the report's reason (in its meta and the outbox entry) and `message.updated` is recorded.
+   * False when it was failed already.
+   */
+  async recordBounce(messageId: number, reason: string): Promise<boolean> {
+    return this.dataSource.transaction(async (m) => {
+      if (!(await this.setStatus(m, messageId, null, 'failed'))) return false;
+      await this.repo.recordBounce(m, messageId, reason);
+      return true;
+    });
+  }
+
   private async delivered(manager: EntityManager, messageId: number): Promise<void> {
     if (!(await this.setStatus(manager, messageId, 'pending', 'sent'))) return;
     for (const hook of this.deliveredHooks) await hook(manager, messageId);

@@ -54,6 +54,11 @@ export class MediaService {
     return this.config.MEDIA_MAX_FILE_SIZE_MB * MIB;
   }
 
+  /** The lasting address of a stored file (served to API credentials; signed URLs expire). */
+  pathOf(uuid: string): string {
+    return `${this.config.ROOT_URL ? this.config.ROOT_URL.replace(/\/+$/, '') : ''}/uploads/${uuid}`;
+  }
+
   /** POST /media: size and type checks, then {@link create}. */
   async upload(file: IncomingFile | null, options: { inline: boolean; linkedModel: string | null }): Promise<Media> {
     if (!file) throw new InvalidInput('File not found');

@@ -166,6 +166,65 @@ export class EnvironmentVariables {
   @Min(5)
   MAIL_LEASE_SECONDS = 300;
 
+  /** Inbound email (IMAP): `false` keeps this process from receiving for any inbox. */
+  @Transform(({ value }) => (value === undefined || value === '' ? true : value === true || /^(true|1|yes)$/i.test(String(value))))
+  @IsBoolean()
+  MAIL_RECEIVER_ENABLED = true;
+
+  /** How long one process holds the right to receive for an inbox; it renews it while connected. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(5)
+  MAIL_RECEIVER_LEASE_SECONDS = 60;
+
+  /** How often the receiver looks for inboxes whose IMAP settings changed (or whose holder went away). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  MAIL_RECEIVER_SCAN_INTERVAL_MS = 10_000;
+
+  /** A larger email is imported from its headers and text only (no attachments). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  MAIL_RECEIVER_MAX_MESSAGE_MB = 50;
+
+  /** IMAP mailbox of the default inbox (applied on every start, like SMTP_*). */
+  @Transform(blankToUndefined)
+  @IsOptional()
+  @IsString()
+  IMAP_HOST?: string;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  IMAP_PORT = 993;
+
+  @IsIn(['none', 'starttls', 'tls'], { message: 'IMAP_TLS must be none, starttls or tls' })
+  IMAP_TLS: 'none' | 'starttls' | 'tls' = 'tls';
+
+  @Transform(blankToUndefined)
+  @IsOptional()
+  @IsString()
+  IMAP_USERNAME?: string;
+
+  @Transform(blankToUndefined)
+  @IsOptional()
+  @IsString()
+  IMAP_PASSWORD?: string;
+
+  @Transform(blankToUndefined)
+  @IsOptional()
+  @IsString()
+  IMAP_MAILBOX?: string;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(5)
+  @Max(86_400)
+  IMAP_POLL_INTERVAL_SECONDS = 60;
+
   /** AI completions: any OpenAI-compatible chat-completions endpoint (OpenAI when unset), model and per-call timeout. */
   @Transform(blankToUndefined)
   @IsOptional()

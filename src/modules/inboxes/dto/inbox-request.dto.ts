@@ -20,6 +20,7 @@ import {
 } from 'class-validator';
 import { Omittable } from '../../../shared/http/validators.js';
 import { parseMailbox, SMTP_TLS_MODES, type SmtpTlsMode } from '../inboxes.mapper.js';
+import { InboxImapRequest } from './inbox-imap.dto.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
@@ -122,6 +123,13 @@ export class InboxCreateRequest {
   @ValidateNested()
   @Type(() => InboxSmtpRequest)
   smtp?: InboxSmtpRequest;
+
+  @ApiPropertyOptional({ type: InboxImapRequest, description: 'Receiving: the IMAP mailbox customers write to' })
+  @IsOptional()
+  @IsObject({ message: 'imap must be an object' })
+  @ValidateNested()
+  @Type(() => InboxImapRequest)
+  imap?: InboxImapRequest;
 }
 
 /** A partial update: omitted fields, and omitted SMTP settings, keep their values. */
@@ -158,4 +166,11 @@ export class InboxUpdateRequest {
   @ValidateNested()
   @Type(() => InboxSmtpRequest)
   smtp?: InboxSmtpRequest;
+
+  @ApiPropertyOptional({ type: InboxImapRequest })
+  @Omittable()
+  @IsObject({ message: 'imap must be an object' })
+  @ValidateNested()
+  @Type(() => InboxImapRequest)
+  imap?: InboxImapRequest;
 }

@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { SMTP_TLS_MODES, type SmtpTlsMode } from '../inboxes.mapper.js';
+import { ImapStatusDto, InboxImapDto } from './inbox-imap.dto.js';
 
 /** Documentation of `toInbox` (inboxes.mapper.ts). */
 export class InboxSmtpDto {
@@ -49,4 +50,10 @@ export class InboxDto {
 
   @ApiProperty({ type: InboxSmtpDto })
   smtp: InboxSmtpDto;
+
+  @ApiProperty({ type: InboxImapDto, nullable: true, description: 'null until IMAP is configured' })
+  imap: InboxImapDto | null;
+
+  @ApiProperty({ type: ImapStatusDto, nullable: true, description: 'Receiving health; null for an inbox without IMAP settings' })
+  imap_status: ImapStatusDto | null;
 }
