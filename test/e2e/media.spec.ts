@@ -237,7 +237,7 @@ describe('media on the local disk store', () => {
     expect((await t.http.get(`/uploads/not-a-uuid`).set('Authorization', t.token(t.admin))).status).toBe(400);
   });
 
-  test('the signing secret is generated once and kept in DATA_DIR', async () => {
+  test('the signing secret is generated once and kept in DATA_DIR', () => {
     const path = join(t.config.DATA_DIR, 'app-secret');
     expect(existsSync(path)).toBe(true);
     expect(statSync(path).mode & 0o077).toBe(0);
@@ -373,10 +373,14 @@ describe('media on the S3 store', () => {
     expect(res.body.data).toMatchObject({ store: 's3', filename: 's3-image.png', meta: { width: 1, height: 1 } });
     expect(existsSync(join(t.config.DATA_DIR, 'uploads', res.body.data.uuid))).toBe(false);
 
-    const file = await t.http.get(res.body.data.url).responseType('blob');
+    const redirect = await t.http.get(res.body.data.url).redirects(0);
+    expect(redirect.status).toBe(302);
+    expect(redirect.headers.location).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/media-test\/[\w-]+\?.*X-Amz-Signature=/);
+    const file = await fetch(redirect.headers.location);
     expect(file.status).toBe(200);
-    expect(file.headers['content-type']).toBe('image/png');
-    expect(Buffer.compare(file.body as Buffer, bytes)).toBe(0);
+    expect(file.headers.get('content-type')).toBe('image/png');
+    expect(file.headers.get('content-disposition')).toBe('inline; filename="s3-image.png"');
+    expect(Buffer.compare(Buffer.from(await file.arrayBuffer()), bytes)).toBe(0);
 
     const binary = Buffer.from(Array.from({ length: 70_000 }, (_, i) => (i * 31) % 256));
     const up = await t.http
@@ -384,8 +388,9 @@ describe('media on the S3 store', () => {
       .set('Authorization', t.token(t.admin))
       .attach('files', binary, { filename: 'data.bin', contentType: 'application/x-data' });
     expect(up.status).toBe(200);
-    const down = await t.http.get(up.body.data.url).responseType('blob');
-    expect(Buffer.compare(down.body as Buffer, binary)).toBe(0);
+    const down = await fetch((await t.http.get(up.body.data.url).redirects(0)).headers.location);
+    expect(down.headers.get('content-disposition')).toBe('attachment; filename="data.bin"');
+    expect(Buffer.compare(Buffer.from(await down.arrayBuffer()), binary)).toBe(0);
     expect(Buffer.compare(await t.app.get(MediaService).readContent(up.body.data.uuid), binary)).toBe(0);
   });
 
