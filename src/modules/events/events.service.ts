@@ -45,11 +45,11 @@ export class EventsService {
   }
 
   /**
-   * Resolves when new events may have been committed, or after `maxMs`. Without a notification
-   * channel (PGlite) it resolves after `embeddedPollMs`, for the caller to look again.
+   * Resolves when new events may have been committed, or after `maxMs`. While the notification
+   * listener is down it resolves after `notLivePollMs`, for the caller to look again.
    */
-  waitForEvents(maxMs: number, embeddedPollMs?: number): Promise<void> {
-    return this.signal.wait(maxMs, embeddedPollMs);
+  waitForEvents(maxMs: number, notLivePollMs?: number): Promise<void> {
+    return this.signal.wait(maxMs, notLivePollMs);
   }
 
   /** The feed for a query string: `after` (cursor), `limit` (1–500, default 100), `wait` (0–30 seconds). */
