@@ -65,4 +65,12 @@ export class EventsRepository {
       rows: rows.filter((r) => r.has_row).map(({ id, type, payload, created_at }) => ({ id, type, payload, created_at })),
     };
   }
+
+  /** For metrics: committed events the sequencer has not numbered yet, and the age of the oldest. */
+  async sequencerLag(): Promise<{ unnumbered: number; oldest_age_seconds: number }> {
+    const rows: Array<{ unnumbered: number; oldest_age_seconds: number | null }> = await this.dataSource.query(
+      `SELECT count(*)::int AS unnumbered, EXTRACT(EPOCH FROM now() - min(created_at))::float8 AS oldest_age_seconds FROM events WHERE id IS NULL`,
+    );
+    return { unnumbered: rows[0]?.unnumbered ?? 0, oldest_age_seconds: rows[0]?.oldest_age_seconds ?? 0 };
+  }
 }

@@ -160,4 +160,13 @@ export class DeliveriesRepository {
     );
     return rows[0] ?? null;
   }
+
+  /** For metrics: deliveries still to be made, and deliveries that finally failed. */
+  async backlog(): Promise<{ pending: number; failed: number }> {
+    const rows: Array<{ pending: number; failed: number }> = await this.dataSource.query(
+      `SELECT count(*) FILTER (WHERE status = 'pending')::int AS pending, count(*) FILTER (WHERE status = 'failed')::int AS failed
+         FROM webhook_deliveries`,
+    );
+    return { pending: rows[0]?.pending ?? 0, failed: rows[0]?.failed ?? 0 };
+  }
 }

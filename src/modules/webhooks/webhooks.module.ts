@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { EventsModule } from '../events/events.module.js';
+import { DeliveriesMetrics } from './deliveries.metrics.js';
 import { DeliveriesRepository } from './deliveries.repository.js';
 import { WebhookSecretBox } from './webhook-secret-box.js';
 import { WebhookSender } from './webhook-sender.js';
@@ -12,7 +13,7 @@ import { WebhooksService } from './webhooks.service.js';
 @Module({
   imports: [EventsModule],
   controllers: [WebhooksController],
-  providers: [WebhooksService, WebhooksRepository, DeliveriesRepository, WebhookSecretBox, WebhookSender, WebhookWorker],
+  providers: [WebhooksService, WebhooksRepository, DeliveriesRepository, WebhookSecretBox, WebhookSender, WebhookWorker, DeliveriesMetrics],
   exports: [WebhooksService],
 })
 export class WebhooksModule {}

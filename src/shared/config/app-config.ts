@@ -35,6 +35,12 @@ export class EnvironmentVariables {
   @IsIn(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` })
   LOG_LEVEL: LogLevel = 'log';
 
+  /** `json`: one JSON object per line (for a log collector); `pretty`: coloured text. Unset: pretty on a terminal, else json. */
+  @Transform(({ value }: { value: unknown }) => (value === '' ? undefined : typeof value === 'string' ? value.toLowerCase() : value))
+  @IsOptional()
+  @IsIn(['json', 'pretty'], { message: 'LOG_FORMAT must be json or pretty' })
+  LOG_FORMAT?: 'json' | 'pretty';
+
   /** Largest JSON body accepted, in bytes. */
   @Transform(toInt)
   @IsInt()
@@ -47,6 +53,17 @@ export class EnvironmentVariables {
   @Min(1)
   @Max(200)
   DB_POOL_SIZE = 10;
+
+  /** Prometheus metrics at GET /metrics (README: Metrics). */
+  @Transform(({ value }) => (value === undefined || value === '' ? true : value === true || /^(true|1|yes)$/i.test(String(value))))
+  @IsBoolean()
+  METRICS_ENABLED = true;
+
+  /** When set, a scrape of /metrics needs `Authorization: Bearer <token>`. */
+  @Transform(blankToUndefined)
+  @IsOptional()
+  @IsString()
+  METRICS_TOKEN?: string;
 
   /** Secret for encrypting stored provider keys and signing URLs. Derived from DATA_DIR state when unset. */
   @Transform(blankToUndefined)
