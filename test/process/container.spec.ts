@@ -59,7 +59,12 @@ test('a clean copy with `npm ci --omit=dev` starts and answers /health', async (
 
   // The deps stage: its COPY, then its RUN.
   for (const file of ['package.json', 'package-lock.json']) cpSync(join(projectRoot, file), join(workDir, file));
-  const install = deps.lines.find((l) => l.startsWith('RUN npm ci'))!.replace(/^RUN /, '').split('&&')[0].trim().split(/\s+/);
+  const install = deps.lines
+    .find((l) => l.startsWith('RUN npm ci'))!
+    .replace(/^RUN /, '')
+    .split('&&')[0]
+    .trim()
+    .split(/\s+/);
   await run(install[0], [...install.slice(1), '--prefer-offline'], { cwd: workDir, timeout: 400_000, env: { ...process.env, NODE_ENV: 'production' } });
 
   // The final stage's COPY lines, with the build output for `--from=build` and the install above for `--from=deps`.

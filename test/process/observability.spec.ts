@@ -37,7 +37,11 @@ afterAll(async () => {
   for (const c of cleanups) await c();
 });
 
-const lines = (s: Running) => s.output().split('\n').filter((l) => l.trim() !== '');
+const lines = (s: Running) =>
+  s
+    .output()
+    .split('\n')
+    .filter((l) => l.trim() !== '');
 const parsed = (s: Running) => lines(s).map((l) => JSON.parse(l) as Record<string, unknown>);
 const accessLines = (s: Running) => parsed(s).filter((l) => l.context === 'HTTP');
 

@@ -33,7 +33,7 @@ export function registerAccessLog(fastify: FastifyInstance, logger: Logger): voi
       agent_id: (request as { user?: { id?: number } }).user?.id ?? null,
       bytes: responseBytes(reply) ?? null,
     };
-    if (status >= 500) log.error(line, 'request failed');
+    if (status >= 500) log.warn(line, 'request failed');
     else log.info(line, 'request completed');
     done();
   });
