@@ -169,4 +169,16 @@ export class DeliveriesRepository {
     );
     return { pending: rows[0]?.pending ?? 0, failed: rows[0]?.failed ?? 0 };
   }
+
+  /** Deletes up to `batch` deliveries that finished before `cutoff`, skipping any row someone holds; resolves to how many. */
+  async pruneFinishedBefore(cutoff: Date, batch: number): Promise<number> {
+    const [rows]: [Array<{ id: string }>, number] = await this.dataSource.query(
+      `DELETE FROM webhook_deliveries WHERE id IN (
+         SELECT id FROM webhook_deliveries WHERE status <> 'pending' AND completed_at < $1
+          ORDER BY completed_at LIMIT $2 FOR UPDATE SKIP LOCKED)
+       RETURNING id`,
+      [cutoff, batch],
+    );
+    return rows.length;
+  }
 }

@@ -249,6 +249,27 @@ export class EnvironmentVariables {
   @Max(60_000)
   EVENT_SEQUENCER_INTERVAL_MS = 100;
 
+  /** Events older than this many days are pruned (0 keeps them forever); a feed cursor behind them answers 410. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(36_500)
+  EVENT_RETENTION_DAYS = 30;
+
+  /** Finished webhook deliveries older than this many days are pruned (0 keeps them forever). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(36_500)
+  WEBHOOK_DELIVERY_RETENTION_DAYS = 30;
+
+  /** How often each server prunes expired events and deliveries (in small batches, back to back while a backlog lasts). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(86_400_000)
+  RETENTION_INTERVAL_MS = 60_000;
+
   /** Webhook delivery worker: runs in the server process unless disabled; polls the event log for new events. */
   @Transform(({ value }) => (value === undefined || value === '' ? true : value === true || /^(true|1|yes)$/i.test(String(value))))
   @IsBoolean()

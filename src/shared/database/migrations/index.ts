@@ -8,6 +8,7 @@ import { EventSequencer1765000000000 } from './1765000000000-EventSequencer.js';
 import { SearchGrowth1765100000000 } from './1765100000000-SearchGrowth.js';
 import { AgentChangeNotify1765200000000 } from './1765200000000-AgentChangeNotify.js';
 import { EventTransactionOrder1765300000000 } from './1765300000000-EventTransactionOrder.js';
+import { Retention1765460000000 } from './1765460000000-Retention.js';
 
 /** Every migration, in order. A module that changes the schema adds its migration class here. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   SearchGrowth1765100000000,
   AgentChangeNotify1765200000000,
   EventTransactionOrder1765300000000,
+  Retention1765460000000,
 ];
