@@ -27,7 +27,7 @@ describe('event retention', () => {
     t = await startTestApp({
       WEBHOOK_WORKER_ENABLED: 'false',
       EVENT_SEQUENCER_INTERVAL_MS: '60000',
-      RETENTION_INTERVAL_MS: '86400000',
+      RETENTION_INTERVAL_MS: '240000',
       EVENT_RETENTION_DAYS: '30',
     });
     admin = t.token(t.admin);

@@ -263,11 +263,14 @@ export class EnvironmentVariables {
   @Max(36_500)
   WEBHOOK_DELIVERY_RETENTION_DAYS = 30;
 
-  /** How often each server prunes expired events and deliveries (in small batches, back to back while a backlog lasts). */
+  /**
+   * How often each server prunes expired events and deliveries (in small batches, back to back while a
+   * backlog lasts). At most 4 minutes: readiness counts a worker idle for 5 as stalled.
+   */
   @Transform(toInt)
   @IsInt()
   @Min(100)
-  @Max(86_400_000)
+  @Max(240_000)
   RETENTION_INTERVAL_MS = 60_000;
 
   /** Webhook delivery worker: runs in the server process unless disabled; polls the event log for new events. */
