@@ -25,11 +25,9 @@ test('ready: database, migrations and every enabled worker are up', async () => 
 });
 
 test('a migration that is not applied makes the instance not ready', async () => {
-  const [last] = (await t.dataSource.query(`SELECT id, timestamp, name FROM migrations ORDER BY timestamp DESC LIMIT 1`)) as Array<{
-    id: number;
-    timestamp: string;
-    name: string;
-  }>;
+  const [last] = await t.dataSource.query<Array<{ id: number; timestamp: string; name: string }>>(
+    `SELECT id, timestamp, name FROM migrations ORDER BY timestamp DESC LIMIT 1`,
+  );
   await t.dataSource.query(`DELETE FROM migrations WHERE id = $1`, [last.id]);
   try {
     const res = await t.http.get('/health/ready').expect(503);

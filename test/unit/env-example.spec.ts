@@ -27,7 +27,7 @@ test('each value in .env.example is the default, and an empty value means unset'
   const defaults = new EnvironmentVariables() as unknown as Record<string, unknown>;
   for (const name of declared) {
     const value = defaults[name];
-    expect(example[name], name).toBe(value === undefined ? '' : String(value));
+    expect(example[name], name).toBe(value === undefined ? '' : String(value as string | number | boolean));
   }
   expect(validateEnvironment(example)).toEqual(validateEnvironment({}));
 });
