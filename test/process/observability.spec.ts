@@ -22,7 +22,7 @@ async function boot(format: 'json' | 'pretty', extra: Record<string, string> = {
     cleanups.push(() => db.drop());
     env.DATABASE_URL = db.url;
   }
-  const server = await startServer({ env, expectBanner: true, timeoutMs: 150_000 });
+  const server = await startServer({ env, expectBanner: true, timeoutMs: 360_000 });
   servers.push(server);
   return server;
 }
@@ -30,7 +30,7 @@ async function boot(format: 'json' | 'pretty', extra: Record<string, string> = {
 beforeAll(async () => {
   [json, pretty] = await Promise.all([boot('json', { METRICS_TOKEN, AUTH_FAILURE_LIMIT_PER_MINUTE: '3' }), boot('pretty')]);
   admin = bannerToken(json.output());
-}, 200_000);
+}, 400_000);
 
 afterAll(async () => {
   for (const s of servers) await s.stop();
