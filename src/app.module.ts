@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import type { PGlite } from '@electric-sql/pglite';
+import type { Logger as PinoRootLogger } from 'pino';
 import { ApiAuthGuard } from './shared/auth/auth.guard.js';
 import { AuthModule } from './shared/auth/auth.module.js';
 import type { EnvironmentVariables } from './shared/config/app-config.js';
@@ -12,6 +13,8 @@ import { IdempotencyInterceptor } from './shared/http/idempotency/idempotency.in
 import { IdempotencyModule } from './shared/http/idempotency/idempotency.module.js';
 import { RateLimitModule } from './shared/http/rate-limit/rate-limit.module.js';
 import { AppValidationPipe } from './shared/http/validation.js';
+import { LoggingModule } from './shared/logging/logging.module.js';
+import { MetricsModule } from './shared/metrics/metrics.module.js';
 import { AgentsModule } from './modules/agents/agents.module.js';
 import { HealthModule } from './modules/health/health.module.js';
 import { TeamsModule } from './modules/teams/teams.module.js';
@@ -32,6 +35,8 @@ export interface AppModuleOptions {
   config?: EnvironmentVariables;
   /** An embedded database the caller opened (tests); otherwise the config decides. */
   pglite?: PGlite;
+  /** The pino logger main.ts already writes through; otherwise one is made from the configuration. */
+  logger?: PinoRootLogger;
 }
 
 /** The domain modules; a new module is added here. */
@@ -59,6 +64,8 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(options.config),
+        LoggingModule.forRoot(options.logger),
+        MetricsModule,
         DatabaseModule.forRoot({ pglite: options.pglite }),
         AuthModule,
         RateLimitModule,

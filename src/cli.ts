@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module.js';
 import { AgentsService } from './modules/agents/agents.service.js';
 import { ConfigValidationError, validateEnvironment } from './shared/config/app-config.js';
+import { loadEnvFile } from './shared/config/env-file.js';
 import { parseSeedArgs, runSeed, SEED_USAGE, SeedUsageError } from './tools/seed-command.js';
 import { SeedRefused } from './tools/seeder.js';
 import { DataSource } from 'typeorm';
@@ -50,6 +51,7 @@ async function seed(args: string[]): Promise<void> {
 class UsageError extends Error {}
 
 async function main(argv: string[]): Promise<void> {
+  loadEnvFile();
   const [command, ...rest] = argv;
   switch (command) {
     case 'create-admin':

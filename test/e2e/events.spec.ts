@@ -1,3 +1,4 @@
+import { EventsRepository } from '../../src/modules/events/events.repository.js';
 import { EventsService } from '../../src/modules/events/events.service.js';
 import type { EventScope, EventType } from '../../src/modules/events/event-types.js';
 import { createAgent, createRole } from '../support/factories.js';
@@ -148,6 +149,27 @@ describe('GET /api/v1/events', () => {
     expect(page.events.map((e) => e.type)).toEqual(['conversation.priority_changed']);
     expect(elapsed).toBeGreaterThanOrEqual(350);
     expect(elapsed).toBeLessThan(8000);
+  });
+
+  test('a long poll sleeps until notified (no polling while idle) and answers promptly after a write', async () => {
+    const start = await head(admin);
+    const scans = vi.spyOn(t.app.get(EventsRepository), 'window');
+    try {
+      const idle = await feed(admin, { after: start, wait: 1 });
+      expect(idle.events).toEqual([]);
+      // One look when the request arrives, one when the wait ends: no 250 ms polling in between.
+      expect(scans.mock.calls.length).toBeLessThanOrEqual(2);
+
+      const pending = feed(admin, { after: start, wait: 20 });
+      await new Promise((r) => setTimeout(r, 300));
+      const wrote = Date.now();
+      await record('conversation.priority_changed', { priority: 'Urgent' });
+      const page = await pending;
+      expect(page.events.map((e) => e.type)).toEqual(['conversation.priority_changed']);
+      expect(Date.now() - wrote).toBeLessThan(1000);
+    } finally {
+      scans.mockRestore();
+    }
   });
 
   test('wait= gives up with an empty page when nothing arrives', async () => {

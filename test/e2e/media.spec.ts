@@ -1,7 +1,9 @@
 import { Ajv } from 'ajv';
 import addFormatsPlugin from 'ajv-formats';
 import { createRequire } from 'node:module';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -44,6 +46,11 @@ function multipart(filename: string, content: Buffer, contentType = 'application
     body: Buffer.concat([Buffer.from(head, 'utf8'), content, Buffer.from(`\r\n--${boundary}--\r\n`)]),
     type: `multipart/form-data; boundary=${boundary}`,
   };
+}
+
+async function mediaRows(t: TestApp): Promise<number> {
+  const [{ n }] = await t.dataSource.query<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM media`);
+  return n;
 }
 
 function urlPath(url: string): string {
@@ -184,11 +191,24 @@ describe('media on the local disk store', () => {
     expect(wrongField.status).toBe(400);
   });
 
-  test('oversize upload is 413', async () => {
+  test('oversize upload is 413 and leaves no file and no row behind', async () => {
+    const uploads = join(t.config.DATA_DIR, 'uploads');
+    const filesBefore = readdirSync(uploads).sort();
+    const rowsBefore = await mediaRows(t);
     const big = Buffer.alloc(20 * 1024 * 1024 + 1, 7);
     const res = await upload().attach('files', big, { filename: 'big.bin', contentType: 'application/x-big' });
     expect(res.status).toBe(413);
     expect(res.body).toMatchObject({ status: 'error', error_type: 'PayloadTooLargeException' });
+    expect(readdirSync(uploads).sort()).toEqual(filesBefore);
+    expect(await mediaRows(t)).toBe(rowsBefore);
+  });
+
+  test('a file of many chunks is stored whole; its type and size come from the first bytes', async () => {
+    const bytes = Buffer.concat([PNG_1x1, randomBytes(3 * 1024 * 1024)]);
+    const res = await upload().attach('files', bytes, { filename: 'padded.png', contentType: 'application/octet-stream' });
+    expect(res.status).toBe(200);
+    expect(res.body.data).toMatchObject({ content_type: 'image/png', size: bytes.length, meta: { width: 1, height: 1 } });
+    expect(Buffer.compare(readFileSync(join(t.config.DATA_DIR, 'uploads', res.body.data.uuid)), bytes)).toBe(0);
   });
 
   test('upload needs credentials; any agent may upload', async () => {
@@ -237,7 +257,7 @@ describe('media on the local disk store', () => {
     expect((await t.http.get(`/uploads/not-a-uuid`).set('Authorization', t.token(t.admin))).status).toBe(400);
   });
 
-  test('the signing secret is generated once and kept in DATA_DIR', async () => {
+  test('the signing secret is generated once and kept in DATA_DIR', () => {
     const path = join(t.config.DATA_DIR, 'app-secret');
     expect(existsSync(path)).toBe(true);
     expect(statSync(path).mode & 0o077).toBe(0);
@@ -342,10 +362,18 @@ describe('media on the S3 store', () => {
   let t: TestApp;
   let s3: S3rverInstance;
   let s3Dir: string;
+  let s3Client: S3Client;
+  const keys = async () => ((await s3Client.send(new ListObjectsV2Command({ Bucket: 'media-test' }))).Contents ?? []).map((o) => o.Key).sort();
   beforeAll(async () => {
     s3Dir = mkdtempSync(join(tmpdir(), 's3rver-'));
     s3 = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: s3Dir, configureBuckets: [{ name: 'media-test', configs: [] }] });
     const address = await s3.run();
+    s3Client = new S3Client({
+      region: 'us-east-1',
+      endpoint: `http://127.0.0.1:${address.port}`,
+      forcePathStyle: true,
+      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+    });
     t = await startTestApp({
       MEDIA_STORE: 's3',
       S3_BUCKET: 'media-test',
@@ -358,6 +386,7 @@ describe('media on the S3 store', () => {
   });
   afterAll(async () => {
     await t?.close();
+    s3Client?.destroy();
     await s3?.close();
     rmSync(s3Dir, { recursive: true, force: true });
   });
@@ -373,10 +402,14 @@ describe('media on the S3 store', () => {
     expect(res.body.data).toMatchObject({ store: 's3', filename: 's3-image.png', meta: { width: 1, height: 1 } });
     expect(existsSync(join(t.config.DATA_DIR, 'uploads', res.body.data.uuid))).toBe(false);
 
-    const file = await t.http.get(res.body.data.url).responseType('blob');
+    const redirect = await t.http.get(res.body.data.url).redirects(0);
+    expect(redirect.status).toBe(302);
+    expect(redirect.headers.location).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/media-test\/[\w-]+\?.*X-Amz-Signature=/);
+    const file = await fetch(redirect.headers.location);
     expect(file.status).toBe(200);
-    expect(file.headers['content-type']).toBe('image/png');
-    expect(Buffer.compare(file.body as Buffer, bytes)).toBe(0);
+    expect(file.headers.get('content-type')).toBe('image/png');
+    expect(file.headers.get('content-disposition')).toBe('inline; filename="s3-image.png"');
+    expect(Buffer.compare(Buffer.from(await file.arrayBuffer()), bytes)).toBe(0);
 
     const binary = Buffer.from(Array.from({ length: 70_000 }, (_, i) => (i * 31) % 256));
     const up = await t.http
@@ -384,9 +417,29 @@ describe('media on the S3 store', () => {
       .set('Authorization', t.token(t.admin))
       .attach('files', binary, { filename: 'data.bin', contentType: 'application/x-data' });
     expect(up.status).toBe(200);
-    const down = await t.http.get(up.body.data.url).responseType('blob');
-    expect(Buffer.compare(down.body as Buffer, binary)).toBe(0);
+    const down = await fetch((await t.http.get(up.body.data.url).redirects(0)).headers.location);
+    expect(down.headers.get('content-disposition')).toBe('attachment; filename="data.bin"');
+    expect(Buffer.compare(Buffer.from(await down.arrayBuffer()), binary)).toBe(0);
     expect(Buffer.compare(await t.app.get(MediaService).readContent(up.body.data.uuid), binary)).toBe(0);
+  });
+
+  test('a large file goes up in parts; an oversize one leaves no object and no row', async () => {
+    const big = Buffer.concat([PNG_1x1, randomBytes(12 * 1024 * 1024)]);
+    const up = await t.http.post('/api/v1/media').set('Authorization', t.token(t.admin)).attach('files', big, { filename: 'big.png' });
+    expect(up.status).toBe(200);
+    expect(up.body.data).toMatchObject({ store: 's3', size: big.length, content_type: 'image/png', meta: { width: 1, height: 1 } });
+    const down = await fetch((await t.http.get(up.body.data.url).redirects(0)).headers.location);
+    expect(Buffer.compare(Buffer.from(await down.arrayBuffer()), big)).toBe(0);
+
+    const before = await keys();
+    const rowsBefore = await mediaRows(t);
+    const over = await t.http
+      .post('/api/v1/media')
+      .set('Authorization', t.token(t.admin))
+      .attach('files', Buffer.alloc(20 * 1024 * 1024 + 1, 3), { filename: 'over.bin' });
+    expect(over.status).toBe(413);
+    expect(await keys()).toEqual(before);
+    expect(await mediaRows(t)).toBe(rowsBefore);
   });
 
   test('a row whose object is gone is 404', async () => {

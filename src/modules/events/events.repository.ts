@@ -65,4 +65,41 @@ export class EventsRepository {
       rows: rows.filter((r) => r.has_row).map(({ id, type, payload, created_at }) => ({ id, type, payload, created_at })),
     };
   }
+
+  /** For metrics: committed events the sequencer has not numbered yet, and the age of the oldest. */
+  async sequencerLag(): Promise<{ unnumbered: number; oldest_age_seconds: number }> {
+    const rows: Array<{ unnumbered: number; oldest_age_seconds: number | null }> = await this.dataSource.query(
+      `SELECT count(*)::int AS unnumbered, EXTRACT(EPOCH FROM now() - min(created_at))::float8 AS oldest_age_seconds FROM events WHERE id IS NULL`,
+    );
+    return { unnumbered: rows[0]?.unnumbered ?? 0, oldest_age_seconds: rows[0]?.oldest_age_seconds ?? 0 };
+  }
+
+  /**
+   * Deletes up to `batch` of the oldest numbered events created before `cutoff`, only ever a prefix of
+   * the log: it stops at the first event that is newer, or that someone else holds a lock on (SKIP
+   * LOCKED, so a writer is never waited for), so the ids that remain stay gapless. Events without an
+   * id (not yet numbered) are never touched. Resolves to how many were deleted.
+   */
+  async prunePrefixBefore(cutoff: Date, batch: number): Promise<number> {
+    const [rows]: [Array<{ id: string }>, number] = await this.dataSource.query(
+      `WITH picked AS (
+              SELECT seq, id, created_at FROM events WHERE id IS NOT NULL ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED),
+            ranked AS (
+              SELECT seq, id, created_at < $1 AND id = (SELECT min(id) FROM events) + row_number() OVER (ORDER BY id) - 1 AS prunable FROM picked),
+            stop AS (SELECT min(id) AS id FROM ranked WHERE NOT prunable)
+       DELETE FROM events e USING ranked
+        WHERE e.seq = ranked.seq AND ranked.prunable AND ranked.id < COALESCE((SELECT id FROM stop), ranked.id + 1)
+       RETURNING e.id`,
+      [cutoff, batch],
+    );
+    return rows.length;
+  }
+
+  /** The id up to which the log has been pruned (0 when nothing was): a cursor below it has lost events. */
+  async prunedThrough(): Promise<number> {
+    const rows: Array<{ through: string | number }> = await this.dataSource.query(
+      `SELECT COALESCE((SELECT min(id) FROM events) - 1, (SELECT last_id FROM event_sequence)) AS through`,
+    );
+    return Number(rows[0]?.through ?? 0);
+  }
 }

@@ -3,7 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { conversationAccessSql } from '../../shared/auth/conversation-access.js';
 import { Permission } from '../../shared/auth/permissions.js';
 import type { Principal } from '../../shared/auth/principal.js';
-import { InvalidInput } from '../../shared/http/errors.js';
+import { Gone, InvalidInput } from '../../shared/http/errors.js';
 import { decodeCursor, encodeCursor } from './event-cursor.js';
 import { EventSignal } from './event-signal.js';
 import { type EventScope, type EventType, type FeedEvent, isEventType } from './event-types.js';
@@ -13,7 +13,8 @@ import { EventsRepository } from './events.repository.js';
 export type { EventScope, EventType } from './event-types.js';
 
 export interface FeedRequest {
-  after: number;
+  /** Null: from the start of the (retained) log. */
+  after: number | null;
   limit: number;
   waitMs: number;
 }
@@ -45,11 +46,11 @@ export class EventsService {
   }
 
   /**
-   * Resolves when new events may have been committed, or after `maxMs`. Without a notification
-   * channel (PGlite) it resolves after `embeddedPollMs`, for the caller to look again.
+   * Resolves when new events may have been committed, or after `maxMs`. While the notification
+   * listener is down it resolves after `notLivePollMs`, for the caller to look again.
    */
-  waitForEvents(maxMs: number, embeddedPollMs?: number): Promise<void> {
-    return this.signal.wait(maxMs, embeddedPollMs);
+  waitForEvents(maxMs: number, notLivePollMs?: number): Promise<void> {
+    return this.signal.wait(maxMs, notLivePollMs);
   }
 
   /** The feed for a query string: `after` (cursor), `limit` (1–500, default 100), `wait` (0–30 seconds). */
@@ -64,9 +65,10 @@ export class EventsService {
    */
   async feed(principal: Principal, request: FeedRequest): Promise<FeedPage> {
     const deadline = Date.now() + request.waitMs;
-    let cursor = request.after;
-    for (;;) {
+    let cursor = request.after ?? 0;
+    for (let first = true; ; first = false) {
       const { events, next, caughtUp } = await this.scan(principal, cursor, request.limit);
+      if (first && request.after !== null) await this.assertRetained(request.after);
       cursor = next;
       if (events.length > 0) return { events, next: encodeCursor(cursor) };
       if (caughtUp) {
@@ -83,6 +85,19 @@ export class EventsService {
    */
   numberCommitted(): Promise<number> {
     return this.repo.numberCommitted();
+  }
+
+  /**
+   * Checked after the first read: pruning removes a prefix of the log, so if anything after the
+   * cursor was gone before that read, what is pruned now reaches past the cursor.
+   */
+  private async assertRetained(cursor: number): Promise<void> {
+    const through = await this.repo.prunedThrough();
+    if (cursor < through) {
+      throw new Gone(
+        `Events after this cursor up to id ${through} were pruned (older than the retention period); resynchronise, then read the feed again without \`after\``,
+      );
+    }
   }
 
   private async scan(principal: Principal, after: number, limit: number): Promise<{ events: FeedEvent[]; next: number; caughtUp: boolean }> {
@@ -119,7 +134,7 @@ function visibilitySql(p: Principal, params: unknown[]): string {
 
 function parseFeedQuery(query: Record<string, unknown>): FeedRequest {
   return {
-    after: decodeCursor(query.after),
+    after: query.after === undefined || query.after === '' ? null : decodeCursor(query.after),
     limit: intParam(query.limit, 'limit', 1, 500, 100),
     waitMs: intParam(query.wait, 'wait', 0, 30, 0) * 1000,
   };

@@ -178,4 +178,13 @@ export class OutboxRepository {
       [entry.id, entry.lease_token, reason, retryInMs / 1000],
     );
   }
+
+  /** For metrics: emails waiting to be sent, and how long the oldest has waited. */
+  async backlog(): Promise<{ pending: number; oldest_age_seconds: number }> {
+    const rows: Array<{ pending: number; oldest_age_seconds: number | null }> = await this.dataSource.query(
+      `SELECT count(*)::int AS pending, EXTRACT(EPOCH FROM now() - min(created_at))::float8 AS oldest_age_seconds
+         FROM email_outbox WHERE state = 'queued'`,
+    );
+    return { pending: rows[0]?.pending ?? 0, oldest_age_seconds: rows[0]?.oldest_age_seconds ?? 0 };
+  }
 }

@@ -1,13 +1,9 @@
-import { MultipartModule } from '@nestjs/platform-fastify/multipart';
+import { MultipartModule, type MultipartOptions } from '@nestjs/platform-fastify/multipart';
 import { AppConfig } from '../../shared/config/app-config.js';
 
-/**
- * Upload limits for every file interceptor in a module that imports this: files are held in memory
- * up to the media size limit, and anything larger is a 413 before it reaches a handler.
- */
-export const MediaMultipartModule = MultipartModule.registerAsync({
-  inject: [AppConfig],
-  useFactory: (config: AppConfig) => ({
+/** The limits of every media upload: anything larger than the media size limit is a 413. */
+export function mediaMultipartOptions(config: AppConfig): MultipartOptions {
+  return {
     defParamCharset: 'utf8',
     limits: {
       fileSize: config.MEDIA_MAX_FILE_SIZE_MB * 1024 * 1024,
@@ -16,5 +12,14 @@ export const MediaMultipartModule = MultipartModule.registerAsync({
       parts: 32,
       fieldSize: 64 * 1024,
     },
-  }),
+  };
+}
+
+/**
+ * Upload limits for every file interceptor in a module that imports this (files held in memory, such
+ * as avatars). POST /media streams instead: see MediaUploadInterceptor.
+ */
+export const MediaMultipartModule = MultipartModule.registerAsync({
+  inject: [AppConfig],
+  useFactory: mediaMultipartOptions,
 });

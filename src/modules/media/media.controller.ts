@@ -1,9 +1,9 @@
 import { Body, Controller, Post, UploadedFile, UseInterceptors } from '@nestjs/common';
-import { FileInterceptor, type UploadedMultipartFile } from '@nestjs/platform-fastify/multipart';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Authenticated } from '../../shared/auth/decorators.js';
 import { UploadMediaDto } from './dto/upload-media.dto.js';
 import { MediaService } from './media.service.js';
+import { MediaUploadInterceptor, type ReceivedUpload } from './upload/media-upload.interceptor.js';
 
 @ApiTags('Media')
 @Controller('api/v1/media')
@@ -13,9 +13,9 @@ export class MediaController {
   @Post()
   @Authenticated()
   @ApiOperation({ operationId: 'handleMediaUpload' })
-  @UseInterceptors(FileInterceptor('files'))
-  upload(@UploadedFile() file: UploadedMultipartFile | undefined, @Body() fields: UploadMediaDto) {
-    return this.media.upload(file?.buffer ? { filename: file.originalname, contentType: file.mimetype, content: file.buffer } : null, {
+  @UseInterceptors(MediaUploadInterceptor)
+  upload(@UploadedFile() file: ReceivedUpload | undefined, @Body() fields: UploadMediaDto) {
+    return this.media.upload(file?.stored ?? null, {
       inline: String(fields.inline) === 'true',
       linkedModel: fields.linked_model?.trim() || null,
     });

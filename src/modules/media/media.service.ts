@@ -1,22 +1,40 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { fileTypeFromBuffer } from 'file-type';
 import { imageSize } from 'image-size';
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from '../../shared/config/app-config.js';
-import { InvalidInput, NotFound, PayloadTooLarge } from '../../shared/http/errors.js';
+import { InvalidInput, NotFound } from '../../shared/http/errors.js';
 import { extensionOf, sanitizeFilename } from './filename.js';
 import { type Media, type MediaRow, type MessageAttachment, toMedia, toMessageAttachment } from './media.mapper.js';
 import { type MediaOwner, MediaRepository } from './media.repository.js';
 import { MediaUrlSigner } from './media-url-signer.js';
 import { MediaStore } from './storage/media-store.js';
+import { SNIFF_BYTES, UploadTap } from './upload/upload-tap.js';
 
 export interface IncomingFile {
   filename: string | undefined;
   contentType: string | undefined;
   content: Buffer;
+}
+
+/** A file streaming in (POST /media). */
+export interface IncomingStream {
+  filename: string | undefined;
+  contentType: string | undefined;
+  stream: Readable;
+}
+
+/** A streamed file already in the store, before its row is written. */
+export interface StoredUpload {
+  uuid: string;
+  filename: string;
+  contentType: string;
+  size: number;
+  meta: Record<string, unknown>;
 }
 
 export interface NewMedia {
@@ -26,17 +44,17 @@ export interface NewMedia {
   modelId?: number | null;
 }
 
-export interface MediaDownload {
-  filename: string;
-  contentType: string;
-  size: number;
-  body: Readable;
-}
+/** The bytes to send, or (S3) a presigned URL to send the client to instead. */
+export type MediaDownload =
+  { filename: string; contentType: string; disposition: 'inline' | 'attachment'; size: number; body: Readable } | { redirect: string };
 
+/** Types a browser may show in place; anything else (svg and html included) downloads as an attachment. */
+const INLINE_TYPES = /^(image\/(?!svg)[\w.+-]+|video\/[\w.+-]+|application\/pdf)$/i;
+/** A presigned URL is handed out per download and followed at once. */
+const PRESIGNED_URL_SECONDS = 300;
 const UNTRUSTED_TYPES = new Set(['', 'application/octet-stream', 'application/data', 'application/binary']);
 const IMAGE_EXTENSIONS = new Set(['gif', 'png', 'jpg', 'jpeg']);
 const IMAGE_MAGIC = new Set(['image/png', 'image/jpeg', 'image/gif']);
-const MIB = 1024 * 1024;
 
 @Injectable()
 export class MediaService {
@@ -50,8 +68,35 @@ export class MediaService {
     private readonly config: AppConfig,
   ) {}
 
+  /** The upload size limit, which files stored by other modules (inbound email) honour too. */
   get maxFileSizeBytes(): number {
-    return this.config.MEDIA_MAX_FILE_SIZE_MB * MIB;
+    return this.config.MEDIA_MAX_FILE_SIZE_MB * 1024 * 1024;
+  }
+
+  /**
+   * POST /media, step 1: streams the file into the store while counting its bytes; the type is sniffed
+   * from the first bytes and image dimensions read from the head. The size limit is the multipart
+   * parser's (a truncated file is removed and answered 413). On any failure nothing is left stored.
+   */
+  async receive(file: IncomingStream): Promise<StoredUpload> {
+    const filename = sanitizeFilename(file.filename);
+    if (!this.extensionAllowed(filename)) throw new InvalidInput('File type not allowed');
+    const tap = new UploadTap();
+    const piping = pipeline(file.stream, tap);
+    const sniffed = await fileTypeFromBuffer((await tap.sniffable).subarray(0, SNIFF_BYTES)).catch(() => undefined);
+    const contentType = this.declaredType(file.contentType) ?? sniffed?.mime ?? 'application/octet-stream';
+    const uuid = randomUUID();
+    const [piped, written] = await Promise.allSettled([piping, this.store.write(uuid, tap, contentType)]);
+    if (piped.status === 'rejected' || written.status === 'rejected') {
+      await this.removeFile(uuid);
+      throw piped.status === 'rejected' ? piped.reason : (written as PromiseRejectedResult).reason;
+    }
+    if (tap.bytes === 0) {
+      await this.removeFile(uuid);
+      throw new InvalidInput('This file is 0 bytes, so it will not be attached.');
+    }
+    const isImage = IMAGE_EXTENSIONS.has(extensionOf(filename)) && !!sniffed && IMAGE_MAGIC.has(sniffed.mime);
+    return { uuid, filename, contentType, size: tap.bytes, meta: isImage ? dimensionsOf(tap.head) : {} };
   }
 
   /** The lasting address of a stored file (served to API credentials; signed URLs expire). */
@@ -59,16 +104,26 @@ export class MediaService {
     return `${this.config.ROOT_URL ? this.config.ROOT_URL.replace(/\/+$/, '') : ''}/uploads/${uuid}`;
   }
 
-  /** POST /media: size and type checks, then {@link create}. */
-  async upload(file: IncomingFile | null, options: { inline: boolean; linkedModel: string | null }): Promise<Media> {
+  /** POST /media, step 2: the row for a file {@link receive} stored; the file is removed if the row cannot be written. */
+  async upload(file: StoredUpload | null, options: { inline: boolean; linkedModel: string | null }): Promise<Media> {
     if (!file) throw new InvalidInput('File not found');
-    if (file.content.length === 0) throw new InvalidInput('This file is 0 bytes, so it will not be attached.');
-    if (file.content.length > this.maxFileSizeBytes) {
-      throw new PayloadTooLarge(`File size too large, please upload a file less than ${this.config.MEDIA_MAX_FILE_SIZE_MB}MB`);
+    try {
+      const row = await this.repo.insert({
+        uuid: file.uuid,
+        store: this.store.kind,
+        filename: file.filename,
+        contentType: file.contentType,
+        modelType: options.linkedModel,
+        modelId: null,
+        disposition: options.inline ? 'inline' : 'attachment',
+        size: file.size,
+        meta: file.meta,
+      });
+      return toMedia(row, this.signer.url(row.uuid));
+    } catch (err) {
+      await this.removeFile(file.uuid);
+      throw err;
     }
-    if (!this.extensionAllowed(sanitizeFilename(file.filename))) throw new InvalidInput('File type not allowed');
-    const row = await this.create({ file, disposition: options.inline ? 'inline' : 'attachment', modelType: options.linkedModel });
-    return toMedia(row, this.signer.url(row.uuid));
   }
 
   /**
@@ -144,13 +199,22 @@ export class MediaService {
     return this.repo.findByUuid(uuid);
   }
 
-  /** Bytes and headers for GET /uploads/:uuid. */
+  /** Bytes and headers for GET /uploads/:uuid, or where to fetch them when the store hands out URLs (S3). */
   async download(uuid: string): Promise<MediaDownload> {
     const row = await this.repo.findByUuid(uuid);
     if (!row) throw new NotFound('Media not found');
+    const disposition = INLINE_TYPES.test(row.content_type) ? 'inline' : 'attachment';
+    const direct = await this.store.directDownload(row.uuid, {
+      filename: row.filename,
+      contentType: row.content_type,
+      disposition,
+      expiresInSeconds: PRESIGNED_URL_SECONDS,
+    });
+    if (direct === 'missing') throw new NotFound('Media not found');
+    if (direct !== 'unsupported') return { redirect: direct.url };
     const object = await this.store.open(row.uuid);
     if (!object) throw new NotFound('Media not found');
-    return { filename: row.filename, contentType: row.content_type, size: object.size ?? row.size, body: object.body };
+    return { filename: row.filename, contentType: row.content_type, disposition, size: object.size ?? row.size, body: object.body };
   }
 
   /** Deletes a media row and its file; with `owner`, only if the media belongs to it (an avatar to its user). */
@@ -182,9 +246,13 @@ export class MediaService {
   }
 
   private async contentTypeOf(file: IncomingFile): Promise<string> {
-    const declared = (file.contentType ?? '').split(';')[0].trim().toLowerCase();
-    if (!UNTRUSTED_TYPES.has(declared) && /^[\w.+-]+\/[\w.+-]+$/.test(declared)) return declared;
-    return (await fileTypeFromBuffer(file.content))?.mime ?? 'application/octet-stream';
+    return this.declaredType(file.contentType) ?? (await fileTypeFromBuffer(file.content))?.mime ?? 'application/octet-stream';
+  }
+
+  /** The client's media type, unless it is missing, generic or malformed. */
+  private declaredType(contentType: string | undefined): string | null {
+    const declared = (contentType ?? '').split(';')[0].trim().toLowerCase();
+    return !UNTRUSTED_TYPES.has(declared) && /^[\w.+-]+\/[\w.+-]+$/.test(declared) ? declared : null;
   }
 
   /** Whether the bytes are a png, jpeg or gif (by their magic bytes, not by any name or header). */
@@ -195,11 +263,15 @@ export class MediaService {
 
   private async imageMeta(filename: string, content: Buffer): Promise<Record<string, unknown>> {
     if (!IMAGE_EXTENSIONS.has(extensionOf(filename)) || !(await this.isImage(content))) return {};
-    try {
-      const { width, height } = imageSize(content);
-      return { width, height };
-    } catch {
-      return {};
-    }
+    return dimensionsOf(content);
+  }
+}
+
+function dimensionsOf(content: Buffer): Record<string, unknown> {
+  try {
+    const { width, height } = imageSize(content);
+    return { width, height };
+  } catch {
+    return {};
   }
 }

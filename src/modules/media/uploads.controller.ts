@@ -1,6 +1,6 @@
-import { Controller, Get, Headers, Query, Res, StreamableFile } from '@nestjs/common';
+import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { CredentialsService } from '../../shared/auth/credentials.service.js';
 import { Public } from '../../shared/auth/decorators.js';
 import { parseTokenHeader } from '../../shared/auth/strategies.js';
@@ -9,8 +9,6 @@ import { Unauthorized } from '../../shared/http/errors.js';
 import { UuidParam } from '../../shared/http/params.js';
 import { MediaService } from './media.service.js';
 import { MediaUrlSigner } from './media-url-signer.js';
-
-const INLINE_TYPES = /^(image\/(?!svg)[\w.+-]+|video\/[\w.+-]+|application\/pdf)$/i;
 
 function parseAuthorization(header: string | undefined): { apiKey: string; apiSecret: string } | null {
   const basic = /^Basic[ \t]+([A-Za-z0-9+/=]+)$/.exec(header ?? '');
@@ -43,14 +41,15 @@ export class UploadsController {
   @ApiQuery({ name: 'sig', required: false, description: 'Signature of a signed URL' })
   @ApiProduces('application/octet-stream')
   @ApiOkResponse({ description: 'The file, with its stored content type', schema: { type: 'string', format: 'binary' } })
+  @ApiFoundResponse({ description: 'With the S3 store: the file is at the presigned URL in `Location`' })
   @ApiUnauthorizedResponse({ description: 'No valid signature and no valid credentials' })
   async serve(
     @UuidParam('uuid') uuid: string,
     @Query('exp') exp: unknown,
     @Query('sig') sig: unknown,
     @Headers('authorization') authorization: string | undefined,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<StreamableFile> {
+    @Res() reply: FastifyReply,
+  ): Promise<FastifyReply> {
     const signature = this.signer.check(uuid, exp, sig);
     if (signature !== 'valid') {
       const credentials = parseAuthorization(authorization);
@@ -62,13 +61,13 @@ export class UploadsController {
       }
     }
     const file = await this.media.download(uuid);
-    const inline = INLINE_TYPES.test(file.contentType);
-    reply.header('X-Content-Type-Options', 'nosniff');
     reply.header('Cache-Control', 'private, max-age=300');
-    return new StreamableFile(file.body, {
-      type: file.contentType,
-      length: file.size,
-      disposition: `${inline ? 'inline' : 'attachment'}; filename="${file.filename}"`,
-    });
+    if ('redirect' in file) return reply.redirect(file.redirect, 302);
+    return reply
+      .header('X-Content-Type-Options', 'nosniff')
+      .header('Content-Type', file.contentType)
+      .header('Content-Length', file.size)
+      .header('Content-Disposition', `${file.disposition}; filename="${file.filename}"`)
+      .send(file.body);
   }
 }

@@ -160,4 +160,25 @@ export class DeliveriesRepository {
     );
     return rows[0] ?? null;
   }
+
+  /** For metrics: deliveries still to be made, and deliveries that finally failed. */
+  async backlog(): Promise<{ pending: number; failed: number }> {
+    const rows: Array<{ pending: number; failed: number }> = await this.dataSource.query(
+      `SELECT count(*) FILTER (WHERE status = 'pending')::int AS pending, count(*) FILTER (WHERE status = 'failed')::int AS failed
+         FROM webhook_deliveries`,
+    );
+    return { pending: rows[0]?.pending ?? 0, failed: rows[0]?.failed ?? 0 };
+  }
+
+  /** Deletes up to `batch` deliveries that finished before `cutoff`, skipping any row someone holds; resolves to how many. */
+  async pruneFinishedBefore(cutoff: Date, batch: number): Promise<number> {
+    const [rows]: [Array<{ id: string }>, number] = await this.dataSource.query(
+      `DELETE FROM webhook_deliveries WHERE id IN (
+         SELECT id FROM webhook_deliveries WHERE status <> 'pending' AND completed_at < $1
+          ORDER BY completed_at LIMIT $2 FOR UPDATE SKIP LOCKED)
+       RETURNING id`,
+      [cutoff, batch],
+    );
+    return rows.length;
+  }
 }

@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { EventsModule } from '../events/events.module.js';
+import { DeliveriesMetrics } from './deliveries.metrics.js';
 import { DeliveriesRepository } from './deliveries.repository.js';
+import { DeliveryRetention } from './delivery-retention.js';
 import { WebhookSecretBox } from './webhook-secret-box.js';
 import { WebhookSender } from './webhook-sender.js';
 import { WebhookWorker } from './webhook-worker.js';
@@ -12,7 +14,7 @@ import { WebhooksService } from './webhooks.service.js';
 @Module({
   imports: [EventsModule],
   controllers: [WebhooksController],
-  providers: [WebhooksService, WebhooksRepository, DeliveriesRepository, WebhookSecretBox, WebhookSender, WebhookWorker],
+  providers: [WebhooksService, WebhooksRepository, DeliveriesRepository, WebhookSecretBox, WebhookSender, WebhookWorker, DeliveriesMetrics, DeliveryRetention],
   exports: [WebhooksService],
 })
 export class WebhooksModule {}

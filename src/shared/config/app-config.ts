@@ -36,6 +36,12 @@ export class EnvironmentVariables {
   @IsIn(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` })
   LOG_LEVEL: LogLevel = 'log';
 
+  /** `json`: one JSON object per line (for a log collector); `pretty`: coloured text. Unset: pretty on a terminal, else json. */
+  @Transform(({ value }: { value: unknown }) => (value === '' ? undefined : typeof value === 'string' ? value.toLowerCase() : value))
+  @IsOptional()
+  @IsIn(['json', 'pretty'], { message: 'LOG_FORMAT must be json or pretty' })
+  LOG_FORMAT?: 'json' | 'pretty';
+
   /** Largest JSON body accepted, in bytes. */
   @Transform(toInt)
   @IsInt()
@@ -48,6 +54,17 @@ export class EnvironmentVariables {
   @Min(1)
   @Max(200)
   DB_POOL_SIZE = 10;
+
+  /** Prometheus metrics at GET /metrics (README: Metrics). */
+  @Transform(({ value }) => (value === undefined || value === '' ? true : value === true || /^(true|1|yes)$/i.test(String(value))))
+  @IsBoolean()
+  METRICS_ENABLED = true;
+
+  /** When set, a scrape of /metrics needs `Authorization: Bearer <token>`. */
+  @Transform(blankToUndefined)
+  @IsOptional()
+  @IsString()
+  METRICS_TOKEN?: string;
 
   /** Secret for encrypting stored provider keys and signing URLs. Derived from DATA_DIR state when unset. */
   @Transform(blankToUndefined)
@@ -291,6 +308,30 @@ export class EnvironmentVariables {
   @Min(10)
   @Max(60_000)
   EVENT_SEQUENCER_INTERVAL_MS = 100;
+
+  /** Events older than this many days are pruned (0 keeps them forever); a feed cursor behind them answers 410. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(36_500)
+  EVENT_RETENTION_DAYS = 30;
+
+  /** Finished webhook deliveries older than this many days are pruned (0 keeps them forever). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(36_500)
+  WEBHOOK_DELIVERY_RETENTION_DAYS = 30;
+
+  /**
+   * How often each server prunes expired events and deliveries (in small batches, back to back while a
+   * backlog lasts). At most 4 minutes: readiness counts a worker idle for 5 as stalled.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(240_000)
+  RETENTION_INTERVAL_MS = 60_000;
 
   /** Webhook delivery worker: runs in the server process unless disabled; polls the event log for new events. */
   @Transform(({ value }) => (value === undefined || value === '' ? true : value === true || /^(true|1|yes)$/i.test(String(value))))

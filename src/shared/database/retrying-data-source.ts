@@ -1,5 +1,6 @@
 import { DataSource, type EntityManager } from 'typeorm';
 import type { IsolationLevel } from 'typeorm/driver/types/IsolationLevel.js';
+import { withMigrationLock } from './migration-lock.js';
 
 /** PostgreSQL's "run it again" errors: the transaction was rolled back as a whole. */
 const RETRYABLE = new Set(['40P01', '40001']);
@@ -33,5 +34,11 @@ export class RetryingDataSource extends DataSource {
         await new Promise((resolve) => setTimeout(resolve, 10 * 2 ** attempt + Math.random() * 40));
       }
     }
+  }
+
+  /** On a server, under the migration lock; PGlite is one process with one connection, so nothing can race there. */
+  override runMigrations(options?: Parameters<DataSource['runMigrations']>[0]): ReturnType<DataSource['runMigrations']> {
+    if (!(this.options as { url?: string }).url) return super.runMigrations(options);
+    return withMigrationLock(this, () => super.runMigrations(options));
   }
 }

@@ -83,6 +83,16 @@ export class PreconditionFailed extends AppError {
   }
 }
 
+/**
+ * What the request points at existed once and is gone for good (a feed cursor behind the retained
+ * events). The contract knows no error type for it: the status tells it apart from a 400.
+ */
+export class Gone extends AppError {
+  constructor(message: string) {
+    super(410, 'InputException', message);
+  }
+}
+
 /** An upstream dependency (database, AI provider, mail server) failed or is away. */
 export class UpstreamError extends AppError {
   constructor(status: 502 | 503 | 504, message: string) {

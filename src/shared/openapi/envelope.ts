@@ -33,6 +33,7 @@ const ERROR_TYPES: Record<number, { type: string; description: string }> = {
   403: { type: 'PermissionException', description: 'Permission denied' },
   404: { type: 'NotFoundException', description: 'Not found' },
   409: { type: 'ConflictException', description: 'Conflict' },
+  410: { type: 'InputException', description: 'Gone for good (e.g. pruned): start over' },
   413: { type: 'PayloadTooLargeException', description: 'Payload too large' },
 };
 

@@ -1,6 +1,14 @@
 import type { BeforeApplicationShutdown, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import type { HttpAdapterHost } from '@nestjs/core';
 
+export interface WorkerStatus {
+  enabled: boolean;
+  running: boolean;
+  round_in_flight_ms: number | null;
+  last_round_ended_ms_ago: number | null;
+  last_error: string | null;
+}
+
 /**
  * A worker that runs rounds one after another inside a server process (outbox delivery, webhook
  * delivery). It starts when the HTTP application boots (CLI commands build the same modules without an
@@ -12,6 +20,9 @@ export abstract class BackgroundLoop implements OnApplicationBootstrap, BeforeAp
   private stopped = true;
   private timer: NodeJS.Timeout | undefined;
   private round: Promise<void> | undefined;
+  private roundStartedAt: number | undefined;
+  private lastRoundEndedAt: number | undefined;
+  private lastError: string | undefined;
 
   constructor(private readonly adapterHost: HttpAdapterHost) {}
 
@@ -25,6 +36,18 @@ export abstract class BackgroundLoop implements OnApplicationBootstrap, BeforeAp
 
   protected get isStopping(): boolean {
     return this.stopped;
+  }
+
+  /** For readiness: whether the loop runs, and how long its round in flight (if any) has taken. */
+  status(): WorkerStatus {
+    const now = Date.now();
+    return {
+      enabled: this.enabled() && !!this.adapterHost.httpAdapter,
+      running: !this.stopped,
+      round_in_flight_ms: this.roundStartedAt === undefined ? null : now - this.roundStartedAt,
+      last_round_ended_ms_ago: this.lastRoundEndedAt === undefined ? null : now - this.lastRoundEndedAt,
+      last_error: this.lastError ?? null,
+    };
   }
 
   onApplicationBootstrap(): void {
@@ -48,12 +71,17 @@ export abstract class BackgroundLoop implements OnApplicationBootstrap, BeforeAp
 
   private async loop(): Promise<void> {
     let delay: number;
+    this.roundStartedAt = Date.now();
     try {
       delay = await this.tick();
+      this.lastError = undefined;
     } catch (err) {
-      this.logger.error(`${this.constructor.name} round failed: ${err instanceof Error ? err.message : String(err)}`);
+      this.lastError = err instanceof Error ? err.message : String(err);
+      this.logger.error(`${this.constructor.name} round failed: ${this.lastError}`);
       delay = this.errorDelayMs();
     }
+    this.roundStartedAt = undefined;
+    this.lastRoundEndedAt = Date.now();
     this.schedule(delay);
   }
 }

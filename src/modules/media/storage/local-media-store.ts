@@ -1,6 +1,8 @@
-import { createReadStream } from 'node:fs';
-import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { MediaStore, type StoredObject, assertUuid } from './media-store.js';
 
 /** Files at `<DATA_DIR>/uploads/<uuid>`, written to a temporary name first so readers never see half a file. */
@@ -13,12 +15,17 @@ export class LocalMediaStore extends MediaStore {
     this.root = resolve(dataDir, 'uploads');
   }
 
-  async put(uuid: string, content: Buffer): Promise<void> {
+  async write(uuid: string, body: Readable): Promise<void> {
     const path = this.pathOf(uuid);
     await mkdir(this.root, { recursive: true });
     const temporary = `${path}.part`;
-    await writeFile(temporary, content, { mode: 0o640 });
-    await rename(temporary, path);
+    try {
+      await pipeline(body, createWriteStream(temporary, { mode: 0o640 }));
+      await rename(temporary, path);
+    } catch (err) {
+      await rm(temporary, { force: true });
+      throw err;
+    }
   }
 
   async open(uuid: string): Promise<StoredObject | null> {

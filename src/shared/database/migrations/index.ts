@@ -9,6 +9,7 @@ import { SearchGrowth1765100000000 } from './1765100000000-SearchGrowth.js';
 import { AgentChangeNotify1765200000000 } from './1765200000000-AgentChangeNotify.js';
 import { EventTransactionOrder1765300000000 } from './1765300000000-EventTransactionOrder.js';
 import { InboundEmail1765450000000 } from './1765450000000-InboundEmail.js';
+import { Retention1765460000000 } from './1765460000000-Retention.js';
 
 /** Every migration, in order. A module that changes the schema adds its migration class here. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   AgentChangeNotify1765200000000,
   EventTransactionOrder1765300000000,
   InboundEmail1765450000000,
+  Retention1765460000000,
 ];
