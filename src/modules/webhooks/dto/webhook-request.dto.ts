@@ -7,7 +7,6 @@ import {
   IsArray,
   IsBoolean,
   IsNotEmpty,
-  IsOptional,
   IsString,
   MaxLength,
   ValidateBy,
@@ -16,6 +15,7 @@ import {
 import { EVENT_TYPES, isEventType } from '../../events/event-types.js';
 import { parseTargetUrl } from '../target-guard.js';
 import { isValidSecret } from '../webhook-signing.js';
+import { Omittable } from '../../../shared/http/validators.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
@@ -76,7 +76,7 @@ export class CreateWebhookRequest {
   url: string;
 
   @ApiPropertyOptional({ type: [String], default: ['*'], example: ['conversation.created', 'message.created'], description: EVENTS_DESCRIPTION })
-  @IsOptional()
+  @Omittable()
   @IsArray()
   @ArrayNotEmpty()
   @ArrayMaxSize(EVENT_TYPES.length + 1)
@@ -84,7 +84,7 @@ export class CreateWebhookRequest {
   events?: string[];
 
   @ApiPropertyOptional({ default: true })
-  @IsOptional()
+  @Omittable()
   @IsBoolean()
   enabled?: boolean;
 
@@ -92,7 +92,7 @@ export class CreateWebhookRequest {
     description: 'Signing secret; a `whsec_` secret of 32 random bytes is generated when omitted',
     example: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
   })
-  @IsOptional()
+  @Omittable()
   @IsString()
   @IsSigningSecret()
   secret?: string;
@@ -101,7 +101,7 @@ export class CreateWebhookRequest {
 /** Partial update: an omitted field stays unchanged. */
 export class UpdateWebhookRequest {
   @ApiPropertyOptional({ example: 'CRM sync', maxLength: 255 })
-  @IsOptional()
+  @Omittable()
   @Transform(trim)
   @IsString()
   @IsNotEmpty({ message: 'name must not be empty' })
@@ -109,7 +109,7 @@ export class UpdateWebhookRequest {
   name?: string;
 
   @ApiPropertyOptional({ example: 'https://hooks.example.com/libredesk', maxLength: 2048 })
-  @IsOptional()
+  @Omittable()
   @Transform(trim)
   @IsString()
   @MaxLength(2048)
@@ -117,7 +117,7 @@ export class UpdateWebhookRequest {
   url?: string;
 
   @ApiPropertyOptional({ type: [String], description: EVENTS_DESCRIPTION })
-  @IsOptional()
+  @Omittable()
   @IsArray()
   @ArrayNotEmpty()
   @ArrayMaxSize(EVENT_TYPES.length + 1)
@@ -125,12 +125,12 @@ export class UpdateWebhookRequest {
   events?: string[];
 
   @ApiPropertyOptional({ description: 'Enabling clears `disabled_reason`; events recorded while disabled are then delivered' })
-  @IsOptional()
+  @Omittable()
   @IsBoolean()
   enabled?: boolean;
 
   @ApiPropertyOptional({ description: 'A new signing secret (rotation); deliveries sign with it from then on' })
-  @IsOptional()
+  @Omittable()
   @IsString()
   @IsSigningSecret()
   secret?: string;

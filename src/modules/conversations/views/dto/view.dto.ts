@@ -1,8 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsNotEmpty, IsObject, IsString, Max, MaxLength, Min } from 'class-validator';
 import { MAX_FILTER_TAGS, MAX_FILTER_TEXT } from '../view-filters.js';
 import { VIEW_VISIBILITIES, type ViewVisibility } from '../view.entity.js';
+import { Nullable, Omittable } from '../../../../shared/http/validators.js';
 
 const MAX_INT = 2_147_483_647;
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
@@ -48,19 +49,19 @@ export class CreateViewDto {
     default: 'user',
     description: '`user`: only you; `team`: members of `team_id`; `all`: every agent. Shared views need shared_views:manage.',
   })
-  @IsOptional()
+  @Omittable()
   @IsIn(VIEW_VISIBILITIES, { message: `visibility must be one of ${VIEW_VISIBILITIES.join(', ')}` })
   visibility?: ViewVisibility;
 
   @ApiPropertyOptional({ type: 'integer', nullable: true, description: 'Required for (and only for) `team` visibility' })
-  @IsOptional()
+  @Nullable()
   @IsInt()
   @Min(1)
   @Max(MAX_INT)
   team_id?: number | null;
 
   @ApiPropertyOptional({ type: ViewFiltersDto })
-  @IsOptional()
+  @Omittable()
   @IsObject({ message: 'filters must be an object' })
   filters?: Record<string, unknown>;
 }
@@ -68,7 +69,7 @@ export class CreateViewDto {
 /** A partial update: omitted fields keep their values. */
 export class UpdateViewDto {
   @ApiPropertyOptional({ maxLength: 140 })
-  @IsOptional()
+  @Omittable()
   @Transform(trim)
   @IsString()
   @IsNotEmpty({ message: 'name must not be empty' })
@@ -76,19 +77,19 @@ export class UpdateViewDto {
   name?: string;
 
   @ApiPropertyOptional({ enum: VIEW_VISIBILITIES })
-  @IsOptional()
+  @Omittable()
   @IsIn(VIEW_VISIBILITIES, { message: `visibility must be one of ${VIEW_VISIBILITIES.join(', ')}` })
   visibility?: ViewVisibility;
 
   @ApiPropertyOptional({ type: 'integer', nullable: true })
-  @IsOptional()
+  @Nullable()
   @IsInt()
   @Min(1)
   @Max(MAX_INT)
   team_id?: number | null;
 
   @ApiPropertyOptional({ type: ViewFiltersDto, description: 'Replaces the filters' })
-  @IsOptional()
+  @Omittable()
   @IsObject({ message: 'filters must be an object' })
   filters?: Record<string, unknown>;
 }
