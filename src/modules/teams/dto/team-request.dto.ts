@@ -1,17 +1,5 @@
 import { Transform } from 'class-transformer';
-import {
-  buildMessage,
-  IsIn,
-  IsInt,
-  IsNotEmpty,
-  IsString,
-  Max,
-  MaxLength,
-  Min,
-  ValidateBy,
-  ValidateIf,
-  type ValidationOptions,
-} from 'class-validator';
+import { buildMessage, IsIn, IsInt, IsNotEmpty, IsString, Max, MaxLength, Min, ValidateBy, ValidateIf, type ValidationOptions } from 'class-validator';
 import { Omittable } from '../../../shared/http/validators.js';
 import { canonicalTimeZone } from '../timezone.js';
 

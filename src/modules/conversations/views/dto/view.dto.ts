@@ -10,25 +10,34 @@ const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? val
 
 /** Every condition is optional; the present ones are AND-ed. Unknown keys are rejected. */
 export class ViewFiltersDto {
-  @ApiPropertyOptional({ type: 'integer', nullable: true, example: 1, description: 'Conversation status id' })
+  @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 1, maximum: MAX_INT, example: 1, description: 'Conversation status id' })
   status_id?: number | null;
 
-  @ApiPropertyOptional({ type: 'integer', nullable: true, example: 3, description: 'Priority id' })
+  @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 1, maximum: MAX_INT, example: 3, description: 'Priority id' })
   priority_id?: number | null;
 
-  @ApiPropertyOptional({ type: 'integer', nullable: true, description: 'Assigned agent id' })
+  @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 1, maximum: MAX_INT, description: 'Assigned agent id' })
   assigned_user_id?: number | null;
 
-  @ApiPropertyOptional({ type: 'integer', nullable: true, description: 'Assigned team id' })
+  @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 1, maximum: MAX_INT, description: 'Assigned team id' })
   assigned_team_id?: number | null;
 
-  @ApiPropertyOptional({ type: 'integer', nullable: true, description: 'Inbox id' })
+  @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 1, maximum: MAX_INT, description: 'Inbox id' })
   inbox_id?: number | null;
 
-  @ApiPropertyOptional({ type: [String], maxItems: MAX_FILTER_TAGS, example: ['billing'], description: 'Conversations with any of these tags' })
+  @ApiPropertyOptional({
+    type: 'array',
+    items: { type: 'string', minLength: 1, maxLength: 140, pattern: '\\S' },
+    nullable: true,
+    maxItems: MAX_FILTER_TAGS,
+    example: ['billing'],
+    description: 'Conversations with any of these tags',
+  })
   tags?: string[] | null;
 
   @ApiPropertyOptional({
+    type: String,
+    nullable: true,
     maxLength: MAX_FILTER_TEXT,
     example: 'refund',
     description: 'Text in the subject or the contact email (case-insensitive), or the exact reference number',
@@ -37,7 +46,7 @@ export class ViewFiltersDto {
 }
 
 export class CreateViewDto {
-  @ApiProperty({ maxLength: 140, example: 'Open billing' })
+  @ApiProperty({ minLength: 1, maxLength: 140, pattern: '\\S', example: 'Open billing' })
   @Transform(trim)
   @IsString()
   @IsNotEmpty({ message: 'name must not be empty' })
@@ -53,7 +62,7 @@ export class CreateViewDto {
   @IsIn(VIEW_VISIBILITIES, { message: `visibility must be one of ${VIEW_VISIBILITIES.join(', ')}` })
   visibility?: ViewVisibility;
 
-  @ApiPropertyOptional({ type: 'integer', nullable: true, description: 'Required for (and only for) `team` visibility' })
+  @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 1, maximum: MAX_INT, description: 'Required for (and only for) `team` visibility' })
   @Nullable()
   @IsInt()
   @Min(1)
@@ -68,7 +77,7 @@ export class CreateViewDto {
 
 /** A partial update: omitted fields keep their values. */
 export class UpdateViewDto {
-  @ApiPropertyOptional({ maxLength: 140 })
+  @ApiPropertyOptional({ minLength: 1, maxLength: 140, pattern: '\\S' })
   @Omittable()
   @Transform(trim)
   @IsString()
@@ -81,7 +90,7 @@ export class UpdateViewDto {
   @IsIn(VIEW_VISIBILITIES, { message: `visibility must be one of ${VIEW_VISIBILITIES.join(', ')}` })
   visibility?: ViewVisibility;
 
-  @ApiPropertyOptional({ type: 'integer', nullable: true })
+  @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 1, maximum: MAX_INT })
   @Nullable()
   @IsInt()
   @Min(1)
