@@ -45,7 +45,7 @@ export function createFastifyAdapter(
   fastify.addHook('onSend', async (request, reply) => {
     reply.header('X-Request-Id', request.id);
     // Answered before the body was read (over the limit): let the client read the 413 before the close.
-    if (reply.statusCode === 413 && !request.raw.complete) closeGracefully(request.raw.socket);
+    if (reply.statusCode === 413 && !request.raw.complete) closeGracefully(request.raw);
     // Libredesk answers every success with 200, creates included (Nest would default POST to 201).
     if (reply.statusCode === 201) reply.code(200);
   });

@@ -16,22 +16,24 @@ type Closable = Socket & { [GRACEFUL]?: true };
  * not read yet (curl: "broken pipe", urllib: "connection reset"). Instead: half-close (the answer and
  * a FIN go out), keep reading and discarding, and close once the client stops sending, or at a bound.
  */
-export function closeGracefully(socket: Socket): void {
-  const s = socket as Closable;
-  if (s[GRACEFUL] || s.destroyed) return;
-  s[GRACEFUL] = true;
-  s.destroySoon = function drainThenClose(this: Socket) {
+export function closeGracefully(request: IncomingMessage): void {
+  const socket = request.socket as Closable;
+  if (socket[GRACEFUL] || socket.destroyed) return;
+  socket[GRACEFUL] = true;
+  socket.destroySoon = function drainThenClose(this: Socket) {
     let drained = 0;
     const cut = () => this.destroy();
     const timer = setTimeout(cut, DRAIN_MS).unref();
-    this.on('data', (chunk: Buffer) => {
+    this.once('close', () => clearTimeout(timer));
+    this.once('end', cut);
+    // Node's HTTP parser reads the socket itself and feeds the body to the request: read that.
+    request.on('data', (chunk: Buffer) => {
       drained += chunk.length;
       if (drained > DRAIN_BYTES) cut();
     });
-    this.once('end', cut);
-    this.once('close', () => clearTimeout(timer));
+    request.once('end', cut);
     this.end();
-    this.resume();
+    request.resume();
   };
 }
 
@@ -44,7 +46,7 @@ export function registerEarlyBodyLimit(server: Server, limit: number): void {
     const json = /^application\/json\b/i.test(request.headers['content-type'] ?? '');
     if (json && Number(request.headers['content-length']) > limit) {
       const body = JSON.stringify(errorEnvelope('Request body is too large', 'PayloadTooLargeException'));
-      closeGracefully(request.socket);
+      closeGracefully(request);
       response.writeHead(413, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body), Connection: 'close' });
       response.end(body);
       return;
