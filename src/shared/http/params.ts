@@ -43,8 +43,9 @@ class UuidPipe implements PipeTransform<string, string> {
 function documented(param: ParameterDecorator, schema: Record<string, unknown>, name: string): ParameterDecorator {
   return (target, key, index) => {
     param(target, key, index);
-    const descriptor = key === undefined ? undefined : Object.getOwnPropertyDescriptor(target, key);
-    if (descriptor) applyDecorators(ApiParam({ name, required: true, schema }))(target, key!, descriptor);
+    if (key === undefined) return;
+    const descriptor = Object.getOwnPropertyDescriptor(target, key);
+    if (descriptor) applyDecorators(ApiParam({ name, required: true, schema }))(target, key, descriptor);
   };
 }
 
