@@ -8,6 +8,13 @@ import tseslint from 'typescript-eslint';
  * Entities of another module may be imported as types only, for relations declared by entity name (no runtime coupling).
  */
 const moduleBoundaries = {
+  paths: [
+    {
+      name: 'class-validator',
+      importNames: ['IsOptional'],
+      message: 'IsOptional lets null through as a value: use Omittable() (null refused) or Nullable() (null documented) from shared/http/validators.',
+    },
+  ],
   patterns: [
     {
       regex: '^\\.\\./(\\.\\./)*(?:modules/)?[a-z-]+/(?:.+/)?[^/]+\\.repository(\\.js)?$',

@@ -52,6 +52,11 @@ describe('fuzzing every operation (quick pass)', () => {
       expect(fuzzed).toContain(extension);
   });
 
+  it('sends the input classes of issue 14: null one level down, null bodies, huge integers, unusual methods', () => {
+    for (const kind of ['body.nested-null', 'body.null', 'body.huge-integer', 'path.huge-id', 'method'])
+      expect(report.byMutation[kind] ?? 0, kind).toBeGreaterThan(0);
+  });
+
   it('reaches the handlers: the bad input is mostly refused as input, and some requests succeed', () => {
     const count = (s: string) => report.byStatus[s] ?? 0;
     expect(count('400')).toBeGreaterThan(REQUESTS * 0.3);

@@ -22,8 +22,12 @@ const OPEN_OBJECTS = new Set(['Message.meta']);
 
 const OPENAPI_ONLY = new Set(['example', 'nullable', 'xml', 'externalDocs', 'deprecated', 'discriminator', 'readOnly', 'writeOnly']);
 
-/** An OpenAPI 3.0 schema object as JSON Schema for ajv; `at` names the spot, e.g. `Message.meta`. */
-export function toJsonSchema(schema: unknown, at: string): JsonSchema {
+/**
+ * An OpenAPI 3.0 schema object as JSON Schema for ajv; `at` names the spot, e.g. `Message.meta`.
+ * `allPresent`: the contract's rule that every documented property is present; the server's own
+ * extension schemas state which properties are `required` themselves.
+ */
+export function toJsonSchema(schema: unknown, at: string, allPresent = true): JsonSchema {
   const s = schema as Record<string, unknown>;
   if (typeof s.$ref === 'string') {
     const ref = { $ref: `contract#/$defs/${s.$ref.split('/').pop()}` };
@@ -33,13 +37,13 @@ export function toJsonSchema(schema: unknown, at: string): JsonSchema {
   for (const [key, value] of Object.entries(s)) {
     if (OPENAPI_ONLY.has(key)) continue;
     if (key === 'properties') {
-      out.properties = Object.fromEntries(Object.entries(value as object).map(([name, p]) => [name, toJsonSchema(p, `${at}.${name}`)]));
+      out.properties = Object.fromEntries(Object.entries(value as object).map(([name, p]) => [name, toJsonSchema(p, `${at}.${name}`, allPresent)]));
     } else if (key === 'items' || key === 'not') {
-      out[key] = toJsonSchema(value, `${at}[]`);
+      out[key] = toJsonSchema(value, `${at}[]`, allPresent);
     } else if (key === 'additionalProperties' && typeof value === 'object') {
-      out[key] = toJsonSchema(value, `${at}{}`);
+      out[key] = toJsonSchema(value, `${at}{}`, allPresent);
     } else if (key === 'allOf' || key === 'anyOf' || key === 'oneOf') {
-      out[key] = (value as unknown[]).map((v) => toJsonSchema(v, at));
+      out[key] = (value as unknown[]).map((v) => toJsonSchema(v, at, allPresent));
     } else {
       out[key] = value;
     }
@@ -48,7 +52,7 @@ export function toJsonSchema(schema: unknown, at: string): JsonSchema {
     if (typeof out.type === 'string') out.type = [out.type, 'null'];
     if (Array.isArray(out.enum)) out.enum = [...out.enum, null];
   }
-  if (s.properties && !OPEN_OBJECTS.has(at)) {
+  if (s.properties && allPresent && !OPEN_OBJECTS.has(at)) {
     out.required = [...new Set([...((s.required as string[] | undefined) ?? []), ...Object.keys(s.properties)])];
   }
   return out;
@@ -126,7 +130,13 @@ export class ContractValidator {
   private readonly schemaNames = new Map<string, string>();
   private readonly errorValidator: ValidateFunction;
   private readonly successValidator: ValidateFunction;
+  /** Operations whose documented 200 answer is not JSON (files, redirects to them). */
+  private readonly nonJson = new Set<string>();
 
+  /**
+   * `contract` is the Libredesk contract by default; given the served `/docs-json` instead, every
+   * operation the server documents (extensions included) is checked against its own documentation.
+   */
   constructor(contract: OpenApiDocument = loadContract()) {
     this.document = applyRulings(contract);
     this.ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
@@ -134,7 +144,12 @@ export class ContractValidator {
     this.ajv.addFormat('date-time', { type: 'string', validate: isUtcRfc3339 });
     // The server's own rule for addresses (a TLD is optional: `support@localhost`), stricter than none, laxer than ajv-formats.
     this.ajv.addFormat('email', { type: 'string', validate: (v: string) => isEmail(v, EMAIL_OPTIONS) });
-    const defs = Object.fromEntries(Object.entries(this.document.components.schemas ?? {}).map(([name, schema]) => [name, toJsonSchema(schema, name)]));
+    const original = loadContract();
+    const inContract = (name: string) => original.components.schemas?.[name] !== undefined;
+    const contractOps = contractOperations(original);
+    const defs = Object.fromEntries(
+      Object.entries(this.document.components.schemas ?? {}).map(([name, schema]) => [name, toJsonSchema(schema, name, inContract(name))]),
+    );
     this.ajv.addSchema({ $id: 'contract', $defs: defs });
     this.errorValidator = this.ajv.compile(ERROR_ENVELOPE);
     this.successValidator = this.ajv.compile(SUCCESS_ENVELOPE);
@@ -142,11 +157,12 @@ export class ContractValidator {
       const segments = path.split('/');
       const pattern = new RegExp(`^${segments.map((s) => (/^\{.+\}$/.test(s) ? '[^/]+' : s.replace(/[.*+?^$()|[\]\\]/g, '\\$&'))).join('/')}$`);
       this.routes.push({ operationId, method, path, pattern, literals: segments.filter((s) => !s.startsWith('{')).length });
-      const schema = (op.responses as Record<string, { content?: Record<string, { schema?: { $ref?: string } }> }>)['200']?.content?.['application/json']
-        ?.schema;
+      const ok = (op.responses as Record<string, { content?: Record<string, { schema?: { $ref?: string } }> }>)['200'];
+      if (ok?.content && !ok.content['application/json']) this.nonJson.add(operationId);
+      const schema = ok?.content?.['application/json']?.schema;
       if (!schema) continue;
       this.schemaNames.set(operationId, schema.$ref?.split('/').pop() ?? 'inline schema');
-      this.compiled.set(operationId, this.ajv.compile({ allOf: [SUCCESS_ENVELOPE, toJsonSchema(schema, operationId)] }));
+      this.compiled.set(operationId, this.ajv.compile({ allOf: [SUCCESS_ENVELOPE, toJsonSchema(schema, operationId, contractOps.has(operationId))] }));
     }
     // A literal segment beats a parameter: /agents/me before /agents/{id}.
     this.routes.sort((a, b) => b.literals - a.literals);
@@ -176,6 +192,7 @@ export class ContractValidator {
     }
     if (op) {
       if (res.status !== 200) return [`every success is HTTP 200 (DECISIONS.md), got ${res.status}`];
+      if (this.nonJson.has(op.operationId)) return [];
       if (!isJson) return [`expected application/json, got content-type ${String(res.headers['content-type'])}`];
       const validate = this.compiled.get(op.operationId);
       return validate ? this.run(validate, res.body) : [];
@@ -241,4 +258,14 @@ let shared: ContractValidator | undefined;
 export function contractValidator(): ContractValidator {
   shared ??= new ContractValidator();
   return shared;
+}
+
+const served = new Map<string, ContractValidator>();
+
+/** A validator for a served `/docs-json` (the contract's operations plus the extensions), one per distinct document. */
+export function servedDocumentValidator(document: OpenApiDocument): ContractValidator {
+  const key = JSON.stringify(document);
+  let validator = served.get(key);
+  if (!validator) served.set(key, (validator = new ContractValidator(document)));
+  return validator;
 }

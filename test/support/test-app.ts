@@ -15,7 +15,8 @@ import { AgentsService } from '../../src/modules/agents/agents.service.js';
 import { validateEnvironment, type EnvironmentVariables } from '../../src/shared/config/app-config.js';
 import { PGLITE_EXTENSIONS } from '../../src/shared/database/data-source-options.js';
 import { createFastifyAdapter } from '../../src/shared/http/fastify.js';
-import { contractValidator } from './contract-validator.js';
+import { ContractValidator, contractValidator, servedDocumentValidator } from './contract-validator.js';
+import type { OpenApiDocument } from '../../src/shared/openapi/contract.js';
 import { withDatabase } from './global-setup.js';
 
 export interface Credentials {
@@ -31,9 +32,10 @@ export interface TestApp {
   dataSource: DataSource;
   admin: Credentials;
   /**
-   * supertest against the running app. Every response is checked against the contract when it
-   * arrives (see contract-validator.ts): a 200 from a contract operation against its schema, errors
-   * against the error envelope. Opt out per request with `withoutContractCheck(req)`.
+   * supertest against the running app. Every response is checked against the served `/docs-json`
+   * when it arrives (see contract-validator.ts): a 200 from any documented operation (the contract's
+   * and the extensions) against its schema, errors against the error envelope. Opt out per request
+   * with `withoutContractCheck(req)`.
    */
   http: ReturnType<typeof supertest>;
   /** supertest without the contract check, for requests that deliberately break the rules. */
@@ -78,6 +80,8 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   moduleRef.useLogger(['error', 'fatal']);
   const app = await configureApp(moduleRef.createNestApplication<NestFastifyApplication>(createFastifyAdapter(config), APP_OPTIONS));
   const admin = await app.get(AgentsService).createAdmin('admin@test.local', 'Ada', 'Admin');
+  const docs = await app.getHttpAdapter().getInstance().inject({ method: 'GET', url: '/docs-json' });
+  const validator = servedDocumentValidator(docs.json<OpenApiDocument>());
   const token = (c: Pick<Credentials, 'api_key' | 'api_secret'>) => `token ${c.api_key}:${c.api_secret}`;
   const basic = (c: Pick<Credentials, 'api_key' | 'api_secret'>) => `Basic ${Buffer.from(`${c.api_key}:${c.api_secret}`).toString('base64')}`;
   return {
@@ -85,7 +89,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     config,
     dataSource: app.get(DataSource),
     admin,
-    http: withContractCheck(supertest(app.getHttpServer())),
+    http: withContractCheck(supertest(app.getHttpServer()), validator),
     rawHttp: supertest(app.getHttpServer()),
     token,
     basic,
@@ -116,8 +120,7 @@ export function withoutContractCheck<T extends supertest.Test>(req: T): T {
  * Wraps supertest so that each request, when it completes, also asserts its response against the
  * contract. The check runs after the test's own `.expect(...)` assertions, so those report first.
  */
-export function withContractCheck(agent: ReturnType<typeof supertest>): ReturnType<typeof supertest> {
-  const validator = contractValidator();
+export function withContractCheck(agent: ReturnType<typeof supertest>, validator: ContractValidator = contractValidator()): ReturnType<typeof supertest> {
   return new Proxy(agent, {
     get(target, prop, receiver) {
       const value: unknown = Reflect.get(target, prop, receiver);

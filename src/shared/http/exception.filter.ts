@@ -70,7 +70,7 @@ function describe(exception: unknown): Described | null {
     const body = exception.getResponse();
     const raw = typeof body === 'string' ? body : ((body as { message?: unknown }).message ?? exception.message);
     const message = Array.isArray(raw) ? raw.join('; ') : String(raw);
-    if (status === 404 && /^Cannot (GET|POST|PUT|DELETE|PATCH|HEAD|OPTIONS)/.test(message)) {
+    if (status === 404 && /^Cannot [A-Z-]+ \//.test(message)) {
       return { status, errorType: 'NotFoundException', message: 'Route not found', data: null };
     }
     if (status >= 500) return null;

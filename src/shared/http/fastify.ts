@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { EnvironmentVariables } from '../config/app-config.js';
-import { clientErrorHandler, frameworkErrors } from './framework-errors.js';
+import { clientErrorHandler, connectHandler, frameworkErrors, unknownRouteHook } from './framework-errors.js';
 import { JsonTooDeep, jsonDepthExceeds } from './json-depth.js';
 import { registerConditionalHooks } from './conditional.js';
 import { registerIdempotencyHooks } from './idempotency/idempotency.hooks.js';
+import { closeGracefully, registerEarlyBodyLimit } from './oversize.js';
 import { trustProxySetting } from './security.js';
 
 /**
@@ -38,8 +39,13 @@ export function createFastifyAdapter(
       done(null, value);
     });
   });
+  fastify.addHook('preParsing', unknownRouteHook);
+  fastify.server.on('connect', connectHandler);
+  registerEarlyBodyLimit(fastify.server, config.BODY_LIMIT_BYTES);
   fastify.addHook('onSend', async (request, reply) => {
     reply.header('X-Request-Id', request.id);
+    // Answered before the body was read (over the limit): let the client read the 413 before the close.
+    if (reply.statusCode === 413 && !request.raw.complete) closeGracefully(request.raw);
     // Libredesk answers every success with 200, creates included (Nest would default POST to 201).
     if (reply.statusCode === 201) reply.code(200);
   });

@@ -4,6 +4,27 @@ import { errorEnvelope } from './envelope.js';
 
 const json = (status: number, message: string) => ({ status, body: JSON.stringify(errorEnvelope(message, 'InputException')) });
 
+const ROUTE_NOT_FOUND = JSON.stringify(errorEnvelope('Route not found', 'NotFoundException'));
+
+/**
+ * No route serves this method at this path: answer 404 (a preParsing hook: after the security headers,
+ * before Fastify looks at the body), so an unknown
+ * route (or a method no route has, such as QUERY, which Fastify would otherwise refuse for lacking a
+ * Content-Type) is a 404 in the envelope whatever the request carries.
+ */
+export async function unknownRouteHook(request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<unknown> {
+  if (!request.is404) return payload;
+  return reply.code(404).type('application/json; charset=utf-8').send(ROUTE_NOT_FOUND);
+}
+
+/** `CONNECT` never reaches a route (Node hands it to a 'connect' listener); without one the socket just closes. */
+export function connectHandler(_request: unknown, socket: Socket): void {
+  socket.on('error', () => undefined);
+  socket.end(
+    `HTTP/1.1 404 Not Found\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(ROUTE_NOT_FOUND)}\r\nConnection: close\r\n\r\n${ROUTE_NOT_FOUND}`,
+  );
+}
+
 /**
  * Fastify's router rejects some URLs before any hook, route or Nest filter runs: a path that does not
  * percent-decode (`/agents/%zz`) and an over-long path parameter. Answer them in the error envelope.

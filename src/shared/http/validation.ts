@@ -2,11 +2,25 @@ import { ArgumentMetadata, Injectable, PipeTransform, ValidationError, Validatio
 import { getMetadataStorage } from 'class-validator';
 import { InvalidFields, InvalidInput } from './errors.js';
 
+/**
+ * One message per field: a missing field is "required", a `null` where the field takes none (it would
+ * have been skipped by `@Nullable()`) "must not be null", and otherwise the first rule that fails in
+ * declaration order (type before length). class-validator runs a property's rules bottom-up, so the
+ * last failed constraint is the topmost declared one.
+ */
+function messageFor(error: ValidationError, path: string): string | undefined {
+  if (!error.constraints) return undefined;
+  if (error.value === undefined) return `${path} is required`;
+  if (error.value === null) return `${path} must not be null`;
+  return Object.values(error.constraints).at(-1);
+}
+
 function flatten(errors: ValidationError[], prefix = '', out: Record<string, string> = {}): Record<string, string> {
   for (const error of errors) {
     const path = prefix ? `${prefix}.${error.property}` : error.property;
-    if (error.constraints) out[path] = Object.values(error.constraints)[0];
-    if (error.children?.length) flatten(error.children, path, out);
+    const message = messageFor(error, path);
+    if (message) out[path] = message;
+    else if (error.children?.length) flatten(error.children, path, out);
   }
   return out;
 }
@@ -57,8 +71,7 @@ export class AppValidationPipe implements PipeTransform {
     whitelist: true,
     transform: true,
     forbidUnknownValues: true,
-    stopAtFirstError: true,
-    validationError: { target: false, value: false },
+    validationError: { target: false, value: true },
     exceptionFactory: (errors) => new InvalidFields(flatten(errors)),
   });
 
@@ -68,8 +81,9 @@ export class AppValidationPipe implements PipeTransform {
     // Primitive params and queries are parsed by explicit pipes (IdParam, parsePage); never coerced here.
     if (!metadata.metatype || PRIMITIVES.has(metadata.metatype)) return value;
     if (metadata.type === 'body') {
-      if (value === undefined || value === null || value === '') value = {};
-      if (typeof value !== 'object' || Array.isArray(value)) throw new InvalidInput('Request body must be a JSON object');
+      // No body at all reads as `{}`; a JSON `null` is a body, and not an object.
+      if (value === undefined || value === '') value = {};
+      if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new InvalidInput('Request body must be a JSON object');
     }
     // Only DTO classes are validated. Decorator metadata can name another function as the type (a type
     // alias sharing a name with a value, as `type Query` with Nest's `@Query`), and class-validator

@@ -1,3 +1,5 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { ValidateBy, ValidateIf, ValidationOptions, buildMessage } from 'class-validator';
 
 /** An email as Libredesk accepts it: no display name, a TLD not required (`a@b` is valid). */
@@ -25,7 +27,18 @@ export const PASSWORD_POLICY_MESSAGE =
   'Password must be 10-72 characters long should contain at least one uppercase letter, one lowercase letter, one number, and one special character.';
 
 /**
- * For partial updates: an omitted field keeps its value, but `null` is validated (and refused) like
- * any other value. `@IsOptional()` would let `null` through to the database.
+ * An optional field: omitting it is fine, but `null` is refused ("must not be null", see validation.ts).
+ * Use this, not class-validator's `@IsOptional()` (which lets `null` through to the service and the
+ * database, as if it were a value; ESLint forbids it in DTOs).
  */
 export const Omittable = (): PropertyDecorator => ValidateIf((_: object, value: unknown) => value !== undefined);
+
+/**
+ * An optional field where `null` has a meaning (no team, clear the value): omitted or `null` skip the
+ * other rules, and the served document marks the property `nullable`.
+ */
+export const Nullable = (): PropertyDecorator =>
+  applyDecorators(
+    ValidateIf((_: object, value: unknown) => value !== undefined && value !== null),
+    ApiPropertyOptional({ nullable: true }),
+  );

@@ -1,5 +1,6 @@
 import { BAD_IDS, BAD_UUIDS, EXTRA_KEYS, NASTY_STRINGS, type sampleCorpus } from './hostile.js';
 import { BODY_MUTATIONS } from './body-mutations.js';
+import { EXTRA_METHODS, NULL_AND_NUMBER_MUTATIONS } from './null-mutations.js';
 import { encodingMutations, percent, type Draft } from './encodings.js';
 import type { ValueContext } from './values.js';
 
@@ -41,7 +42,9 @@ export const MUTATIONS: Record<string, Mutation> = {
     weight: 1,
     applies: () => true,
     apply: (d, ctx) => {
-      d.method = ctx.rng.pick(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD', 'TRACE'].filter((m) => m !== d.method));
+      d.method = ctx.rng.pick(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD', 'TRACE', ...EXTRA_METHODS].filter((m) => m !== d.method));
+      // QUERY and the like often arrive without a Content-Type.
+      if (EXTRA_METHODS.includes(d.method) && ctx.rng.chance(0.5)) d.encoded = { body: Buffer.from('{}'), contentType: undefined };
       return d.method;
     },
   },
@@ -163,5 +166,6 @@ export const MUTATIONS: Record<string, Mutation> = {
     },
   },
   ...BODY_MUTATIONS,
+  ...NULL_AND_NUMBER_MUTATIONS,
   ...encodingMutations,
 };

@@ -1,5 +1,5 @@
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsEmail, IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsEmail, IsIn, IsNotEmpty, IsString, Matches, MaxLength } from 'class-validator';
 import { EMAIL_OPTIONS, IsTeamRef, Omittable, PASSWORD_POLICY, PASSWORD_POLICY_MESSAGE } from '../../../shared/http/validators.js';
 import { AVAILABILITY_STATUSES, type AvailabilityStatus } from '../entities/agent.entity.js';
 
@@ -14,7 +14,7 @@ export class CreateAgentDto {
   @MaxLength(140)
   first_name: string;
 
-  @IsOptional()
+  @Omittable()
   @Transform(trim)
   @IsString()
   @MaxLength(140)
@@ -33,25 +33,25 @@ export class CreateAgentDto {
   @MaxLength(140, { each: true })
   roles: string[];
 
-  @IsOptional()
+  @Omittable()
   @IsArray()
   @ArrayMaxSize(200)
   @IsTeamRef({ each: true })
   teams?: Array<string | number>;
 
-  @IsOptional()
+  @Omittable()
   @IsBoolean()
   send_welcome_email?: boolean;
 
-  @IsOptional()
+  @Omittable()
   @IsBoolean()
   enabled?: boolean;
 
-  @IsOptional()
+  @Omittable()
   @IsIn(AVAILABILITY_STATUSES, { message: `availability_status must be one of ${AVAILABILITY_STATUSES.join(', ')}` })
   availability_status?: AvailabilityStatus;
 
-  @IsOptional()
+  @Omittable()
   @IsString()
   @Matches(PASSWORD_POLICY, { message: PASSWORD_POLICY_MESSAGE })
   new_password?: string;
@@ -127,7 +127,7 @@ export class AvailabilityDto {
   @IsIn(Object.keys(AVAILABILITY_ALIASES), { message: `status must be one of ${Object.keys(AVAILABILITY_ALIASES).join(', ')}` })
   status: string;
 
-  @IsOptional()
+  @Omittable()
   @IsString()
   @IsIn(['idle', 'manual'])
   source?: string;

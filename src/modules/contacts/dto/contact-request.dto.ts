@@ -1,6 +1,6 @@
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsEmail, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, ValidateIf } from 'class-validator';
-import { EMAIL_OPTIONS } from '../../../shared/http/validators.js';
+import { IsBoolean, IsEmail, IsNotEmpty, IsString, Matches, MaxLength, ValidateIf } from 'class-validator';
+import { EMAIL_OPTIONS, Nullable } from '../../../shared/http/validators.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const trimLower = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value);
@@ -40,13 +40,13 @@ export class UpdateContactDto {
   @IsEmail(EMAIL_OPTIONS, { message: 'Invalid email address' })
   email?: string;
 
-  @IsOptional()
+  @Nullable()
   @Transform(nullable)
   @IsString()
   @Matches(/^[0-9+()\-.\s]{1,50}$/, { message: 'phone_number must be a phone number' })
   phone_number?: string | null;
 
-  @IsOptional()
+  @Nullable()
   @Transform(nullable)
   @IsString()
   @Matches(/^\+?[0-9A-Za-z-]{1,10}$/, { message: 'phone_number_country_code must be a country calling code or ISO code' })
@@ -57,7 +57,7 @@ export class UpdateContactDto {
   @IsBoolean({ message: 'enabled must be true or false' })
   enabled?: boolean;
 
-  @IsOptional()
+  @Nullable()
   @Transform(nullable)
   @IsString()
   @MaxLength(2000)

@@ -1,5 +1,6 @@
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsNotEmpty, IsString, Max, MaxLength, Min } from 'class-validator';
+import { Omittable } from '../../../shared/http/validators.js';
 
 const MAX_INT = 2_147_483_647;
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
@@ -29,7 +30,7 @@ export class StatusDto {
   @MaxLength(140)
   status: string;
 
-  @IsOptional()
+  @Omittable()
   @IsString()
   @MaxLength(32)
   snoozed_until?: string;
@@ -40,10 +41,10 @@ export type TagAction = (typeof TAG_ACTIONS)[number];
 
 /**
  * `TagsUpdateRequest`: tag names (missing tags are created). `action` (Libredesk HEAD) defaults to
- * replacing the set; absent or null `tags` is the empty set.
+ * replacing the set; absent `tags` is the empty set (`null` is a 400: the contract has no null there).
  */
 export class TagsDto {
-  @IsOptional()
+  @Omittable()
   @IsArray()
   @ArrayMaxSize(50)
   @Transform(({ value }) => (Array.isArray(value) ? value.map((v) => (typeof v === 'string' ? v.trim() : v)) : value))
@@ -52,7 +53,7 @@ export class TagsDto {
   @MaxLength(140, { each: true })
   tags?: string[] | null;
 
-  @IsOptional()
+  @Omittable()
   @IsIn(TAG_ACTIONS, { message: `action must be one of ${TAG_ACTIONS.join(', ')}` })
   action?: TagAction;
 }

@@ -1,6 +1,6 @@
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsEmail, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import { EMAIL_OPTIONS } from '../../../shared/http/validators.js';
+import { ArrayMaxSize, IsArray, IsEmail, IsIn, IsInt, IsNotEmpty, IsString, Max, MaxLength, Min } from 'class-validator';
+import { EMAIL_OPTIONS, Nullable, Omittable } from '../../../shared/http/validators.js';
 
 const MAX_INT = 2_147_483_647;
 /** Message bodies are bounded well below the JSON body limit. */
@@ -10,7 +10,7 @@ export const MAX_ATTACHMENTS = 20;
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const trimLower = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value);
 
-/** `CreateConversationRequest`. `subject` and `last_name` may be empty, as in Libredesk. */
+/** `CreateConversationRequest`. `subject` is required but may be empty, as may `last_name`, as in Libredesk. */
 export class CreateConversationDto {
   @IsInt()
   @Min(1)
@@ -30,16 +30,15 @@ export class CreateConversationDto {
   @MaxLength(140)
   first_name: string;
 
-  @IsOptional()
+  @Omittable()
   @Transform(trim)
   @IsString()
   @MaxLength(140)
   last_name?: string;
 
-  @IsOptional()
   @IsString()
   @MaxLength(1000)
-  subject?: string;
+  subject: string;
 
   @IsString()
   @IsNotEmpty({ message: 'content must not be empty' })
@@ -50,20 +49,20 @@ export class CreateConversationDto {
   initiator: 'agent' | 'contact';
 
   /** 0 or null: no team. */
-  @IsOptional()
+  @Nullable()
   @IsInt()
   @Min(0)
   @Max(MAX_INT)
   team_id?: number | null;
 
   /** 0 or null: no agent. */
-  @IsOptional()
+  @Nullable()
   @IsInt()
   @Min(0)
   @Max(MAX_INT)
   agent_id?: number | null;
 
-  @IsOptional()
+  @Omittable()
   @IsArray()
   @ArrayMaxSize(MAX_ATTACHMENTS)
   @IsInt({ each: true })

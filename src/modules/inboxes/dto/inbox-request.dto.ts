@@ -7,7 +7,6 @@ import {
   IsInt,
   IsNotEmpty,
   IsObject,
-  IsOptional,
   IsString,
   isFQDN,
   isIP,
@@ -55,7 +54,7 @@ function IsSmtpHost(options?: ValidationOptions): PropertyDecorator {
 
 export class InboxSmtpRequest {
   @ApiPropertyOptional({ example: 'smtp.example.com', description: 'Empty until SMTP is configured' })
-  @IsOptional()
+  @Omittable()
   @Transform(trim)
   @IsString()
   @MaxLength(253)
@@ -63,25 +62,25 @@ export class InboxSmtpRequest {
   host?: string;
 
   @ApiPropertyOptional({ example: 587, minimum: 1, maximum: 65535, description: 'Defaults to 465 for tls, 25 for none, else 587' })
-  @IsOptional()
+  @Omittable()
   @IsInt({ message: 'port must be an integer' })
   @Min(1)
   @Max(65535)
   port?: number;
 
   @ApiPropertyOptional({ enum: SMTP_TLS_MODES, default: 'starttls' })
-  @IsOptional()
+  @Omittable()
   @IsIn(SMTP_TLS_MODES, { message: `tls must be one of ${SMTP_TLS_MODES.join(', ')}` })
   tls?: SmtpTlsMode;
 
   @ApiPropertyOptional({ example: 'support@example.com' })
-  @IsOptional()
+  @Omittable()
   @IsString()
   @MaxLength(320)
   username?: string;
 
   @ApiPropertyOptional({ description: 'Write-only. Omit to keep the stored password; "" removes it.', writeOnly: true })
-  @IsOptional()
+  @Omittable()
   @IsString()
   @MaxLength(1000)
   password?: string;
@@ -96,7 +95,7 @@ export class InboxCreateRequest {
   name: string;
 
   @ApiPropertyOptional({ enum: ['email'], default: 'email' })
-  @IsOptional()
+  @Omittable()
   @IsIn(['email'], { message: 'channel must be email' })
   channel?: 'email';
 
@@ -108,17 +107,17 @@ export class InboxCreateRequest {
   from: string;
 
   @ApiPropertyOptional({ default: true })
-  @IsOptional()
+  @Omittable()
   @IsBoolean()
   enabled?: boolean;
 
   @ApiPropertyOptional({ default: false })
-  @IsOptional()
+  @Omittable()
   @IsBoolean()
   csat_enabled?: boolean;
 
   @ApiPropertyOptional({ type: InboxSmtpRequest })
-  @IsOptional()
+  @Omittable()
   @IsObject({ message: 'smtp must be an object' })
   @ValidateNested()
   @Type(() => InboxSmtpRequest)

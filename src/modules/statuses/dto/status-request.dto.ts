@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsIn, IsNotEmpty, IsString, MaxLength } from 'class-validator';
 import { STATUS_CATEGORIES, type StatusCategory } from '../statuses.mapper.js';
+import { Omittable } from '../../../shared/http/validators.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
@@ -15,7 +16,7 @@ export class StatusRequestDto {
   name: string;
 
   @ApiPropertyOptional({ enum: STATUS_CATEGORIES, default: 'open' })
-  @IsOptional()
+  @Omittable()
   @IsIn(STATUS_CATEGORIES, { message: `category must be one of ${STATUS_CATEGORIES.join(', ')}` })
   category?: StatusCategory;
 }

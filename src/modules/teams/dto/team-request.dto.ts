@@ -1,18 +1,5 @@
 import { Transform } from 'class-transformer';
-import {
-  buildMessage,
-  IsIn,
-  IsInt,
-  IsNotEmpty,
-  IsOptional,
-  IsString,
-  Max,
-  MaxLength,
-  Min,
-  ValidateBy,
-  ValidateIf,
-  type ValidationOptions,
-} from 'class-validator';
+import { buildMessage, IsIn, IsInt, IsNotEmpty, IsString, Max, MaxLength, Min, ValidateBy, ValidateIf, type ValidationOptions } from 'class-validator';
 import { Omittable } from '../../../shared/http/validators.js';
 import { canonicalTimeZone } from '../timezone.js';
 
@@ -53,22 +40,22 @@ export class CreateTeamDto {
   @MaxLength(140)
   name: string;
 
-  @IsOptional()
+  @Omittable()
   @IsString()
   @MaxLength(50)
-  emoji?: string | null;
+  emoji?: string;
 
-  @IsOptional()
+  @Omittable()
   @IsIn(ASSIGNMENT_TYPES, { message: `conversation_assignment_type must be one of ${ASSIGNMENT_TYPES.join(', ')}` })
   conversation_assignment_type?: AssignmentType;
 
-  @IsOptional()
+  @Omittable()
   @IsInt({ message: 'max_auto_assigned_conversations must be an integer' })
   @Min(0)
   @Max(2_147_483_647)
   max_auto_assigned_conversations?: number;
 
-  @IsOptional()
+  @Omittable()
   @Transform(trim)
   @IsString()
   @IsTimeZone()
@@ -92,22 +79,22 @@ export class UpdateTeamDto {
   @MaxLength(140)
   name?: string;
 
-  @IsOptional()
+  @Omittable()
   @IsString()
   @MaxLength(50)
-  emoji?: string | null;
+  emoji?: string;
 
-  @IsOptional()
+  @Omittable()
   @IsIn(ASSIGNMENT_TYPES, { message: `conversation_assignment_type must be one of ${ASSIGNMENT_TYPES.join(', ')}` })
   conversation_assignment_type?: AssignmentType;
 
-  @IsOptional()
+  @Omittable()
   @IsInt({ message: 'max_auto_assigned_conversations must be an integer' })
   @Min(0)
   @Max(2_147_483_647)
   max_auto_assigned_conversations?: number;
 
-  @IsOptional()
+  @Omittable()
   @Transform(trim)
   @IsString()
   @IsTimeZone()

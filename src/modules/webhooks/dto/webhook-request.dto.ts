@@ -7,7 +7,6 @@ import {
   IsArray,
   IsBoolean,
   IsNotEmpty,
-  IsOptional,
   IsString,
   MaxLength,
   ValidateBy,
@@ -16,8 +15,20 @@ import {
 import { EVENT_TYPES, isEventType } from '../../events/event-types.js';
 import { parseTargetUrl } from '../target-guard.js';
 import { isValidSecret } from '../webhook-signing.js';
+import { Omittable } from '../../../shared/http/validators.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+
+/** `isValidSecret` as a pattern for the served document: `whsec_` + base64 of 24-64 bytes, or 16-256 visible ASCII characters. */
+const B64 = '[A-Za-z0-9+/]';
+const SECRET_PATTERN = `^(?:whsec_(?:(?:${B64}{4}){8,20}(?:${B64}{2}==|${B64}{3}=)?|(?:${B64}{4}){21}(?:${B64}{2}==)?)|(?!whsec_)[\\x21-\\x7e]{16,256})$`;
+const EVENTS_SCHEMA = {
+  type: 'array' as const,
+  items: { type: 'string' as const, enum: ['*', ...EVENT_TYPES] },
+  minItems: 1,
+  maxItems: EVENT_TYPES.length + 1,
+};
+const NAME_SCHEMA = { minLength: 1, maxLength: 255, pattern: '\\S' } as const;
 
 function IsWebhookUrl(options?: ValidationOptions): PropertyDecorator {
   return ValidateBy(
@@ -61,7 +72,7 @@ function IsSigningSecret(options?: ValidationOptions): PropertyDecorator {
 const EVENTS_DESCRIPTION = `Event types to deliver, or \`["*"]\` for all: ${EVENT_TYPES.join(', ')}`;
 
 export class CreateWebhookRequest {
-  @ApiProperty({ example: 'CRM sync', maxLength: 255 })
+  @ApiProperty({ example: 'CRM sync', ...NAME_SCHEMA })
   @Transform(trim)
   @IsString()
   @IsNotEmpty({ message: 'name must not be empty' })
@@ -75,8 +86,8 @@ export class CreateWebhookRequest {
   @IsWebhookUrl()
   url: string;
 
-  @ApiPropertyOptional({ type: [String], default: ['*'], example: ['conversation.created', 'message.created'], description: EVENTS_DESCRIPTION })
-  @IsOptional()
+  @ApiPropertyOptional({ ...EVENTS_SCHEMA, default: ['*'], example: ['conversation.created', 'message.created'], description: EVENTS_DESCRIPTION })
+  @Omittable()
   @IsArray()
   @ArrayNotEmpty()
   @ArrayMaxSize(EVENT_TYPES.length + 1)
@@ -84,15 +95,16 @@ export class CreateWebhookRequest {
   events?: string[];
 
   @ApiPropertyOptional({ default: true })
-  @IsOptional()
+  @Omittable()
   @IsBoolean()
   enabled?: boolean;
 
   @ApiPropertyOptional({
+    pattern: SECRET_PATTERN,
     description: 'Signing secret; a `whsec_` secret of 32 random bytes is generated when omitted',
     example: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
   })
-  @IsOptional()
+  @Omittable()
   @IsString()
   @IsSigningSecret()
   secret?: string;
@@ -100,8 +112,8 @@ export class CreateWebhookRequest {
 
 /** Partial update: an omitted field stays unchanged. */
 export class UpdateWebhookRequest {
-  @ApiPropertyOptional({ example: 'CRM sync', maxLength: 255 })
-  @IsOptional()
+  @ApiPropertyOptional({ example: 'CRM sync', ...NAME_SCHEMA })
+  @Omittable()
   @Transform(trim)
   @IsString()
   @IsNotEmpty({ message: 'name must not be empty' })
@@ -109,15 +121,15 @@ export class UpdateWebhookRequest {
   name?: string;
 
   @ApiPropertyOptional({ example: 'https://hooks.example.com/libredesk', maxLength: 2048 })
-  @IsOptional()
+  @Omittable()
   @Transform(trim)
   @IsString()
   @MaxLength(2048)
   @IsWebhookUrl()
   url?: string;
 
-  @ApiPropertyOptional({ type: [String], description: EVENTS_DESCRIPTION })
-  @IsOptional()
+  @ApiPropertyOptional({ ...EVENTS_SCHEMA, description: EVENTS_DESCRIPTION })
+  @Omittable()
   @IsArray()
   @ArrayNotEmpty()
   @ArrayMaxSize(EVENT_TYPES.length + 1)
@@ -125,12 +137,12 @@ export class UpdateWebhookRequest {
   events?: string[];
 
   @ApiPropertyOptional({ description: 'Enabling clears `disabled_reason`; events recorded while disabled are then delivered' })
-  @IsOptional()
+  @Omittable()
   @IsBoolean()
   enabled?: boolean;
 
-  @ApiPropertyOptional({ description: 'A new signing secret (rotation); deliveries sign with it from then on' })
-  @IsOptional()
+  @ApiPropertyOptional({ pattern: SECRET_PATTERN, description: 'A new signing secret (rotation); deliveries sign with it from then on' })
+  @Omittable()
   @IsString()
   @IsSigningSecret()
   secret?: string;

@@ -1,6 +1,6 @@
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsEmail, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import { EMAIL_OPTIONS } from '../../../../shared/http/validators.js';
+import { ArrayMaxSize, IsArray, IsBoolean, IsEmail, IsIn, IsInt, IsString, Max, MaxLength, Min } from 'class-validator';
+import { EMAIL_OPTIONS, Omittable } from '../../../../shared/http/validators.js';
 import { MAX_ATTACHMENTS, MAX_MESSAGE_LENGTH } from '../../dto/create-conversation.dto.js';
 
 const MAX_RECIPIENTS = 50;
@@ -13,15 +13,15 @@ export class SendMessageDto {
   @MaxLength(MAX_MESSAGE_LENGTH)
   message: string;
 
-  @IsOptional()
+  @Omittable()
   @IsBoolean()
   private?: boolean;
 
-  @IsOptional()
+  @Omittable()
   @IsIn(['agent', 'contact'], { message: 'sender_type must be agent or contact' })
   sender_type?: 'agent' | 'contact';
 
-  @IsOptional()
+  @Omittable()
   @Transform(trimAll)
   @IsArray()
   @ArrayMaxSize(MAX_RECIPIENTS)
@@ -30,7 +30,7 @@ export class SendMessageDto {
   @IsEmail(EMAIL_OPTIONS, { each: true, message: 'to must contain only email addresses' })
   to?: string[];
 
-  @IsOptional()
+  @Omittable()
   @Transform(trimAll)
   @IsArray()
   @ArrayMaxSize(MAX_RECIPIENTS)
@@ -39,7 +39,7 @@ export class SendMessageDto {
   @IsEmail(EMAIL_OPTIONS, { each: true, message: 'cc must contain only email addresses' })
   cc?: string[];
 
-  @IsOptional()
+  @Omittable()
   @Transform(trimAll)
   @IsArray()
   @ArrayMaxSize(MAX_RECIPIENTS)
@@ -48,7 +48,7 @@ export class SendMessageDto {
   @IsEmail(EMAIL_OPTIONS, { each: true, message: 'bcc must contain only email addresses' })
   bcc?: string[];
 
-  @IsOptional()
+  @Omittable()
   @IsArray()
   @ArrayMaxSize(MAX_ATTACHMENTS)
   @IsInt({ each: true })

@@ -1,33 +1,43 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsNotEmpty, IsObject, IsString, Max, MaxLength, Min } from 'class-validator';
 import { MAX_FILTER_TAGS, MAX_FILTER_TEXT } from '../view-filters.js';
 import { VIEW_VISIBILITIES, type ViewVisibility } from '../view.entity.js';
+import { Nullable, Omittable } from '../../../../shared/http/validators.js';
 
 const MAX_INT = 2_147_483_647;
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 /** Every condition is optional; the present ones are AND-ed. Unknown keys are rejected. */
 export class ViewFiltersDto {
-  @ApiPropertyOptional({ type: 'integer', nullable: true, example: 1, description: 'Conversation status id' })
+  @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 1, maximum: MAX_INT, example: 1, description: 'Conversation status id' })
   status_id?: number | null;
 
-  @ApiPropertyOptional({ type: 'integer', nullable: true, example: 3, description: 'Priority id' })
+  @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 1, maximum: MAX_INT, example: 3, description: 'Priority id' })
   priority_id?: number | null;
 
-  @ApiPropertyOptional({ type: 'integer', nullable: true, description: 'Assigned agent id' })
+  @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 1, maximum: MAX_INT, description: 'Assigned agent id' })
   assigned_user_id?: number | null;
 
-  @ApiPropertyOptional({ type: 'integer', nullable: true, description: 'Assigned team id' })
+  @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 1, maximum: MAX_INT, description: 'Assigned team id' })
   assigned_team_id?: number | null;
 
-  @ApiPropertyOptional({ type: 'integer', nullable: true, description: 'Inbox id' })
+  @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 1, maximum: MAX_INT, description: 'Inbox id' })
   inbox_id?: number | null;
 
-  @ApiPropertyOptional({ type: [String], maxItems: MAX_FILTER_TAGS, example: ['billing'], description: 'Conversations with any of these tags' })
+  @ApiPropertyOptional({
+    type: 'array',
+    items: { type: 'string', minLength: 1, maxLength: 140, pattern: '\\S' },
+    nullable: true,
+    maxItems: MAX_FILTER_TAGS,
+    example: ['billing'],
+    description: 'Conversations with any of these tags',
+  })
   tags?: string[] | null;
 
   @ApiPropertyOptional({
+    type: String,
+    nullable: true,
     maxLength: MAX_FILTER_TEXT,
     example: 'refund',
     description: 'Text in the subject or the contact email (case-insensitive), or the exact reference number',
@@ -36,7 +46,7 @@ export class ViewFiltersDto {
 }
 
 export class CreateViewDto {
-  @ApiProperty({ maxLength: 140, example: 'Open billing' })
+  @ApiProperty({ minLength: 1, maxLength: 140, pattern: '\\S', example: 'Open billing' })
   @Transform(trim)
   @IsString()
   @IsNotEmpty({ message: 'name must not be empty' })
@@ -48,27 +58,27 @@ export class CreateViewDto {
     default: 'user',
     description: '`user`: only you; `team`: members of `team_id`; `all`: every agent. Shared views need shared_views:manage.',
   })
-  @IsOptional()
+  @Omittable()
   @IsIn(VIEW_VISIBILITIES, { message: `visibility must be one of ${VIEW_VISIBILITIES.join(', ')}` })
   visibility?: ViewVisibility;
 
-  @ApiPropertyOptional({ type: 'integer', nullable: true, description: 'Required for (and only for) `team` visibility' })
-  @IsOptional()
+  @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 1, maximum: MAX_INT, description: 'Required for (and only for) `team` visibility' })
+  @Nullable()
   @IsInt()
   @Min(1)
   @Max(MAX_INT)
   team_id?: number | null;
 
   @ApiPropertyOptional({ type: ViewFiltersDto })
-  @IsOptional()
+  @Omittable()
   @IsObject({ message: 'filters must be an object' })
   filters?: Record<string, unknown>;
 }
 
 /** A partial update: omitted fields keep their values. */
 export class UpdateViewDto {
-  @ApiPropertyOptional({ maxLength: 140 })
-  @IsOptional()
+  @ApiPropertyOptional({ minLength: 1, maxLength: 140, pattern: '\\S' })
+  @Omittable()
   @Transform(trim)
   @IsString()
   @IsNotEmpty({ message: 'name must not be empty' })
@@ -76,19 +86,19 @@ export class UpdateViewDto {
   name?: string;
 
   @ApiPropertyOptional({ enum: VIEW_VISIBILITIES })
-  @IsOptional()
+  @Omittable()
   @IsIn(VIEW_VISIBILITIES, { message: `visibility must be one of ${VIEW_VISIBILITIES.join(', ')}` })
   visibility?: ViewVisibility;
 
-  @ApiPropertyOptional({ type: 'integer', nullable: true })
-  @IsOptional()
+  @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 1, maximum: MAX_INT })
+  @Nullable()
   @IsInt()
   @Min(1)
   @Max(MAX_INT)
   team_id?: number | null;
 
   @ApiPropertyOptional({ type: ViewFiltersDto, description: 'Replaces the filters' })
-  @IsOptional()
+  @Omittable()
   @IsObject({ message: 'filters must be an object' })
   filters?: Record<string, unknown>;
 }
