@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, isFQDN, isIP, Matches, Max, MaxLength, Min, ValidateBy } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsString, isFQDN, isIP, Matches, Max, MaxLength, Min, ValidateBy } from 'class-validator';
 import { IMAP_TLS_MODES } from '../imap-settings.js';
+import { Omittable } from '../../../shared/http/validators.js';
 import type { SmtpTlsMode } from '../inboxes.mapper.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
@@ -9,7 +10,7 @@ const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? val
 /** IMAP settings of an email inbox; omitted fields keep their stored values on update. */
 export class InboxImapRequest {
   @ApiPropertyOptional({ example: 'imap.example.com', description: 'Empty turns receiving off' })
-  @IsOptional()
+  @Omittable()
   @Transform(trim)
   @IsString({ message: 'host must be a string' })
   @MaxLength(253)
@@ -23,36 +24,36 @@ export class InboxImapRequest {
   host?: string;
 
   @ApiPropertyOptional({ example: 993, minimum: 1, maximum: 65535, description: 'Defaults to 993 for tls, else 143' })
-  @IsOptional()
+  @Omittable()
   @IsInt({ message: 'port must be an integer' })
   @Min(1)
   @Max(65535)
   port?: number;
 
   @ApiPropertyOptional({ enum: IMAP_TLS_MODES, default: 'tls' })
-  @IsOptional()
+  @Omittable()
   @IsIn(IMAP_TLS_MODES, { message: `tls must be one of ${IMAP_TLS_MODES.join(', ')}` })
   tls?: SmtpTlsMode;
 
   @ApiPropertyOptional({ default: false, description: 'Accept any TLS certificate (self-signed test servers only)' })
-  @IsOptional()
+  @Omittable()
   @IsBoolean({ message: 'tls_skip_verify must be a boolean' })
   tls_skip_verify?: boolean;
 
   @ApiPropertyOptional({ example: 'support@example.com' })
-  @IsOptional()
+  @Omittable()
   @IsString({ message: 'username must be a string' })
   @MaxLength(320)
   username?: string;
 
   @ApiPropertyOptional({ description: 'Write-only. Omitted or the masked value keeps the stored password; "" removes it.', writeOnly: true })
-  @IsOptional()
+  @Omittable()
   @IsString({ message: 'password must be a string' })
   @MaxLength(1000)
   password?: string;
 
   @ApiPropertyOptional({ default: 'INBOX', description: 'The folder to receive from' })
-  @IsOptional()
+  @Omittable()
   @Transform(trim)
   @IsString({ message: 'mailbox must be a string' })
   @MaxLength(1000)
@@ -60,21 +61,21 @@ export class InboxImapRequest {
   mailbox?: string;
 
   @ApiPropertyOptional({ default: 60, minimum: 5, maximum: 86400, description: 'Polling interval; servers with IDLE deliver within seconds' })
-  @IsOptional()
+  @Omittable()
   @IsInt({ message: 'poll_interval_seconds must be an integer' })
   @Min(5)
   @Max(86_400)
   poll_interval_seconds?: number;
 
   @ApiPropertyOptional({ default: 48, minimum: 0, maximum: 8760, description: 'On first connect, import mail received this many hours back' })
-  @IsOptional()
+  @Omittable()
   @IsInt({ message: 'scan_since_hours must be an integer' })
   @Min(0)
   @Max(8760)
   scan_since_hours?: number;
 
   @ApiPropertyOptional({ default: false, description: 'Flag imported mail \\Seen (opens the folder read-write)' })
-  @IsOptional()
+  @Omittable()
   @IsBoolean({ message: 'mark_seen must be a boolean' })
   mark_seen?: boolean;
 }

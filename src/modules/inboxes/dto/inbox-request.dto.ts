@@ -124,7 +124,7 @@ export class InboxCreateRequest {
   smtp?: InboxSmtpRequest;
 
   @ApiPropertyOptional({ type: InboxImapRequest, description: 'Receiving: the IMAP mailbox customers write to' })
-  @IsOptional()
+  @Omittable()
   @IsObject({ message: 'imap must be an object' })
   @ValidateNested()
   @Type(() => InboxImapRequest)
