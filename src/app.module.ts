@@ -25,6 +25,7 @@ import { MailModule } from './modules/mail/mail.module.js';
 import { EventsModule } from './modules/events/events.module.js';
 import { WebhooksModule } from './modules/webhooks/webhooks.module.js';
 import { ConversationsModule } from './modules/conversations/conversations.module.js';
+import { ENTITIES } from './entities.js';
 
 export interface AppModuleOptions {
   /** The configuration to run with; the process environment when absent. */
@@ -57,7 +58,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(options.config),
-        DatabaseModule.forRoot({ pglite: options.pglite }),
+        DatabaseModule.forRoot({ entities: ENTITIES, pglite: options.pglite }),
         AuthModule,
         RateLimitModule,
         IdempotencyModule,
