@@ -27,7 +27,7 @@ import { MessagesRepository } from './messages/messages.repository.js';
 import { MessagesService } from './messages/messages.service.js';
 import { SnoozeWaker } from './snooze/snooze-waker.service.js';
 import { TagsRepository } from './tags/tags.repository.js';
-import { ViewEntity } from './views/view.entity.js';
+import { ViewEntity } from './entities/view.entity.js';
 import { ViewsController } from './views/views.controller.js';
 import { ViewsService } from './views/views.service.js';
 

@@ -11,7 +11,7 @@ import { StatusesService } from '../../statuses/statuses.service.js';
 import { TeamsService } from '../../teams/teams.service.js';
 import type { CreateViewDto, UpdateViewDto, ViewDto } from './dto/view.dto.js';
 import { parseViewFilters, type ViewFilters } from './view-filters.js';
-import { ViewEntity, type ViewVisibility } from './view.entity.js';
+import { ViewEntity, type ViewVisibility } from '../entities/view.entity.js';
 import { toView } from './views.mapper.js';
 
 const NO_ACCESS = 'You do not have access to this view';

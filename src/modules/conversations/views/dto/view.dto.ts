@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { MAX_FILTER_TAGS, MAX_FILTER_TEXT } from '../view-filters.js';
-import { VIEW_VISIBILITIES, type ViewVisibility } from '../view.entity.js';
+import { VIEW_VISIBILITIES, type ViewVisibility } from '../../entities/view.entity.js';
 
 const MAX_INT = 2_147_483_647;
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
