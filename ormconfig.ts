@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { DataSource } from 'typeorm';
 import { ENTITIES } from './src/entities.js';
 import { validateEnvironment } from './src/shared/config/app-config.js';
+import { acceptExtraColumnTypes } from './src/shared/database/column-types.js';
 import { openDatabase } from './src/shared/database/data-source-options.js';
 import { RedactedQueryLogger } from './src/shared/database/redacted-query-logger.js';
 
@@ -15,6 +16,7 @@ const dataSource = new DataSource({
   migrationsRun: false,
   logger: new RedactedQueryLogger((line) => process.stdout.write(`${line}\n`)),
 });
+acceptExtraColumnTypes(dataSource);
 const destroy = dataSource.destroy.bind(dataSource);
 dataSource.destroy = async () => {
   await destroy();
