@@ -1,7 +1,7 @@
-import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import pg from 'pg';
-import { DATABASE_HANDLE } from '../../shared/database/database.module.js';
+import { type BeforeApplicationShutdown, Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { DATABASE_HANDLE } from '../../shared/database/database.tokens.js';
 import type { DatabaseHandle } from '../../shared/database/data-source-options.js';
+import { DatabaseNotifications } from '../../shared/database/notifications.js';
 
 export const EVENTS_CHANNEL = 'libredesk_events';
 
@@ -9,33 +9,41 @@ export const EVENTS_CHANNEL = 'libredesk_events';
 const EMBEDDED_POLL_MS = 250;
 /** On PostgreSQL a lost notification (listener reconnecting) costs at most this much latency. */
 const LISTEN_FALLBACK_MS = 5_000;
-const RECONNECT_DELAY_MS = 2_000;
 
 /**
  * Tells waiters (long-polling feed readers, the webhook worker) that events may have been committed.
- * On PostgreSQL one LISTEN connection per process carries the NOTIFY a numbering run sends when it
- * gives ids to committed events (EventSequencer); on PGlite a wait is a short sleep, after which the
- * caller looks again. A wait ends early at shutdown.
+ * On PostgreSQL the process's notification listener carries the NOTIFY a numbering run sends when it
+ * gives ids to committed events (EventSequencer); on PGlite, or while the listener is down, a wait is a
+ * short sleep, after which the caller looks again. A wait ends early at shutdown.
  */
 @Injectable()
-export class EventSignal implements BeforeApplicationShutdown, OnApplicationShutdown {
-  private readonly logger = new Logger(EventSignal.name);
+export class EventSignal implements OnModuleInit, BeforeApplicationShutdown {
   private readonly waiters = new Set<() => void>();
-  private client: pg.Client | undefined;
-  private connecting: Promise<void> | undefined;
-  private retryAfter = 0;
+  private unsubscribe: (() => void) | undefined;
   private stopped = false;
 
-  constructor(@Inject(DATABASE_HANDLE) private readonly handle: DatabaseHandle) {}
+  constructor(
+    private readonly notifications: DatabaseNotifications,
+    @Inject(DATABASE_HANDLE) private readonly handle: DatabaseHandle,
+  ) {}
 
   get closing(): boolean {
     return this.stopped;
   }
 
+  onModuleInit(): void {
+    // A lost or re-established listener may have missed a notification: waiters look again.
+    this.unsubscribe = this.notifications.subscribe(
+      EVENTS_CHANNEL,
+      () => this.wakeAll(),
+      () => this.wakeAll(),
+    );
+  }
+
   /** Resolves when new events may be visible, or after at most `maxMs`. */
   wait(maxMs: number, embeddedPollMs = EMBEDDED_POLL_MS): Promise<void> {
     if (this.stopped || maxMs <= 0) return Promise.resolve();
-    const listening = this.listen();
+    const listening = this.handle.kind === 'postgres' && this.notifications.isLive;
     const ms = Math.min(maxMs, listening ? LISTEN_FALLBACK_MS : embeddedPollMs);
     return new Promise((resolve) => {
       const done = () => {
@@ -50,55 +58,11 @@ export class EventSignal implements BeforeApplicationShutdown, OnApplicationShut
 
   beforeApplicationShutdown(): void {
     this.stopped = true;
+    this.unsubscribe?.();
     this.wakeAll();
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    await this.connecting?.catch(() => undefined);
-    const client = this.client;
-    this.client = undefined;
-    await client?.end().catch(() => undefined);
   }
 
   private wakeAll(): void {
     for (const wake of [...this.waiters]) wake();
-  }
-
-  /** Starts (or restarts) the LISTEN connection when there is a server to listen on; true when one is up. */
-  private listen(): boolean {
-    const url = this.handle.kind === 'postgres' ? (this.handle.options as { url?: string }).url : undefined;
-    if (!url) return false;
-    if (this.client) return true;
-    if (!this.connecting && Date.now() >= this.retryAfter) this.connecting = this.connect(url).finally(() => (this.connecting = undefined));
-    return false;
-  }
-
-  private async connect(url: string): Promise<void> {
-    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
-    const drop = (err?: Error) => {
-      if (this.client !== client) return;
-      this.client = undefined;
-      this.retryAfter = Date.now() + RECONNECT_DELAY_MS;
-      if (err && !this.stopped) this.logger.warn(`Event notification listener lost (${err.message}); polling until it reconnects`);
-      client.end().catch(() => undefined);
-    };
-    client.on('notification', () => this.wakeAll());
-    client.on('error', (err) => drop(err));
-    client.on('end', () => drop());
-    try {
-      await client.connect();
-      await client.query(`LISTEN ${EVENTS_CHANNEL}`);
-    } catch (err) {
-      this.retryAfter = Date.now() + RECONNECT_DELAY_MS;
-      this.logger.warn(`Cannot LISTEN for events (${(err as Error).message}); polling instead`);
-      await client.end().catch(() => undefined);
-      return;
-    }
-    if (this.stopped) {
-      await client.end().catch(() => undefined);
-      return;
-    }
-    this.client = client;
   }
 }
