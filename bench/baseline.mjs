@@ -52,8 +52,8 @@ function page(url) {
 // The app's own page query (ids chosen over the index first); the baseline counts on every request.
 const lists = new ConversationListsRepository(null);
 
-async function list(principal, where, params, pg_) {
-  const page = lists.pageQuery({ sql: where, params }, principal.id, { pageSize: pg_.pageSize, offset: pg_.offset, after: null });
+async function list(principal, filter, where, params, pg_) {
+  const page = lists.pageQuery(filter, principal.id, { pageSize: pg_.pageSize, offset: pg_.offset, after: null });
   const [rows, count] = await Promise.all([
     pool.query(page.sql, page.params),
     pool.query(`SELECT count(*)::int AS n FROM conversations c WHERE ${where}`, params),
@@ -70,8 +70,8 @@ const routes = [
     true,
     async (p) => toAgent((await pool.query(`${AGENT_SELECT} WHERE u.id = $1 AND u.type = 'agent' AND u.deleted_at IS NULL`, [p.id])).rows[0]),
   ],
-  ['GET', /^\/api\/v1\/conversations\/all$/, true, (p, url) => list(p, 'TRUE', [], page(url))],
-  ['GET', /^\/api\/v1\/conversations\/assigned$/, true, (p, url) => list(p, 'c.assigned_user_id = $1', [p.id], page(url))],
+  ['GET', /^\/api\/v1\/conversations\/all$/, true, (p, url) => list(p, { list: 'all' }, 'TRUE', [], page(url))],
+  ['GET', /^\/api\/v1\/conversations\/assigned$/, true, (p, url) => list(p, { list: 'assigned', userId: p.id }, 'c.assigned_user_id = $1', [p.id], page(url))],
   [
     'GET',
     /^\/api\/v1\/conversations\/search$/,

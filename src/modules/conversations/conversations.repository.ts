@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { conversationAccessSql } from '../../shared/auth/conversation-access.js';
 import { SYSTEM_USER_EMAIL } from '../../shared/auth/permissions.js';
+import type { Principal } from '../../shared/auth/principal.js';
 import {
   conversationJoins,
   type ConversationDetailRow,
@@ -82,11 +84,11 @@ export class ConversationsRepository {
   previousConversations(
     contactId: number,
     excludeId: number,
-    accessSql: (params: unknown[]) => string,
+    viewer: Principal,
     manager: EntityManager = this.dataSource.manager,
   ): Promise<PreviousConversationRow[]> {
     const params: unknown[] = [contactId, excludeId];
-    const access = accessSql(params);
+    const access = conversationAccessSql(viewer, 'c', params);
     return manager.query(
       `SELECT c.id, c.created_at, c.updated_at, c.uuid, c.subject, c.last_message, c.last_message_at,
               ct.first_name AS contact_first_name, ct.last_name AS contact_last_name, ct.avatar_url AS contact_avatar_url
