@@ -36,8 +36,8 @@ describe('entities versus migrations', () => {
     const registered = new Set<unknown>(ENTITIES);
     const missing = getMetadataArgsStorage()
       .tables.map((table) => table.target)
-      .filter((target): target is { name: string } => typeof target === 'function' && !registered.has(target))
-      .map((target) => target.name);
+      .filter((target) => typeof target === 'function' && !registered.has(target))
+      .map((target) => (target as { name: string }).name);
     expect(missing, `Entity classes missing from ENTITIES (src/entities.ts): ${missing.join(', ')}`).toEqual([]);
   });
 });

@@ -40,6 +40,9 @@ const common = {
   migrationsRun: true,
   migrationsTransactionMode: 'each' as const,
   synchronize: false,
+  // The migrations create the extensions they need; TypeORM must not add any on connect (it would for uuid columns).
+  installExtensions: false,
+  uuidExtension: 'pgcrypto' as const,
   logging: ['error' as const],
   logger: new RedactedQueryLogger(),
 };
