@@ -20,6 +20,13 @@ import { MessageEntity } from './modules/conversations/entities/message.entity.j
 import { TagEntity } from './modules/conversations/entities/tag.entity.js';
 import { ViewEntity } from './modules/conversations/entities/view.entity.js';
 import { TeamEntity } from './modules/teams/entities/team.entity.js';
+import { EmailOutboxEntity } from './modules/mail/entities/email-outbox.entity.js';
+import { EventSequenceEntity } from './modules/events/entities/event-sequence.entity.js';
+import { EventEntity } from './modules/events/entities/event.entity.js';
+import { WebhookDeliveryEntity } from './modules/webhooks/entities/webhook-delivery.entity.js';
+import { WebhookEntity } from './modules/webhooks/entities/webhook.entity.js';
+import { IdempotencyKeyEntity } from './shared/database/entities/idempotency-key.entity.js';
+import { RateLimitCounterEntity } from './shared/database/entities/rate-limit-counter.entity.js';
 
 /**
  * Every entity the data source maps: the app, the CLI (`ormconfig.ts`) and the schema-drift check all
@@ -56,4 +63,13 @@ export const ENTITIES = [
   TagEntity,
   ConversationLastSeenEntity,
   ViewEntity,
+  // mail, events, webhooks
+  EmailOutboxEntity,
+  EventEntity,
+  EventSequenceEntity,
+  WebhookEntity,
+  WebhookDeliveryEntity,
+  // infrastructure: rate limits, idempotency keys
+  RateLimitCounterEntity,
+  IdempotencyKeyEntity,
 ];
