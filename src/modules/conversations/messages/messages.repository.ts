@@ -2,7 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { keysetAt, type ListRequest } from '../../../shared/http/keyset.js';
-import { MESSAGE_COLUMNS, MESSAGE_SELECT, messageFrom, type MessageRow, type MessageStatus, type MessageType, type SenderType } from './message.rows.js';
+import type { SenderType } from '../entities/conversation.entity.js';
+import type { MessageContentType, MessageStatus, MessageType } from '../entities/message.entity.js';
+import { MESSAGE_COLUMNS, MESSAGE_SELECT, messageFrom, type MessageRow } from './message.rows.js';
 
 export interface MessageFilter {
   private?: boolean;
@@ -14,7 +16,7 @@ export interface NewMessage {
   type: MessageType;
   status: MessageStatus;
   private: boolean;
-  contentType: 'html' | 'text';
+  contentType: MessageContentType;
   content: string;
   textContent: string;
   senderId: number;
