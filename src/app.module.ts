@@ -59,7 +59,7 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(options.config),
         DatabaseModule.forRoot({ entities: ENTITIES, pglite: options.pglite }),
-        AuthModule,
+        AuthModule.forRoot(AgentsModule),
         RateLimitModule,
         IdempotencyModule,
         ...DOMAIN_MODULES,
