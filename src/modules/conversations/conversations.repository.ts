@@ -103,8 +103,8 @@ export class ConversationsRepository {
       .createQueryBuilder('cp')
       .innerJoin('cp.user', 'u')
       .select(['u.id AS id', 'u.first_name AS first_name', 'u.last_name AS last_name', 'u.avatar_url AS avatar_url'])
-      .where('cp.conversation_id = :conversationId', { conversationId })
-      .orderBy('cp.created_at')
+      .where('cp.conversationId = :conversationId', { conversationId })
+      .orderBy('cp.createdAt')
       .addOrderBy('u.id')
       .getRawMany<ParticipantRow>();
   }
