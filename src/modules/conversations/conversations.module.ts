@@ -32,6 +32,7 @@ import { TagsRepository } from './tags/tags.repository.js';
 import { ViewEntity } from './entities/view.entity.js';
 import { ViewsController } from './views/views.controller.js';
 import { ViewsRepository } from './views/views.repository.js';
+import { ViewsRepository } from './views/views.repository.js';
 import { ViewsService } from './views/views.service.js';
 
 @Module({
@@ -66,6 +67,7 @@ import { ViewsService } from './views/views.service.js';
     OutgoingMessagesRepository,
     SnoozeWaker,
     TagsRepository,
+    ViewsRepository,
     ViewsRepository,
     ViewsService,
   ],
