@@ -17,7 +17,7 @@ import type { SendMessageDto } from './dto/send-message.dto.js';
 import { htmlToPlainText, sanitizeMessageHtml } from './message-content.js';
 import { MESSAGE_TYPES, type MessageType } from '../entities/message.entity.js';
 import type { MessageRow } from './message.rows.js';
-import { actorOf, MessageWriter } from './message-writer.service.js';
+import { MessageWriter } from './message-writer.service.js';
 import { type Message, toMessage } from './messages.mapper.js';
 import { type InsertedMessage, MessagesRepository } from './messages.repository.js';
 
