@@ -32,7 +32,6 @@ import { TagsRepository } from './tags/tags.repository.js';
 import { ViewEntity } from './entities/view.entity.js';
 import { ViewsController } from './views/views.controller.js';
 import { ViewsRepository } from './views/views.repository.js';
-import { ViewsRepository } from './views/views.repository.js';
 import { ViewsService } from './views/views.service.js';
 
 @Module({
@@ -67,7 +66,6 @@ import { ViewsService } from './views/views.service.js';
     OutgoingMessagesRepository,
     SnoozeWaker,
     TagsRepository,
-    ViewsRepository,
     ViewsRepository,
     ViewsService,
   ],
