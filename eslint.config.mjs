@@ -21,7 +21,8 @@ const moduleBoundaries = {
       message: "Another module's repositories are its internals: call its service instead.",
     },
     {
-      regex: '^\\.\\./(\\.\\./)*(?:modules/)?[a-z-]+/(?:.+/)?entities/.*$',
+      // src/shared/database/entities is not a module: UserEntity is the base class AgentEntity and ContactEntity extend.
+      regex: '^\\.\\./(\\.\\./)*(?:modules/)?(?!shared/)[a-z-]+/(?:.+/)?entities/.*$',
       allowTypeImports: true,
       message: "Another module's entities may be imported as types only (for relations declared by entity name).",
     },

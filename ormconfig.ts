@@ -1,21 +1,22 @@
 import 'reflect-metadata';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { DataSource } from 'typeorm';
+import { ENTITIES } from './src/entities.js';
 import { validateEnvironment } from './src/shared/config/app-config.js';
+import { acceptExtraColumnTypes } from './src/shared/database/column-types.js';
 import { openDatabase } from './src/shared/database/data-source-options.js';
+import { RedactedQueryLogger } from './src/shared/database/redacted-query-logger.js';
 
 /**
  * The data source for the TypeORM CLI (`npm run typeorm -- migration:run`), built from the same
- * options the app uses. Destroying it also closes the embedded database, so the CLI exits.
+ * options and entity list the app uses. Destroying it also closes the embedded database, so the CLI exits.
  */
-const here = dirname(fileURLToPath(import.meta.url));
-const handle = await openDatabase(validateEnvironment());
+const handle = await openDatabase(validateEnvironment(), { entities: ENTITIES });
 const dataSource = new DataSource({
   ...handle.options,
   migrationsRun: false,
-  entities: [join(here, 'src/modules/**/entities/*.entity.{js,ts}')],
+  logger: new RedactedQueryLogger((line) => process.stdout.write(`${line}\n`)),
 });
+acceptExtraColumnTypes(dataSource);
 const destroy = dataSource.destroy.bind(dataSource);
 dataSource.destroy = async () => {
   await destroy();

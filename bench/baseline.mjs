@@ -4,9 +4,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
 import pg from 'pg';
-import { AGENT_SELECT } from '../dist/src/modules/agents/agents.repository.js';
+import { AGENT_SELECT, PRINCIPAL_SQL } from '../dist/src/modules/agents/agents.repository.js';
 import { toAgent } from '../dist/src/modules/agents/agents.mapper.js';
-import { PRINCIPAL_SQL } from '../dist/src/shared/auth/credentials.service.js';
 import { verifySecret } from '../dist/src/shared/auth/api-key.js';
 import { conversationAccessSql } from '../dist/src/shared/auth/conversation-access.js';
 import { conversationJoins, DETAIL_COLUMNS } from '../dist/src/modules/conversations/conversation.rows.js';
@@ -24,16 +23,16 @@ async function authenticate(req) {
   if (!m) return null;
   const { rows } = await pool.query(PRINCIPAL_SQL, [m[1]]);
   const row = rows[0];
-  if (!row?.api_secret) return null;
+  if (!row?.secretHash) return null;
   const cached = verified.get(m[1]);
   const digest = sha(m[2]);
-  if (cached?.hash === row.api_secret) {
+  if (cached?.hash === row.secretHash) {
     if (!timingSafeEqual(cached.digest, digest)) return null;
   } else {
-    if (!(await verifySecret(m[2], row.api_secret))) return null;
-    verified.set(m[1], { hash: row.api_secret, digest });
+    if (!(await verifySecret(m[2], row.secretHash))) return null;
+    verified.set(m[1], { hash: row.secretHash, digest });
   }
-  return { id: row.id, firstName: row.first_name, lastName: row.last_name, roles: row.roles, permissions: new Set(row.permissions), teamIds: row.team_ids };
+  return { id: row.id, firstName: row.firstName, lastName: row.lastName, roles: row.roles, permissions: new Set(row.permissions), teamIds: row.teamIds };
 }
 
 const iso = (d) => (d ? d.toISOString() : null);
@@ -52,8 +51,8 @@ function page(url) {
 // The app's own page query (ids chosen over the index first); the baseline counts on every request.
 const lists = new ConversationListsRepository(null);
 
-async function list(principal, where, params, pg_) {
-  const page = lists.pageQuery({ sql: where, params }, principal.id, { pageSize: pg_.pageSize, offset: pg_.offset, after: null });
+async function list(principal, filter, where, params, pg_) {
+  const page = lists.pageQuery(filter, principal.id, { pageSize: pg_.pageSize, offset: pg_.offset, after: null });
   const [rows, count] = await Promise.all([
     pool.query(page.sql, page.params),
     pool.query(`SELECT count(*)::int AS n FROM conversations c WHERE ${where}`, params),
@@ -70,8 +69,8 @@ const routes = [
     true,
     async (p) => toAgent((await pool.query(`${AGENT_SELECT} WHERE u.id = $1 AND u.type = 'agent' AND u.deleted_at IS NULL`, [p.id])).rows[0]),
   ],
-  ['GET', /^\/api\/v1\/conversations\/all$/, true, (p, url) => list(p, 'TRUE', [], page(url))],
-  ['GET', /^\/api\/v1\/conversations\/assigned$/, true, (p, url) => list(p, 'c.assigned_user_id = $1', [p.id], page(url))],
+  ['GET', /^\/api\/v1\/conversations\/all$/, true, (p, url) => list(p, { list: 'all' }, 'TRUE', [], page(url))],
+  ['GET', /^\/api\/v1\/conversations\/assigned$/, true, (p, url) => list(p, { list: 'assigned', userId: p.id }, 'c.assigned_user_id = $1', [p.id], page(url))],
   [
     'GET',
     /^\/api\/v1\/conversations\/search$/,

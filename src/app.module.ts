@@ -29,6 +29,7 @@ import { EventsModule } from './modules/events/events.module.js';
 import { WebhooksModule } from './modules/webhooks/webhooks.module.js';
 import { ConversationsModule } from './modules/conversations/conversations.module.js';
 import { MailInboundModule } from './modules/mail-inbound/mail-inbound.module.js';
+import { ENTITIES } from './entities.js';
 
 export interface AppModuleOptions {
   /** The configuration to run with; the process environment when absent. */
@@ -66,8 +67,8 @@ export class AppModule {
         ConfigModule.forRoot(options.config),
         LoggingModule.forRoot(options.logger),
         MetricsModule,
-        DatabaseModule.forRoot({ pglite: options.pglite }),
-        AuthModule,
+        DatabaseModule.forRoot({ entities: ENTITIES, pglite: options.pglite }),
+        AuthModule.forRoot(AgentsModule),
         RateLimitModule,
         IdempotencyModule,
         ...DOMAIN_MODULES,

@@ -242,19 +242,15 @@ describe('a cursor page costs the same at any depth', () => {
 
   test('conversation lists walk their (… last_message_at DESC, id DESC) index from the cursor', async () => {
     const repo = t.app.get(ConversationListsRepository, { strict: false });
-    await expectKeyset((r) => repo.pageQuery({ sql: 'TRUE', params: [] }, t.admin.id, r), 'conversations', /^conversations_activity_idx$/);
+    await expectKeyset((r) => repo.pageQuery({ list: 'all' }, t.admin.id, r), 'conversations', /^conversations_activity_idx$/);
+    await expectKeyset((r) => repo.pageQuery({ list: 'assigned', userId: agent.id }, agent.id, r), 'conversations', /^conversations_assigned_user_idx$/);
     await expectKeyset(
-      (r) => repo.pageQuery({ sql: 'c.assigned_user_id = $1', params: [agent.id] }, agent.id, r),
-      'conversations',
-      /^conversations_assigned_user_idx$/,
-    );
-    await expectKeyset(
-      (r) => repo.pageQuery({ sql: 'c.assigned_user_id IS NULL AND c.assigned_team_id IS NULL', params: [] }, t.admin.id, r),
+      (r) => repo.pageQuery({ list: 'unassigned' }, t.admin.id, r),
       'conversations',
       /^conversations_(activity|assigned_user|assigned_team)_idx$/,
     );
     await expectKeyset(
-      (r) => repo.pageQuery({ sql: 'c.assigned_team_id = $1 AND c.assigned_user_id IS NULL', params: [team.id] }, t.admin.id, r),
+      (r) => repo.pageQuery({ list: 'team_unassigned', teamId: team.id }, t.admin.id, r),
       'conversations',
       /^conversations_assigned_(team|user)_idx$/,
     );

@@ -220,7 +220,7 @@ describe('messages', () => {
     const uuid = sent.body.data.uuid as string;
     const outbox = t.app.get(OutboxService, { strict: false });
     const claim = async () =>
-      (await t.app.get(OutboxRepository, { strict: false }).claim(50, 60, crypto.randomUUID())).find((e) => e.message_id === sent.body.data.id)!;
+      (await t.app.get(OutboxRepository, { strict: false }).claim(50, 60, crypto.randomUUID())).find((e) => e.messageId === sent.body.data.id)!;
 
     const failed = await eventsOf(async () => outbox.recordFailure(await claim(), 'mailbox full', true));
     expect(failed.map((e) => [e.type, e.payload])).toEqual([
@@ -232,7 +232,7 @@ describe('messages', () => {
     expect(delivered.map((e) => e.payload)).toEqual([{ message_uuid: uuid, conversation_uuid: c.uuid, status: 'sent', previous_status: 'pending' }]);
     // Settling an entry twice changes nothing and records nothing.
     expect(
-      await eventsOf(() => outbox.recordSent({ id: 0, message_id: sent.body.data.id, attempts: 1, max_attempts: 1, lease_token: crypto.randomUUID() })),
+      await eventsOf(() => outbox.recordSent({ id: 0, messageId: sent.body.data.id, attempts: 1, maxAttempts: 1, leaseToken: crypto.randomUUID() })),
     ).toEqual([]);
 
     const [{ id: chat }] = await t.dataSource.query(`INSERT INTO inboxes (name, channel, "from") VALUES ('Chat', 'livechat', 'chat@example.com') RETURNING id`);

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { ENTITIES } from '../../src/entities.js';
 import { MIGRATIONS } from '../../src/shared/database/migrations/index.js';
 import { openDatabase } from '../../src/shared/database/data-source-options.js';
 import { RetryingDataSource } from '../../src/shared/database/retrying-data-source.js';
@@ -23,7 +24,7 @@ describe.skipIf(!process.env.DATABASE_URL)('migrations under an advisory lock (P
     const db = await createDatabase(process.env.DATABASE_URL!, 'libredesk_miglock');
     const sources: RetryingDataSource[] = [];
     try {
-      const handle = await openDatabase({ DATABASE_URL: db.url, DATA_DIR: '/nonexistent', DB_POOL_SIZE: 3 });
+      const handle = await openDatabase({ DATABASE_URL: db.url, DATA_DIR: '/nonexistent', DB_POOL_SIZE: 3 }, { entities: ENTITIES });
       for (let i = 0; i < 3; i++) sources.push(new RetryingDataSource({ ...handle.options, logging: false }));
       await Promise.all(sources.map((s) => s.initialize()));
       await expectMigratedOnce(db.url);

@@ -81,15 +81,21 @@ export class AgentsService {
     const teamIds = dto.teams ? await this.teams.resolveTeamIds(dto.teams) : [];
     const password = dto.new_password ? await hashSecret(dto.new_password) : null;
     return this.dataSource.transaction(async (m) => {
-      if (await this.repo.emailTaken(dto.email, null, m)) throw new Conflict('An agent with the same email already exists');
+      if ((await this.repo.findIdByEmail(dto.email, null, m)) !== null) throw new Conflict('An agent with the same email already exists');
       const roleIds = await this.resolveRoles(dto.roles, m);
-      const [{ id }] = await m.query(
-        `INSERT INTO users (type, email, first_name, last_name, enabled, availability_status, password)
-         VALUES ('agent', $1, $2, $3, $4, $5, $6) RETURNING id`,
-        [dto.email, dto.first_name, dto.last_name ?? '', dto.enabled ?? true, dto.availability_status ?? 'offline', password],
+      const id = await this.repo.insert(
+        {
+          email: dto.email,
+          firstName: dto.first_name,
+          lastName: dto.last_name ?? '',
+          enabled: dto.enabled ?? true,
+          availabilityStatus: dto.availability_status ?? 'offline',
+          password,
+        },
+        m,
       );
       await this.repo.replaceRoles(id, roleIds, m);
-      await this.repo.replaceTeams(id, teamIds, m);
+      await this.teams.setMemberships(id, teamIds, m);
       return toAgent((await this.repo.findById(id, m))!);
     });
   }
@@ -102,28 +108,24 @@ export class AgentsService {
     const agent = await this.dataSource.transaction(async (m) => {
       if (!(await this.repo.lock(id, m))) throw new NotFound('Agent not found');
       ifMatch?.assert(toAgent((await this.repo.findById(id, m))!));
-      if (dto.email !== undefined && (await this.repo.emailTaken(dto.email, id, m))) {
+      if (dto.email !== undefined && (await this.repo.findIdByEmail(dto.email, id, m)) !== null) {
         throw new Conflict('An agent with the same email already exists');
       }
-      const columns: Record<string, unknown> = {
-        email: dto.email,
-        first_name: dto.first_name,
-        last_name: dto.last_name,
-        enabled: dto.enabled,
-        availability_status: dto.availability_status,
-        password,
-      };
-      const sets: string[] = ['updated_at = now()'];
-      const params: unknown[] = [id];
-      for (const [column, value] of Object.entries(columns)) {
-        if (value === undefined) continue;
-        params.push(value);
-        sets.push(`${column} = $${params.length}`);
-      }
-      const updated = await m.query(`UPDATE users SET ${sets.join(', ')} WHERE id = $1 AND type = 'agent' AND deleted_at IS NULL RETURNING id`, params);
-      if (updated[0].length === 0) throw new NotFound('Agent not found');
+      const changed = await this.repo.update(
+        id,
+        {
+          email: dto.email,
+          firstName: dto.first_name,
+          lastName: dto.last_name,
+          enabled: dto.enabled,
+          availabilityStatus: dto.availability_status,
+          password,
+        },
+        m,
+      );
+      if (!changed) throw new NotFound('Agent not found');
       if (dto.roles !== undefined) await this.repo.replaceRoles(id, await this.resolveRoles(dto.roles, m), m);
-      if (teamIds !== undefined) await this.repo.replaceTeams(id, teamIds, m);
+      if (teamIds !== undefined) await this.teams.setMemberships(id, teamIds, m);
       return toAgent((await this.repo.findById(id, m))!);
     });
     this.credentials.forgetUser(id);
@@ -135,7 +137,7 @@ export class AgentsService {
     const current = await this.get(principal.id);
     const keepManualAway = dto.source === 'idle' && ['away_manual', 'away_and_reassigning'].includes(current.availability_status);
     if (current.availability_status === status || keepManualAway) return current;
-    await this.dataSource.query(`UPDATE users SET availability_status = $2, updated_at = now() WHERE id = $1`, [principal.id, status]);
+    await this.repo.update(principal.id, { availabilityStatus: status });
     this.credentials.forgetUser(principal.id);
     return this.get(principal.id);
   }
@@ -147,16 +149,11 @@ export class AgentsService {
     if (!agent) throw new NotFound('Agent not found');
     if (agent.email === SYSTEM_USER_EMAIL) throw new InvalidInput('Cannot delete system user');
     await this.dataSource.transaction(async (m) => {
-      await m.query(
-        `UPDATE users SET deleted_at = now(), updated_at = now(), api_key = NULL, api_secret = NULL, api_key_last_used_at = NULL
-          WHERE id = $1 AND deleted_at IS NULL`,
-        [id],
-      );
-      await m.query(`DELETE FROM team_members WHERE user_id = $1`, [id]);
-      await m.query(`DELETE FROM user_roles WHERE user_id = $1`, [id]);
+      await this.repo.softDelete(id, m);
+      await this.teams.removeMemberships(id, m);
       for (const hook of this.deletionHooks) await hook(m, id);
     });
-    this.credentials.forget(agent.api_key);
+    this.credentials.forget(agent.apiKey);
     this.credentials.forgetUser(id);
     return true;
   }
@@ -164,11 +161,7 @@ export class AgentsService {
   async generateApiKey(id: number): Promise<{ api_key: string; api_secret: string }> {
     const agent = await this.get(id);
     const pair = generateApiKeyPair();
-    await this.dataSource.query(`UPDATE users SET api_key = $2, api_secret = $3, api_key_last_used_at = NULL, updated_at = now() WHERE id = $1`, [
-      id,
-      pair.apiKey,
-      await hashSecret(pair.apiSecret),
-    ]);
+    await this.repo.setApiKey(id, pair.apiKey, await hashSecret(pair.apiSecret));
     this.credentials.forget(agent.api_key);
     this.credentials.forgetUser(id);
     this.credentials.resetLastUsed(id);
@@ -177,7 +170,7 @@ export class AgentsService {
 
   async revokeApiKey(id: number): Promise<true> {
     const agent = await this.get(id);
-    await this.dataSource.query(`UPDATE users SET api_key = NULL, api_secret = NULL, api_key_last_used_at = NULL, updated_at = now() WHERE id = $1`, [id]);
+    await this.repo.setApiKey(id, null, null);
     this.credentials.forget(agent.api_key);
     this.credentials.forgetUser(id);
     return true;
@@ -186,12 +179,9 @@ export class AgentsService {
   /** Creates the admin if no agent with that email exists, then issues a fresh key pair. */
   async createAdmin(email: string, firstName = 'Admin', lastName = ''): Promise<IssuedCredentials> {
     const normalized = email.trim().toLowerCase();
-    const existing: Array<{ id: number }> = await this.dataSource.query(
-      `SELECT id FROM users WHERE type = 'agent' AND deleted_at IS NULL AND lower(email) = $1`,
-      [normalized],
-    );
+    const existing = await this.repo.findIdByEmail(normalized);
     const id =
-      existing[0]?.id ??
+      existing ??
       (await this.create(Object.assign(new CreateAgentDto(), { email: normalized, first_name: firstName, last_name: lastName, roles: [ADMIN_ROLE] }))).id;
     const { api_key, api_secret } = await this.generateApiKey(id);
     return { id, email: normalized, api_key, api_secret };

@@ -1,17 +1,13 @@
-export interface PromptRow {
-  id: number;
-  created_at: Date;
-  updated_at: Date;
-  key: string;
-  title: string;
-}
+import type { AiPromptEntity } from './entities/ai-prompt.entity.js';
+
+export type PromptRow = Pick<AiPromptEntity, 'id' | 'createdAt' | 'updatedAt' | 'key' | 'title'>;
 
 /** The contract's `AIPrompt`; the instruction text itself is not exposed. */
 export function toAIPrompt(row: PromptRow) {
   return {
     id: row.id,
-    created_at: row.created_at.toISOString(),
-    updated_at: row.updated_at.toISOString(),
+    created_at: row.createdAt.toISOString(),
+    updated_at: row.updatedAt.toISOString(),
     key: row.key,
     title: row.title,
   };

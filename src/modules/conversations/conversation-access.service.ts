@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { canReadConversation, conversationAccessSql } from '../../shared/auth/conversation-access.js';
+import { canReadConversation } from '../../shared/auth/conversation-access.js';
 import type { Principal } from '../../shared/auth/principal.js';
 import { Forbidden, NotFound } from '../../shared/http/errors.js';
 import type { ConversationRef } from './conversation.rows.js';
@@ -20,11 +20,6 @@ export class ConversationAccess {
   /** Locks the row for the rest of the transaction and checks access against its current state. */
   async lockReadable(principal: Principal, id: number, manager: EntityManager): Promise<ConversationRef> {
     return this.check(principal, await this.repo.lockRef(id, manager));
-  }
-
-  /** The access rules as a SQL predicate over the alias `c`, appending to `params`. */
-  sql(principal: Principal, params: unknown[]): string {
-    return conversationAccessSql(principal, 'c', params);
   }
 
   private check(principal: Principal, conversation: ConversationRef | null): ConversationRef {

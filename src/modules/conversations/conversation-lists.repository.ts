@@ -2,22 +2,123 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { LRUCache } from 'lru-cache';
 import { DataSource } from 'typeorm';
+import { conversationAccessSql } from '../../shared/auth/conversation-access.js';
+import type { Principal } from '../../shared/auth/principal.js';
 import { keysetAt, type ListRequest } from '../../shared/http/keyset.js';
 import { type ConversationListRow, conversationJoins, LIST_COLUMNS } from './conversation.rows.js';
+import { ID_FILTERS, type ViewFilters } from './views/view-filters.js';
 
-/** A WHERE clause over the aliases `c` (conversations) and `ct` (contact), with its parameters. */
-export interface ConversationFilter {
+/** Which conversations a list shows; the repository turns it into SQL. */
+export type ConversationListFilter =
+  | { list: 'all' }
+  | { list: 'assigned'; userId: number }
+  | { list: 'unassigned' }
+  | { list: 'team_unassigned'; teamId: number }
+  /** A saved view's conditions, within what `principal` may read. */
+  | { list: 'view'; principal: Principal; filters: ViewFilters };
+
+type FixedList = Exclude<ConversationListFilter['list'], 'view'>;
+
+/** A WHERE clause over the aliases `c` (conversations) and, with `contact`, `ct` (its contact). */
+interface Where {
   sql: string;
   params: unknown[];
+  contact: boolean;
 }
+
+export type ConversationListRowWithKey = ConversationListRow & { sort_at: string };
 
 const LARGE_TOTAL = 10_000;
 const LARGE_TOTAL_TTL_MS = 10_000;
 
-/** The contact is joined only when the filter looks at it; every conversation has exactly one. */
-const contactJoin = (filter: ConversationFilter): string => (/\bct\./.test(filter.sql) ? 'JOIN users ct ON ct.id = c.contact_id' : '');
+/**
+ * The page query. After a cursor it is a keyset query, `(last_message_at, id) < (cursor)`, which the
+ * `(… last_message_at DESC, id DESC)` indexes answer without reading the rows before it. The page's
+ * ids are chosen first, over the index alone, so rows skipped by OFFSET never pay for the joins and
+ * the per-viewer unread count. Parameters: the filter's, the viewer, the cursor (with `keyset`), limit, offset.
+ */
+function pageSql(where: Where, keyset: boolean): string {
+  let n = where.params.length;
+  const viewer = `$${++n}`;
+  let condition = where.sql;
+  if (keyset) {
+    condition = `(${condition}) AND (c.last_message_at, c.id) < ($${++n}::timestamptz, $${++n}::int)`;
+  }
+  return `WITH page AS (
+              SELECT c.id FROM conversations c ${contactJoin(where)}
+               WHERE ${condition}
+               ORDER BY c.last_message_at DESC, c.id DESC
+               LIMIT $${n + 1} OFFSET $${n + 2}
+            )
+            SELECT ${LIST_COLUMNS}, ${keysetAt('c.last_message_at')} AS sort_at ${conversationJoins(viewer)}
+             WHERE c.id IN (SELECT id FROM page)
+             ORDER BY c.last_message_at DESC, c.id DESC`;
+}
 
-export type ConversationListRowWithKey = ConversationListRow & { sort_at: string };
+/** The contact is joined only when the filter looks at it; every conversation has exactly one. */
+const contactJoin = (where: Where): string => (where.contact ? 'JOIN users ct ON ct.id = c.contact_id' : '');
+
+const countSql = (where: Where) => `SELECT count(*)::int AS n FROM conversations c ${contactJoin(where)} WHERE ${where.sql}`;
+
+const FIXED_WHERE: Record<FixedList, string> = {
+  all: 'TRUE',
+  assigned: 'c.assigned_user_id = $1',
+  unassigned: 'c.assigned_user_id IS NULL AND c.assigned_team_id IS NULL',
+  team_unassigned: 'c.assigned_team_id = $1 AND c.assigned_user_id IS NULL',
+};
+
+const fixedWhere = (list: FixedList, params: unknown[]): Where => ({ sql: FIXED_WHERE[list], params, contact: false });
+
+/** The statements of the fixed lists, by list: the first page (OFFSET), a page after a cursor, and the count. */
+export const CONVERSATION_LIST_SQL = Object.fromEntries(
+  (Object.keys(FIXED_WHERE) as FixedList[]).map((list) => {
+    const where = fixedWhere(list, list === 'all' || list === 'unassigned' ? [] : [0]);
+    return [list, { page: pageSql(where, false), pageAfter: pageSql(where, true), count: countSql(where) }];
+  }),
+) as Record<FixedList, { page: string; pageAfter: string; count: string }>;
+
+const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/** A view's conditions as SQL over `c` and `ct`, appending to `params`. */
+function viewConditions(filters: ViewFilters, params: unknown[]): string {
+  const clauses: string[] = [];
+  for (const key of ID_FILTERS) {
+    const value = filters[key];
+    if (value === undefined) continue;
+    params.push(value);
+    clauses.push(`c.${key} = $${params.length}`);
+  }
+  if (filters.tags?.length) {
+    params.push(filters.tags);
+    clauses.push(
+      `EXISTS (SELECT 1 FROM conversation_tags vct JOIN tags vt ON vt.id = vct.tag_id
+                WHERE vct.conversation_id = c.id AND vt.name = ANY($${params.length}::text[]))`,
+    );
+  }
+  if (filters.text) {
+    params.push(likePattern(filters.text), filters.text);
+    const n = params.length;
+    clauses.push(`(c.subject ILIKE $${n - 1} OR ct.email ILIKE $${n - 1} OR c.reference_number = $${n})`);
+  }
+  return clauses.length ? clauses.join(' AND ') : 'TRUE';
+}
+
+function whereOf(filter: ConversationListFilter): Where {
+  switch (filter.list) {
+    case 'all':
+    case 'unassigned':
+      return fixedWhere(filter.list, []);
+    case 'assigned':
+      return fixedWhere(filter.list, [filter.userId]);
+    case 'team_unassigned':
+      return fixedWhere(filter.list, [filter.teamId]);
+    case 'view': {
+      const params: unknown[] = [];
+      const scope = conversationAccessSql(filter.principal, 'c', params);
+      return { sql: `${scope} AND ${viewConditions(filter.filters, params)}`, params, contact: filter.filters.text !== undefined };
+    }
+  }
+}
 
 /** The paginated conversation lists, newest activity first. */
 @Injectable()
@@ -26,10 +127,17 @@ export class ConversationListsRepository {
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
+  /** Whether the access rules leave the principal no conversation at all (a view list is then refused). */
+  readsNothing(principal: Principal): boolean {
+    return conversationAccessSql(principal, 'c', []) === 'FALSE';
+  }
+
   /** One more row than the page holds (it tells whether a next page exists), and the total. */
-  async list(filter: ConversationFilter, viewerId: number, request: ListRequest): Promise<{ rows: ConversationListRowWithKey[]; total: number }> {
+  async list(filter: ConversationListFilter, viewerId: number, request: ListRequest): Promise<{ rows: ConversationListRowWithKey[]; total: number }> {
+    const where = whereOf(filter);
     const page = this.pageQuery(filter, viewerId, request);
-    const [rows, total] = await Promise.all([this.dataSource.query(page.sql, page.params) as Promise<ConversationListRowWithKey[]>, this.count(filter)]);
+    const count = filter.list === 'view' ? countSql(where) : CONVERSATION_LIST_SQL[filter.list].count;
+    const [rows, total] = await Promise.all([this.dataSource.query<ConversationListRowWithKey[]>(page.sql, page.params), this.count(count, where.params)]);
     return { rows, total };
   }
 
@@ -38,44 +146,24 @@ export class ConversationListsRepository {
    * LARGE_TOTAL or more is remembered for a few seconds per filter, so paging through a big queue does
    * not count a million rows on every request (such totals move all the time anyway).
    */
-  private async count(filter: ConversationFilter): Promise<number> {
-    const key = `${filter.sql}\u0000${JSON.stringify(filter.params)}`;
+  private async count(sql: string, params: unknown[]): Promise<number> {
+    const key = `${sql}\u0000${JSON.stringify(params)}`;
     const cached = this.largeTotals.get(key);
     if (cached !== undefined) return cached;
-    const [{ n }]: Array<{ n: number }> = await this.dataSource.query(
-      `SELECT count(*)::int AS n FROM conversations c ${contactJoin(filter)} WHERE ${filter.sql}`,
-      filter.params,
-    );
+    const [{ n }] = await this.dataSource.query<Array<{ n: number }>>(sql, params);
     if (n >= LARGE_TOTAL) this.largeTotals.set(key, n);
     return n;
   }
 
-  /**
-   * The page query. After a cursor it is a keyset query, `(last_message_at, id) < (cursor)`, which the
-   * `(… last_message_at DESC, id DESC)` indexes answer without reading the rows before it. The page's
-   * ids are chosen first, over the index alone, so rows skipped by OFFSET never pay for the joins and
-   * the per-viewer unread count.
-   */
-  pageQuery(filter: ConversationFilter, viewerId: number, request: ListRequest): { sql: string; params: unknown[] } {
-    const params = [...filter.params, viewerId];
-    const viewer = `$${params.length}`;
-    let where = filter.sql;
-    if (request.after) {
-      params.push(request.after.at, request.after.id);
-      where = `(${where}) AND (c.last_message_at, c.id) < ($${params.length - 1}::timestamptz, $${params.length}::int)`;
-    }
+  /** The page statement and its parameters (the fixed lists' text is one of CONVERSATION_LIST_SQL). */
+  pageQuery(filter: ConversationListFilter, viewerId: number, request: ListRequest): { sql: string; params: unknown[] } {
+    const where = whereOf(filter);
+    const params = [...where.params, viewerId];
+    if (request.after) params.push(request.after.at, request.after.id);
     params.push(request.pageSize + 1, request.offset);
-    return {
-      sql: `WITH page AS (
-              SELECT c.id FROM conversations c ${contactJoin(filter)}
-               WHERE ${where}
-               ORDER BY c.last_message_at DESC, c.id DESC
-               LIMIT $${params.length - 1} OFFSET $${params.length}
-            )
-            SELECT ${LIST_COLUMNS}, ${keysetAt('c.last_message_at')} AS sort_at ${conversationJoins(viewer)}
-             WHERE c.id IN (SELECT id FROM page)
-             ORDER BY c.last_message_at DESC, c.id DESC`,
-      params,
-    };
+    const keyset = request.after !== null;
+    const fixed = filter.list === 'view' ? null : CONVERSATION_LIST_SQL[filter.list];
+    const sql = fixed ? (keyset ? fixed.pageAfter : fixed.page) : pageSql(where, keyset);
+    return { sql, params };
   }
 }

@@ -4,10 +4,8 @@ import { hasPermission, type Principal } from '../../shared/auth/principal.js';
 import { Forbidden, NotFound } from '../../shared/http/errors.js';
 import { type CursorPageResults, cursorPageResults, type ListRequest, parseListRequest } from '../../shared/http/keyset.js';
 import { TeamsService } from '../teams/teams.service.js';
-import { ConversationAccess } from './conversation-access.service.js';
-import { type ConversationFilter, ConversationListsRepository } from './conversation-lists.repository.js';
+import { type ConversationListFilter, ConversationListsRepository } from './conversation-lists.repository.js';
 import { type ConversationListItem, toConversationListItem } from './conversations.mapper.js';
-import { viewFiltersSql } from './views/view-filters.js';
 import { ViewsService } from './views/views.service.js';
 
 type Query = Record<string, unknown>;
@@ -20,21 +18,20 @@ const CURSOR_KIND = 'c';
 export class ConversationLists {
   constructor(
     private readonly repo: ConversationListsRepository,
-    private readonly access: ConversationAccess,
     private readonly teams: TeamsService,
     private readonly views: ViewsService,
   ) {}
 
   all(principal: Principal, query: Query) {
-    return this.page(principal, query, { sql: 'TRUE', params: [] });
+    return this.page(principal, query, { list: 'all' });
   }
 
   assigned(principal: Principal, query: Query) {
-    return this.page(principal, query, { sql: 'c.assigned_user_id = $1', params: [principal.id] });
+    return this.page(principal, query, { list: 'assigned', userId: principal.id });
   }
 
   unassigned(principal: Principal, query: Query) {
-    return this.page(principal, query, { sql: 'c.assigned_user_id IS NULL AND c.assigned_team_id IS NULL', params: [] });
+    return this.page(principal, query, { list: 'unassigned' });
   }
 
   /** A team's queue: for its members, or (DECISIONS.md) anyone holding conversations:read_all. */
@@ -46,24 +43,22 @@ export class ConversationLists {
       }
       if (!(await this.teams.findById(teamId))) throw new NotFound('Team not found');
     }
-    return this.run(principal, page, { sql: 'c.assigned_team_id = $1 AND c.assigned_user_id IS NULL', params: [teamId] });
+    return this.run(principal, page, { list: 'team_unassigned', teamId });
   }
 
   /** A saved view's conditions, within what the caller may read. */
   async view(principal: Principal, viewId: number, query: Query) {
     const page = parseListRequest(query, CURSOR_KIND);
     const filters = await this.views.filtersFor(principal, viewId);
-    const params: unknown[] = [];
-    const scope = this.access.sql(principal, params);
-    if (scope === 'FALSE') throw new Forbidden('Permission denied');
-    return this.run(principal, page, { sql: `${scope} AND ${viewFiltersSql(filters, params)}`, params });
+    if (this.repo.readsNothing(principal)) throw new Forbidden('Permission denied');
+    return this.run(principal, page, { list: 'view', principal, filters });
   }
 
-  private page(principal: Principal, query: Query, filter: ConversationFilter) {
+  private page(principal: Principal, query: Query, filter: ConversationListFilter) {
     return this.run(principal, parseListRequest(query, CURSOR_KIND), filter);
   }
 
-  private async run(principal: Principal, request: ListRequest, filter: ConversationFilter): Promise<CursorPageResults<ConversationListItem>> {
+  private async run(principal: Principal, request: ListRequest, filter: ConversationListFilter): Promise<CursorPageResults<ConversationListItem>> {
     const { rows, total } = await this.repo.list(filter, principal.id, request);
     return cursorPageResults(CURSOR_KIND, rows, total, request, toConversationListItem);
   }

@@ -1,98 +1,77 @@
+import type { Columns, Nullable, Prefixed } from '../../shared/database/columns.js';
+import type { UserEntity } from '../../shared/database/entities/user.entity.js';
+import type { AgentEntity } from '../agents/entities/agent.entity.js';
+import type { ContactEntity } from '../contacts/entities/contact.entity.js';
+import type { InboxEntity } from '../inboxes/entities/inbox.entity.js';
+import type { PriorityEntity } from '../statuses/entities/priority.entity.js';
+import type { StatusEntity } from '../statuses/entities/status.entity.js';
+import type { ConversationLastSeenEntity } from './entities/conversation-last-seen.entity.js';
+import type { ConversationEntity } from './entities/conversation.entity.js';
+import type { TagEntity } from './entities/tag.entity.js';
+
+/** The status and priority names joined to a conversation. */
+type StatusNames = { status: StatusEntity['name']; priority: PriorityEntity['name'] | null };
+
 /** What access checks and mutations need of a conversation (locked or not). */
-export interface ConversationRef {
-  id: number;
-  uuid: string;
-  contact_id: number;
-  inbox_id: number;
-  status_id: number;
-  status: string;
-  status_category: string;
-  priority_id: number | null;
-  priority: string | null;
-  assigned_user_id: number | null;
-  assigned_team_id: number | null;
-}
+export type ConversationRef = Columns<
+  ConversationEntity,
+  'id' | 'uuid' | 'contactId' | 'inboxId' | 'statusId' | 'priorityId' | 'assignedUserId' | 'assignedTeamId'
+> &
+  StatusNames & { status_category: StatusEntity['category'] };
 
 /** A row of the conversation lists (one query, viewer-specific unread count). */
-export interface ConversationListRow {
-  id: number;
-  created_at: Date;
-  updated_at: Date;
-  uuid: string;
-  reference_number: string;
-  waiting_since: Date | null;
-  subject: string;
-  last_message: string;
-  last_message_at: Date;
-  last_message_sender: string | null;
-  last_interaction: string | null;
-  last_interaction_at: Date | null;
-  last_interaction_sender: string | null;
-  first_reply_at: Date | null;
-  last_reply_at: Date | null;
-  resolved_at: Date | null;
-  priority_id: number | null;
-  assigned_user_id: number | null;
-  assigned_team_id: number | null;
-  sla_policy_id: number | null;
-  next_sla_deadline_at: Date | null;
-  snoozed_until: Date | null;
-  status: string;
-  priority: string | null;
-  inbox_name: string;
-  inbox_channel: string;
-  last_seen_at: Date | null;
-  contact_created_at: Date;
-  contact_updated_at: Date;
-  contact_first_name: string;
-  contact_last_name: string;
-  contact_email: string | null;
-  contact_avatar_url: string | null;
-  unread_message_count: number;
-}
+export type ConversationListRow = Columns<
+  ConversationEntity,
+  | 'id'
+  | 'createdAt'
+  | 'updatedAt'
+  | 'uuid'
+  | 'referenceNumber'
+  | 'waitingSince'
+  | 'subject'
+  | 'lastMessage'
+  | 'lastMessageAt'
+  | 'lastMessageSender'
+  | 'lastInteraction'
+  | 'lastInteractionAt'
+  | 'lastInteractionSender'
+  | 'firstReplyAt'
+  | 'lastReplyAt'
+  | 'resolvedAt'
+  | 'priorityId'
+  | 'assignedUserId'
+  | 'assignedTeamId'
+  | 'slaPolicyId'
+  | 'nextSlaDeadlineAt'
+  | 'snoozedUntil'
+> &
+  StatusNames &
+  Prefixed<'inbox_', Columns<InboxEntity, 'name' | 'channel'>> &
+  Nullable<Columns<ConversationLastSeenEntity, 'lastSeenAt'>> &
+  Prefixed<'contact_', Columns<ContactEntity, 'createdAt' | 'updatedAt' | 'firstName' | 'lastName' | 'email' | 'avatarUrl'>> & {
+    unread_message_count: number;
+  };
 
 /** The full conversation of GET /conversations/{uuid}. */
-export interface ConversationDetailRow extends ConversationListRow {
-  contact_id: number;
-  inbox_id: number;
-  closed_at: Date | null;
-  status_id: number;
-  status_category: string;
-  meta: unknown;
-  custom_attributes: Record<string, unknown> | null;
-  inbox_from: string;
-  tags: string[];
-  contact_type: string;
-  contact_availability_status: string;
-  contact_phone_number: string | null;
-  contact_phone_number_country_code: string | null;
-  contact_country: string | null;
-  contact_custom_attributes: Record<string, unknown> | null;
-  contact_enabled: boolean;
-  contact_last_active_at: Date | null;
-  contact_last_login_at: Date | null;
-  contact_external_user_id: string | null;
-}
+export type ConversationDetailRow = ConversationListRow &
+  Columns<ConversationEntity, 'contactId' | 'inboxId' | 'closedAt' | 'statusId' | 'meta' | 'customAttributes'> & {
+    status_category: StatusEntity['category'];
+    inbox_from: InboxEntity['from'];
+    tags: TagEntity['name'][];
+  } & Prefixed<
+    'contact_',
+    Columns<
+      ContactEntity,
+      'type' | 'availabilityStatus' | 'phoneNumber' | 'phoneNumberCountryCode' | 'country' | 'customAttributes' | 'enabled' | 'externalUserId'
+    > &
+      // Agent columns of the shared users table: the contract's Contact carries them too.
+      Columns<AgentEntity, 'lastActiveAt' | 'lastLoginAt'>
+  >;
 
-export interface PreviousConversationRow {
-  id: number;
-  created_at: Date;
-  updated_at: Date;
-  uuid: string;
-  subject: string;
-  last_message: string;
-  last_message_at: Date;
-  contact_first_name: string;
-  contact_last_name: string;
-  contact_avatar_url: string | null;
-}
+export type PreviousConversationRow = Columns<ConversationEntity, 'id' | 'createdAt' | 'updatedAt' | 'uuid' | 'subject' | 'lastMessage' | 'lastMessageAt'> &
+  Prefixed<'contact_', Columns<ContactEntity, 'firstName' | 'lastName' | 'avatarUrl'>>;
 
-export interface ParticipantRow {
-  id: number;
-  first_name: string;
-  last_name: string;
-  avatar_url: string | null;
-}
+export type ParticipantRow = Columns<UserEntity, 'id' | 'firstName' | 'lastName' | 'avatarUrl'>;
 
 export const LIST_COLUMNS = `
   c.id, c.created_at, c.updated_at, c.uuid, c.reference_number, c.waiting_since, c.subject, c.last_message,

@@ -27,10 +27,13 @@ import { MessageWriter } from './messages/message-writer.service.js';
 import { MessagesController } from './messages/messages.controller.js';
 import { MessagesRepository } from './messages/messages.repository.js';
 import { MessagesService } from './messages/messages.service.js';
+import { OutgoingMessagesLink } from './messages/outgoing-messages.link.js';
+import { OutgoingMessagesRepository } from './messages/outgoing-messages.repository.js';
 import { SnoozeWaker } from './snooze/snooze-waker.service.js';
 import { TagsRepository } from './tags/tags.repository.js';
-import { ViewEntity } from './views/view.entity.js';
+import { ViewEntity } from './entities/view.entity.js';
 import { ViewsController } from './views/views.controller.js';
+import { ViewsRepository } from './views/views.repository.js';
 import { ViewsService } from './views/views.service.js';
 
 @Module({
@@ -63,8 +66,11 @@ import { ViewsService } from './views/views.service.js';
     MessageWriter,
     MessagesRepository,
     MessagesService,
+    OutgoingMessagesLink,
+    OutgoingMessagesRepository,
     SnoozeWaker,
     TagsRepository,
+    ViewsRepository,
     ViewsService,
   ],
   exports: [ConversationsService, MessagesService, IncomingEmails],

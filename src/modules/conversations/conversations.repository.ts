@@ -1,7 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, IsNull, type QueryDeepPartialEntity } from 'typeorm';
+import { conversationAccessSql } from '../../shared/auth/conversation-access.js';
 import { SYSTEM_USER_EMAIL } from '../../shared/auth/permissions.js';
+import type { Principal } from '../../shared/auth/principal.js';
+import type { Columns } from '../../shared/database/columns.js';
+import { UserEntity } from '../../shared/database/entities/user.entity.js';
+import type { StatusEntity } from '../statuses/entities/status.entity.js';
 import {
   conversationJoins,
   type ConversationDetailRow,
@@ -10,6 +15,9 @@ import {
   type PreviousConversationRow,
   DETAIL_COLUMNS,
 } from './conversation.rows.js';
+import { ConversationLastSeenEntity } from './entities/conversation-last-seen.entity.js';
+import { ConversationParticipantEntity } from './entities/conversation-participant.entity.js';
+import { ConversationEntity } from './entities/conversation.entity.js';
 
 const REF_SELECT = `
   SELECT c.id, c.uuid, c.contact_id, c.inbox_id, c.status_id, s.name AS status, s.category AS status_category,
@@ -21,20 +29,13 @@ const REF_SELECT = `
 const updatedRows = <T>(result: unknown): T[] => (Array.isArray(result) && Array.isArray(result[0]) ? result[0] : []) as T[];
 
 /** A conversation a bulk change touched, with its assignment after the change. */
-export interface ChangedConversation {
-  id: number;
-  uuid: string;
-  assigned_user_id: number | null;
-  assigned_team_id: number | null;
-}
+export type ChangedConversation = Columns<ConversationEntity, 'id' | 'uuid' | 'assignedUserId' | 'assignedTeamId'>;
 const CHANGED_COLUMNS = 'c.id, c.uuid, c.assigned_user_id, c.assigned_team_id';
 
-export interface NewConversation {
-  contactId: number;
-  inboxId: number;
-  statusId: number;
-  subject: string;
-}
+export type NewConversation = Pick<ConversationEntity, 'contactId' | 'inboxId' | 'statusId' | 'subject'>;
+
+/** GET /conversations/{uuid}: $1 the viewer (their unread count), $2 the uuid. */
+export const CONVERSATION_DETAIL_SQL = `SELECT ${DETAIL_COLUMNS} ${conversationJoins('$1')} WHERE c.uuid = $2`;
 
 /** Named queries over conversations and their per-agent state. */
 @Injectable()
@@ -42,7 +43,7 @@ export class ConversationsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async findRefByUuid(uuid: string, manager: EntityManager = this.dataSource.manager): Promise<ConversationRef | null> {
-    const rows: ConversationRef[] = await manager.query(`${REF_SELECT} WHERE c.uuid = $1`, [uuid]);
+    const rows = await manager.query<ConversationRef[]>(`${REF_SELECT} WHERE c.uuid = $1`, [uuid]);
     return rows[0] ?? null;
   }
 
@@ -53,7 +54,7 @@ export class ConversationsRepository {
    * yields the row as it is once locked, and the join reads its status and priority from that.
    */
   async lockRef(id: number, manager: EntityManager): Promise<ConversationRef | null> {
-    const rows: ConversationRef[] = await manager.query(
+    const rows = await manager.query<ConversationRef[]>(
       `SELECT c.id, c.uuid, c.contact_id, c.inbox_id, c.status_id, s.name AS status, s.category AS status_category,
               c.priority_id, p.name AS priority, c.assigned_user_id, c.assigned_team_id
          FROM (SELECT id, uuid, contact_id, inbox_id, status_id, priority_id, assigned_user_id, assigned_team_id
@@ -65,16 +66,14 @@ export class ConversationsRepository {
     return rows[0] ?? null;
   }
 
-  async insert(manager: EntityManager, c: NewConversation): Promise<{ id: number; uuid: string }> {
-    const rows: Array<{ id: number; uuid: string }> = await manager.query(
-      `INSERT INTO conversations (contact_id, inbox_id, status_id, subject) VALUES ($1, $2, $3, $4) RETURNING id, uuid`,
-      [c.contactId, c.inboxId, c.statusId, c.subject],
-    );
-    return rows[0];
+  async insert(manager: EntityManager, c: NewConversation): Promise<Pick<ConversationEntity, 'id' | 'uuid'>> {
+    const { generatedMaps } = await manager.getRepository(ConversationEntity).insert(c);
+    const created = generatedMaps[0] as Pick<ConversationEntity, 'id' | 'uuid'>;
+    return { id: created.id, uuid: created.uuid };
   }
 
   async findDetail(uuid: string, viewerId: number, manager: EntityManager = this.dataSource.manager): Promise<ConversationDetailRow | null> {
-    const rows: ConversationDetailRow[] = await manager.query(`SELECT ${DETAIL_COLUMNS} ${conversationJoins('$1')} WHERE c.uuid = $2`, [viewerId, uuid]);
+    const rows = await manager.query<ConversationDetailRow[]>(CONVERSATION_DETAIL_SQL, [viewerId, uuid]);
     return rows[0] ?? null;
   }
 
@@ -82,12 +81,12 @@ export class ConversationsRepository {
   previousConversations(
     contactId: number,
     excludeId: number,
-    accessSql: (params: unknown[]) => string,
+    viewer: Principal,
     manager: EntityManager = this.dataSource.manager,
   ): Promise<PreviousConversationRow[]> {
     const params: unknown[] = [contactId, excludeId];
-    const access = accessSql(params);
-    return manager.query(
+    const access = conversationAccessSql(viewer, 'c', params);
+    return manager.query<PreviousConversationRow[]>(
       `SELECT c.id, c.created_at, c.updated_at, c.uuid, c.subject, c.last_message, c.last_message_at,
               ct.first_name AS contact_first_name, ct.last_name AS contact_last_name, ct.avatar_url AS contact_avatar_url
          FROM conversations c JOIN users ct ON ct.id = c.contact_id
@@ -99,78 +98,75 @@ export class ConversationsRepository {
   }
 
   participants(conversationId: number): Promise<ParticipantRow[]> {
-    return this.dataSource.query(
-      `SELECT u.id, u.first_name, u.last_name, u.avatar_url
-         FROM conversation_participants cp JOIN users u ON u.id = cp.user_id
-        WHERE cp.conversation_id = $1
-        ORDER BY cp.created_at, u.id`,
-      [conversationId],
-    );
+    return this.dataSource
+      .getRepository(ConversationParticipantEntity)
+      .createQueryBuilder('cp')
+      .innerJoin('cp.user', 'u')
+      .select(['u.id AS id', 'u.first_name AS first_name', 'u.last_name AS last_name', 'u.avatar_url AS avatar_url'])
+      .where('cp.conversationId = :conversationId', { conversationId })
+      .orderBy('cp.createdAt')
+      .addOrderBy('u.id')
+      .getRawMany<ParticipantRow>();
   }
 
   async upsertLastSeen(conversationId: number, userId: number, manager: EntityManager = this.dataSource.manager): Promise<void> {
-    await manager.query(
-      `INSERT INTO conversation_last_seen (conversation_id, user_id, last_seen_at) VALUES ($1, $2, clock_timestamp())
-       ON CONFLICT (conversation_id, user_id) DO UPDATE SET last_seen_at = EXCLUDED.last_seen_at`,
-      [conversationId, userId],
-    );
+    await manager
+      .createQueryBuilder()
+      .insert()
+      .into(ConversationLastSeenEntity)
+      .values({ conversationId, userId, lastSeenAt: () => 'clock_timestamp()' })
+      .orUpdate(['last_seen_at'], ['conversation_id', 'user_id'])
+      .execute();
   }
 
   async setAssignedUser(manager: EntityManager, id: number, userId: number | null): Promise<void> {
-    await manager.query(`UPDATE conversations SET assigned_user_id = $2, updated_at = now() WHERE id = $1`, [id, userId]);
+    await this.update(manager, id, { assignedUserId: userId });
   }
 
   /** A new team drops the user assignee (reference §5.5); removing the team keeps it. */
   async setAssignedTeam(manager: EntityManager, id: number, teamId: number | null, clearUser: boolean): Promise<void> {
-    await manager.query(
-      `UPDATE conversations SET assigned_team_id = $2, assigned_user_id = CASE WHEN $3 THEN NULL ELSE assigned_user_id END,
-              updated_at = now() WHERE id = $1`,
-      [id, teamId, clearUser],
-    );
+    await this.update(manager, id, clearUser ? { assignedTeamId: teamId, assignedUserId: null } : { assignedTeamId: teamId });
   }
 
   async setPriority(manager: EntityManager, id: number, priorityId: number | null): Promise<void> {
-    await manager.query(`UPDATE conversations SET priority_id = $2, updated_at = now() WHERE id = $1`, [id, priorityId]);
+    await this.update(manager, id, { priorityId });
   }
 
   /**
    * Moves the conversation to a status. `resolved_at` and `closed_at` are set once and never cleared;
    * `snoozed_until` is set for a snooze and cleared otherwise.
    */
-  async setStatus(manager: EntityManager, id: number, status: { id: number; name: string; category: string }, snoozedUntil: Date | null): Promise<void> {
-    await manager.query(
-      `UPDATE conversations SET status_id = $2, snoozed_until = $3,
-              resolved_at = CASE WHEN $4 = 'resolved' THEN COALESCE(resolved_at, now()) ELSE resolved_at END,
-              closed_at = CASE WHEN $5 = 'Closed' THEN COALESCE(closed_at, now()) ELSE closed_at END,
-              updated_at = now()
-        WHERE id = $1`,
-      [id, status.id, snoozedUntil, status.category, status.name],
-    );
+  async setStatus(manager: EntityManager, id: number, status: Pick<StatusEntity, 'id' | 'name' | 'category'>, snoozedUntil: Date | null): Promise<void> {
+    await this.update(manager, id, {
+      statusId: status.id,
+      snoozedUntil,
+      ...(status.category === 'resolved' ? { resolvedAt: () => 'COALESCE(resolved_at, now())' } : {}),
+      ...(status.name === 'Closed' ? { closedAt: () => 'COALESCE(closed_at, now())' } : {}),
+    });
   }
 
   /** A contact wrote: the conversation waits for an answer since its first unanswered message. */
   async markWaiting(manager: EntityManager, id: number): Promise<void> {
-    await manager.query(`UPDATE conversations SET waiting_since = COALESCE(waiting_since, now()), updated_at = now() WHERE id = $1`, [id]);
+    await this.update(manager, id, { waitingSince: () => 'COALESCE(waiting_since, now())' });
   }
 
   /** The System user, author of automatic changes. */
-  async systemUser(manager: EntityManager): Promise<{ id: number; first_name: string; last_name: string } | null> {
-    const rows = await manager.query(
-      `SELECT id, first_name, last_name FROM users WHERE type = 'agent' AND email = $1 AND deleted_at IS NULL ORDER BY id LIMIT 1`,
-      [SYSTEM_USER_EMAIL],
-    );
-    return rows[0] ?? null;
+  systemUser(manager: EntityManager): Promise<Pick<UserEntity, 'id' | 'firstName' | 'lastName'> | null> {
+    return manager.getRepository(UserEntity).findOne({
+      select: { id: true, firstName: true, lastName: true },
+      where: { type: 'agent', email: SYSTEM_USER_EMAIL, deletedAt: IsNull() },
+      order: { id: 'ASC' },
+    });
   }
 
   async contactEmail(contactId: number): Promise<string | null> {
-    const rows: Array<{ email: string | null }> = await this.dataSource.query(`SELECT email FROM users WHERE id = $1`, [contactId]);
-    return rows[0]?.email ?? null;
+    const user = await this.dataSource.getRepository(UserEntity).findOne({ select: { id: true, email: true }, where: { id: contactId } });
+    return user?.email ?? null;
   }
 
   /** Whether the agent asked to have their conversations reassigned while away. */
-  async assigneeIsReassigning(manager: EntityManager, userId: number): Promise<boolean> {
-    const rows = await manager.query(`SELECT 1 FROM users WHERE id = $1 AND availability_status = 'away_and_reassigning'`, [userId]);
-    return rows.length > 0;
+  assigneeIsReassigning(manager: EntityManager, userId: number): Promise<boolean> {
+    return manager.getRepository(UserEntity).exists({ where: { id: userId, availabilityStatus: 'away_and_reassigning' } });
   }
 
   /** A reply reached the contact. */
@@ -186,7 +182,7 @@ export class ConversationsRepository {
 
   /** Releases a deleted agent's conversations that are still being worked on; those changed. */
   async unassignAgentFromUnresolved(manager: EntityManager, agentId: number): Promise<ChangedConversation[]> {
-    const result = await manager.query(
+    const result = await manager.query<unknown>(
       `UPDATE conversations c SET assigned_user_id = NULL, updated_at = now()
          FROM conversation_statuses s
         WHERE s.id = c.status_id AND c.assigned_user_id = $1 AND s.category <> 'resolved'
@@ -198,7 +194,7 @@ export class ConversationsRepository {
 
   /** Takes a team that is being deleted off its conversations (locked in id order, like the deletion); those changed. */
   async unassignTeam(manager: EntityManager, teamId: number): Promise<ChangedConversation[]> {
-    const result = await manager.query(
+    const result = await manager.query<unknown>(
       `UPDATE conversations c SET assigned_team_id = NULL, updated_at = now()
         WHERE c.id IN (SELECT id FROM conversations WHERE assigned_team_id = $1 ORDER BY id FOR NO KEY UPDATE)
         RETURNING ${CHANGED_COLUMNS}`,
@@ -209,12 +205,17 @@ export class ConversationsRepository {
 
   /** Returns every due snoozed conversation to `openStatusId`; those woken. */
   async wakeDueSnoozes(manager: EntityManager, openStatusId: number, snoozedStatusId: number): Promise<ChangedConversation[]> {
-    const result = await manager.query(
+    const result = await manager.query<unknown>(
       `UPDATE conversations c SET status_id = $1, snoozed_until = NULL, updated_at = now()
         WHERE c.snoozed_until IS NOT NULL AND c.snoozed_until <= now() AND c.status_id = $2
         RETURNING ${CHANGED_COLUMNS}`,
       [openStatusId, snoozedStatusId],
     );
     return updatedRows<ChangedConversation>(result);
+  }
+
+  /** Changes some columns of one conversation; `updated_at` moves with them (the entity's update date). */
+  private async update(manager: EntityManager, id: number, values: QueryDeepPartialEntity<ConversationEntity>): Promise<void> {
+    await manager.createQueryBuilder().update(ConversationEntity).set(values).where('id = :id', { id }).execute();
   }
 }

@@ -104,7 +104,7 @@ export class ConversationsService {
   async detail(principal: Principal, uuid: string, previous: boolean, manager?: EntityManager): Promise<Conversation> {
     const row = await this.repo.findDetail(uuid, principal.id, manager);
     if (!row) throw new NotFound('Conversation not found');
-    const others = previous ? await this.repo.previousConversations(row.contact_id, row.id, (params) => this.access.sql(principal, params), manager) : [];
+    const others = previous ? await this.repo.previousConversations(row.contact_id, row.id, principal, manager) : [];
     return toConversation(row, others);
   }
 }

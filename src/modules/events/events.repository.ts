@@ -1,20 +1,25 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { conversationAccessSql } from '../../shared/auth/conversation-access.js';
+import { Permission } from '../../shared/auth/permissions.js';
+import type { Principal } from '../../shared/auth/principal.js';
+import type { EventEntity } from './entities/event.entity.js';
 import type { EventScope, EventType } from './event-types.js';
 
-export interface EventRow {
-  id: string | number;
-  type: EventType;
-  payload: Record<string, unknown>;
-  created_at: Date;
-}
+/** A numbered event as the feed reads it; `id` is int8, so a string. */
+export type FeedRow = Pick<EventEntity, 'type' | 'payload' | 'createdAt'> & { id: string };
 
 export interface EventWindow {
   /** The newest committed event id when the page was read (0 for an empty log). */
   head: number;
-  rows: EventRow[];
+  rows: FeedRow[];
 }
+
+/** Every recorded state change runs this in its writer's transaction; `id` is left to the sequencer. */
+export const INSERT_EVENT_SQL = `INSERT INTO events (type, payload, conversation_id, assigned_user_id, assigned_team_id) VALUES ($1, $2::jsonb, $3, $4, $5)`;
+/** One numbering run (migration EventTransactionOrder1765300000000); an index probe when nothing is pending. */
+export const NUMBER_COMMITTED_SQL = `SELECT events_number_committed() AS n`;
 
 /** Named queries over the append-only `events` log. */
 @Injectable()
@@ -26,13 +31,7 @@ export class EventsRepository {
    * `numberCommitted` (see migration EventSequencer1765000000000); until then it has none.
    */
   async insert(m: EntityManager, type: EventType, payload: object, scope: EventScope): Promise<void> {
-    await m.query(`INSERT INTO events (type, payload, conversation_id, assigned_user_id, assigned_team_id) VALUES ($1, $2::jsonb, $3, $4, $5)`, [
-      type,
-      JSON.stringify(payload),
-      scope.conversationId ?? null,
-      scope.assignedUserId ?? null,
-      scope.assignedTeamId ?? null,
-    ]);
+    await m.query(INSERT_EVENT_SQL, [type, JSON.stringify(payload), scope.conversationId ?? null, scope.assignedUserId ?? null, scope.assignedTeamId ?? null]);
   }
 
   /**
@@ -41,28 +40,35 @@ export class EventsRepository {
    * committed before the call is visible with an id.
    */
   async numberCommitted(): Promise<number> {
-    const rows: Array<{ n: string | number }> = await this.dataSource.query(`SELECT events_number_committed() AS n`);
+    const rows = await this.dataSource.query<Array<{ n: string | number }>>(NUMBER_COMMITTED_SQL);
     return Number(rows[0]?.n ?? 0);
   }
 
+  /** The newest numbered event id (0 for an empty log). */
+  async head(): Promise<number> {
+    const rows = await this.dataSource.query<Array<{ head: string | null }>>(`SELECT max(id) AS head FROM events`);
+    return Number(rows[0]?.head ?? 0);
+  }
+
   /**
-   * Up to `limit` events with ids in (after, after + span] that pass `visible` (SQL over alias `e`
-   * whose parameters are `params`), oldest first, and the log's head, read in one snapshot.
+   * Up to `limit` events with ids in (after, after + span] that `principal` may read, oldest first,
+   * and the log's head, read in one snapshot.
    */
-  async window(after: number, span: number, limit: number, visible: string, params: unknown[]): Promise<EventWindow> {
-    const all = [...params, after, after + span, limit];
+  async window(principal: Principal, after: number, span: number, limit: number): Promise<EventWindow> {
+    const params: unknown[] = [];
+    const visible = visibilitySql(principal, params);
     const n = params.length;
-    const rows: Array<EventRow & { head: string | number | null; has_row: boolean }> = await this.dataSource.query(
+    const rows = await this.dataSource.query<Array<FeedRow & { head: string | null; has_row: boolean }>>(
       `WITH head AS (SELECT max(id) AS head FROM events),
-            page AS (SELECT e.id, e.type, e.payload, e.created_at FROM events e
+            page AS (SELECT e.id, e.type, e.payload, e.created_at AS "createdAt" FROM events e
                       WHERE e.id > $${n + 1} AND e.id <= $${n + 2} AND ${visible}
                       ORDER BY e.id LIMIT $${n + 3})
        SELECT head.head, page.id IS NOT NULL AS has_row, page.* FROM head LEFT JOIN page ON true ORDER BY page.id`,
-      all,
+      [...params, after, after + span, limit],
     );
     return {
       head: Number(rows[0]?.head ?? 0),
-      rows: rows.filter((r) => r.has_row).map(({ id, type, payload, created_at }) => ({ id, type, payload, created_at })),
+      rows: rows.filter((r) => r.has_row).map(({ id, type, payload, createdAt }) => ({ id, type, payload, createdAt })),
     };
   }
 
@@ -102,4 +108,19 @@ export class EventsRepository {
     );
     return Number(rows[0]?.through ?? 0);
   }
+}
+
+/**
+ * Conversation and message events follow conversation access (§3.3) against the assignment recorded
+ * with the event; message events also need `messages:read`. Contact events need `contacts:read`.
+ */
+function visibilitySql(p: Principal, params: unknown[]): string {
+  const ors: string[] = [];
+  const access = conversationAccessSql(p, 'e', params);
+  if (access !== 'FALSE') {
+    ors.push(`(e.type LIKE 'conversation.%' AND ${access})`);
+    if (p.permissions.has(Permission.MessagesRead)) ors.push(`(e.type LIKE 'message.%' AND ${access})`);
+  }
+  if (p.permissions.has(Permission.ContactsRead)) ors.push(`e.type LIKE 'contact.%'`);
+  return ors.length ? `(${ors.join(' OR ')})` : 'FALSE';
 }

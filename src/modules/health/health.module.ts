@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { HealthController } from './health.controller.js';
+import { HealthRepository } from './health.repository.js';
 import { HealthService } from './health.service.js';
 import { ReadinessService } from './readiness.service.js';
 
@@ -9,6 +10,6 @@ import { ReadinessService } from './readiness.service.js';
 @Module({
   imports: [TerminusModule.forRoot({ logger: false }), DiscoveryModule],
   controllers: [HealthController],
-  providers: [HealthService, ReadinessService],
+  providers: [HealthService, HealthRepository, ReadinessService],
 })
 export class HealthModule {}

@@ -59,18 +59,18 @@ export class MailWorker extends BackgroundLoop {
       await this.attempt(entry);
     } catch (err) {
       // Recording the outcome failed (the database went away): the lease expires and the entry is retried.
-      this.logger.error(`Email outbox entry ${entry.id} (message ${entry.message_id}): ${describe(err)}`);
+      this.logger.error(`Email outbox entry ${entry.id} (message ${entry.messageId}): ${describe(err)}`);
     }
   }
 
   private async attempt(entry: ClaimedEntry): Promise<void> {
-    if (entry.attempts > entry.max_attempts) {
+    if (entry.attempts > entry.maxAttempts) {
       await this.outbox.recordFailure(entry, 'Delivery was interrupted repeatedly (worker lease expired)', true);
       return;
     }
-    const message = await this.repo.findMessage(entry.message_id);
+    const message = await this.outbox.messages.find(entry.messageId);
     if (!message) return;
-    if (!isDeliverable(message) || message.inbox_channel !== 'email') {
+    if (!isDeliverable(message) || message.inboxChannel !== 'email') {
       await this.outbox.recordSkipped(entry, 'only outgoing, non-private agent messages in email inboxes are emailed');
       return;
     }
@@ -78,16 +78,16 @@ export class MailWorker extends BackgroundLoop {
       await this.outbox.recordSkipped(entry, `the message is ${message.status}, not pending`);
       return;
     }
-    const route = await this.transports.forInbox(message.inbox_id, message.inbox_from);
+    const route = await this.transports.forInbox(message.inboxId, message.inboxFrom);
     if (!route) {
-      this.warnUnconfigured(message.inbox_id);
+      this.warnUnconfigured(message.inboxId);
       await this.outbox.recordDeferred(entry, 'No SMTP server configured for this inbox (and no SMTP_HOST)', UNCONFIGURED_RETRY_MS);
       return;
     }
-    let messageId = message.source_id;
+    let messageId = message.sourceId;
     if (!messageId) {
       messageId = messageIdFor(message.uuid, this.outbox.messageIdDomain(message, route.from));
-      await this.repo.setSourceId(message.id, messageId);
+      await this.outbox.messages.setSourceId(message.id, messageId);
     }
     const domain = messageId.slice(messageId.lastIndexOf('@') + 1).replace(/>$/, '') || 'localhost';
     try {

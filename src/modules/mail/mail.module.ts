@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
 import { EventsModule } from '../events/events.module.js';
+import { EmailOutboxEntity } from './entities/email-outbox.entity.js';
 import { InboxesModule } from '../inboxes/inboxes.module.js';
 import { MediaModule } from '../media/media.module.js';
 import { MailComposer } from './mail-composer.js';
@@ -11,7 +13,7 @@ import { SmtpTransports } from './smtp-transports.js';
 
 /** Outgoing email: the outbox other modules queue replies into, and the worker that delivers it. */
 @Module({
-  imports: [EventsModule, InboxesModule, MediaModule],
+  imports: [TypeOrmModule.forFeature([EmailOutboxEntity]), EventsModule, InboxesModule, MediaModule],
   providers: [OutboxService, OutboxRepository, MailWorker, MailComposer, SmtpTransports, OutboxMetrics],
   exports: [OutboxService],
 })

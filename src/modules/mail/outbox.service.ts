@@ -4,14 +4,16 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from '../../shared/config/app-config.js';
 import { EventsService } from '../events/events.service.js';
 import { backoffMs, domainOf, messageIdFor } from './mail-headers.js';
-import { type ClaimedEntry, type OutgoingMessageRow, OutboxRepository } from './outbox.repository.js';
+import type { MessageStatus } from '../conversations/entities/message.entity.js';
+import { type ClaimedEntry, OutboxRepository } from './outbox.repository.js';
+import type { OutgoingMessage, OutgoingMessages } from './outgoing-messages.js';
 
 /** Runs in the transaction that marks a message `sent`, so the conversation's reply timestamps move with it. */
 export type DeliveredHook = (manager: EntityManager, messageId: number) => Promise<void>;
 
 /** Outgoing, not private, written by an agent: the only messages that are ever emailed. */
-export function isDeliverable(message: Pick<OutgoingMessageRow, 'type' | 'private' | 'sender_type'>): boolean {
-  return message.type === 'outgoing' && !message.private && message.sender_type === 'agent';
+export function isDeliverable(message: Pick<OutgoingMessage, 'type' | 'private' | 'senderType'>): boolean {
+  return message.type === 'outgoing' && !message.private && message.senderType === 'agent';
 }
 
 /**
@@ -22,6 +24,7 @@ export function isDeliverable(message: Pick<OutgoingMessageRow, 'type' | 'privat
 export class OutboxService {
   private readonly logger = new Logger(OutboxService.name);
   private readonly deliveredHooks: DeliveredHook[] = [];
+  private outgoing: OutgoingMessages | undefined;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -32,6 +35,16 @@ export class OutboxService {
 
   onDelivered(hook: DeliveredHook): void {
     this.deliveredHooks.push(hook);
+  }
+
+  /** The conversations module's access to the messages the outbox delivers (it registers it at start). */
+  useMessages(messages: OutgoingMessages): void {
+    this.outgoing = messages;
+  }
+
+  get messages(): OutgoingMessages {
+    if (!this.outgoing) throw new Error('No OutgoingMessages registered: the conversations module is not loaded');
+    return this.outgoing;
   }
 
   /**
@@ -57,47 +70,47 @@ export class OutboxService {
   }
 
   private async arm(manager: EntityManager, messageId: number, reset: boolean): Promise<void> {
-    const message = await this.repo.findMessage(messageId, manager);
+    const message = await this.messages.find(messageId, manager);
     if (!message) throw new Error(`Cannot queue message ${messageId}: it does not exist`);
     if (!isDeliverable(message)) throw new Error(`Cannot queue message ${messageId}: only outgoing, non-private agent messages are emailed`);
     if (reset) await this.setStatus(manager, messageId, null, 'pending');
-    if (message.inbox_channel !== 'email') {
+    if (message.inboxChannel !== 'email') {
       await this.delivered(manager, messageId);
       return;
     }
-    if (!message.source_id) await this.repo.setSourceId(messageId, this.newMessageId(message.uuid, message.inbox_from), manager);
+    if (!message.sourceId) await this.messages.setSourceId(messageId, this.newMessageId(message.uuid, message.inboxFrom), manager);
     await this.repo.arm(manager, messageId, this.config.MAIL_MAX_ATTEMPTS, reset);
   }
 
   /** The Message-ID a message queued in an inbox sending from `inboxFrom` goes out with. */
   newMessageId(messageUuid: string, inboxFrom: string): string {
-    return messageIdFor(messageUuid, this.messageIdDomain({ inbox_from: inboxFrom }));
+    return messageIdFor(messageUuid, this.messageIdDomain({ inboxFrom }));
   }
 
   /** The domain of the inbox's sender address, so replies thread under the inbox's own domain. */
-  messageIdDomain(message: Pick<OutgoingMessageRow, 'inbox_from'>, smtpFrom?: string | null): string {
+  messageIdDomain(message: Pick<OutgoingMessage, 'inboxFrom'>, smtpFrom?: string | null): string {
     const rootHost = this.config.ROOT_URL ? new URL(this.config.ROOT_URL).hostname : null;
-    return domainOf(smtpFrom) ?? domainOf(message.inbox_from) ?? domainOf(this.config.INBOX_EMAIL) ?? rootHost ?? 'localhost';
+    return domainOf(smtpFrom) ?? domainOf(message.inboxFrom) ?? domainOf(this.config.INBOX_EMAIL) ?? rootHost ?? 'localhost';
   }
 
   /** The message went out: entry and message `sent`, and the delivered hooks, in one transaction. */
   async recordSent(entry: ClaimedEntry): Promise<void> {
     await this.dataSource.transaction(async (m) => {
       if (!(await this.repo.markSent(m, entry.id))) return;
-      await this.delivered(m, entry.message_id);
+      await this.delivered(m, entry.messageId);
     });
   }
 
   /** A failed attempt: retried with exponential backoff until `max_attempts`, then the message is `failed`. */
   async recordFailure(entry: ClaimedEntry, error: string, permanent = false): Promise<void> {
-    const final = permanent || entry.attempts >= entry.max_attempts;
+    const final = permanent || entry.attempts >= entry.maxAttempts;
     const retryIn = backoffMs(this.config.MAIL_RETRY_BASE_MS, entry.attempts);
     await this.dataSource.transaction(async (m) => {
       if (!(await this.repo.markAttemptFailed(m, entry, error, final, retryIn))) return;
-      if (final) await this.setStatus(m, entry.message_id, 'pending', 'failed');
+      if (final) await this.setStatus(m, entry.messageId, 'pending', 'failed');
     });
-    if (final) this.logger.warn(`Giving up on message ${entry.message_id} after ${entry.attempts} attempt(s): ${error}`);
-    else this.logger.warn(`Sending message ${entry.message_id} failed (attempt ${entry.attempts}/${entry.max_attempts}), retrying in ${retryIn} ms: ${error}`);
+    if (final) this.logger.warn(`Giving up on message ${entry.messageId} after ${entry.attempts} attempt(s): ${error}`);
+    else this.logger.warn(`Sending message ${entry.messageId} failed (attempt ${entry.attempts}/${entry.maxAttempts}), retrying in ${retryIn} ms: ${error}`);
   }
 
   /** Nothing to send with (no SMTP server): the message stays `pending` and is tried again later. */
@@ -108,7 +121,7 @@ export class OutboxService {
   /** The entry is settled without touching the message (it is not, or no longer, something to email). */
   async recordSkipped(entry: ClaimedEntry, reason: string): Promise<void> {
     await this.dataSource.transaction((m) => this.repo.markAttemptFailed(m, entry, reason, true, 0));
-    this.logger.warn(`Not emailing message ${entry.message_id}: ${reason}`);
+    this.logger.warn(`Not emailing message ${entry.messageId}: ${reason}`);
   }
 
   /**
@@ -130,14 +143,14 @@ export class OutboxService {
   }
 
   /** A delivery status change and its `message.updated` event, in the caller's transaction; false when there was none. */
-  private async setStatus(manager: EntityManager, messageId: number, from: string | null, to: string): Promise<boolean> {
-    const change = await this.repo.setMessageStatus(manager, messageId, from, to);
+  private async setStatus(manager: EntityManager, messageId: number, from: MessageStatus | null, to: MessageStatus): Promise<boolean> {
+    const change = await this.messages.setStatus(manager, messageId, from, to);
     if (!change) return false;
     await this.events.record(
       manager,
       'message.updated',
-      { message_uuid: change.message_uuid, conversation_uuid: change.conversation_uuid, status: to, previous_status: change.previous_status },
-      { conversationId: change.conversation_id, assignedUserId: change.assigned_user_id, assignedTeamId: change.assigned_team_id },
+      { message_uuid: change.messageUuid, conversation_uuid: change.conversationUuid, status: to, previous_status: change.previousStatus },
+      { conversationId: change.conversationId, assignedUserId: change.assignedUserId, assignedTeamId: change.assignedTeamId },
     );
     return true;
   }

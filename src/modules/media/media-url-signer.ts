@@ -1,13 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { SignatureCheck, SignedRequestVerifier } from '../../shared/auth/decorators.js';
 import { AppConfig } from '../../shared/config/app-config.js';
 import { deriveKey } from '../../shared/config/app-secret.js';
 
-export type SignatureCheck = 'valid' | 'missing' | 'invalid' | 'expired';
-
 /** `/uploads/<uuid>?exp=<unix>&sig=<base64url(HMAC-SHA256(key, "<uuid>:<exp>"))>` (reference §7.1). */
 @Injectable()
-export class MediaUrlSigner {
+export class MediaUrlSigner implements SignedRequestVerifier {
   private readonly key: Buffer;
 
   constructor(private readonly config: AppConfig) {
@@ -27,6 +26,13 @@ export class MediaUrlSigner {
     const given = Buffer.from(sig);
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return 'invalid';
     return Number(exp) * 1000 < now ? 'expired' : 'valid';
+  }
+
+  /** `/uploads/:uuid?exp=&sig=`, for the auth guard. */
+  verifySignedRequest(request: { params?: unknown; query?: unknown }): SignatureCheck {
+    const { uuid } = (request.params ?? {}) as { uuid?: unknown };
+    const { exp, sig } = (request.query ?? {}) as { exp?: unknown; sig?: unknown };
+    return typeof uuid === 'string' ? this.check(uuid, exp, sig) : 'invalid';
   }
 
   private sign(uuid: string, exp: number): string {

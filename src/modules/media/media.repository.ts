@@ -63,11 +63,11 @@ export class MediaRepository {
 
   /** Deletes the row, only if it belongs to `owner` when one is given. */
   async deleteByUuid(uuid: string, owner: MediaOwner | null, manager: EntityManager = this.dataSource.manager): Promise<MediaRow | null> {
-    const [rows] = await manager.query(`DELETE FROM media WHERE uuid = $1 AND ($2::text IS NULL OR (model_type = $2 AND model_id = $3)) RETURNING ${COLUMNS}`, [
+    const [rows]: [MediaRow[], number] = await manager.query(`DELETE FROM media WHERE uuid = $1 AND ($2::text IS NULL OR (model_type = $2 AND model_id = $3)) RETURNING ${COLUMNS}`, [
       uuid,
       owner?.modelType ?? null,
       owner?.modelId ?? null,
     ]);
-    return (rows as MediaRow[])[0] ?? null;
+    return rows[0] ?? null;
   }
 }

@@ -1,27 +1,4 @@
-export interface ConversationHitRow {
-  created_at: Date;
-  uuid: string;
-  reference_number: string;
-  subject: string;
-  status: string;
-}
-
-export interface MessageHitRow {
-  created_at: Date;
-  text_content: string;
-  conversation_created_at: Date;
-  conversation_uuid: string;
-  conversation_reference_number: string;
-  conversation_status: string;
-}
-
-export interface ContactHitRow {
-  id: number;
-  created_at: Date;
-  first_name: string;
-  last_name: string;
-  email: string;
-}
+import type { ContactHitRow, ConversationHitRow, MessageHitRow } from './search.repository.js';
 
 /** The contract's `ConversationSearchResult`, plus the status name Libredesk adds. */
 export function toConversationSearchResult(row: ConversationHitRow) {

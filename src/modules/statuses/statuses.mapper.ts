@@ -1,29 +1,21 @@
-export const STATUS_CATEGORIES = ['open', 'waiting', 'resolved'] as const;
-export type StatusCategory = (typeof STATUS_CATEGORIES)[number];
+import type { PriorityEntity } from './entities/priority.entity.js';
+import type { StatusEntity } from './entities/status.entity.js';
+
+export { STATUS_CATEGORIES, type StatusCategory } from './entities/status.entity.js';
 
 /** The seeded statuses the conversation workflow depends on: never renamed or deleted. */
 export const DEFAULT_STATUSES = ['Open', 'Snoozed', 'Resolved', 'Closed'] as const;
 
-export interface StatusRow {
-  id: number;
-  created_at: Date;
-  name: string;
-  category: StatusCategory;
-}
-
-export interface PriorityRow {
-  id: number;
-  created_at: Date;
-  name: string;
-}
+export type StatusRow = Pick<StatusEntity, 'id' | 'createdAt' | 'name' | 'category'>;
+export type PriorityRow = Pick<PriorityEntity, 'id' | 'createdAt' | 'name'>;
 
 /** The contract's `Status`, plus `category` (allowed by DECISIONS.md). */
 export function toStatus(row: StatusRow) {
-  return { id: row.id, created_at: row.created_at.toISOString(), name: row.name, category: row.category };
+  return { id: row.id, created_at: row.createdAt.toISOString(), name: row.name, category: row.category };
 }
 export type Status = ReturnType<typeof toStatus>;
 
 export function toPriority(row: PriorityRow) {
-  return { id: row.id, created_at: row.created_at.toISOString(), name: row.name };
+  return { id: row.id, created_at: row.createdAt.toISOString(), name: row.name };
 }
 export type Priority = ReturnType<typeof toPriority>;

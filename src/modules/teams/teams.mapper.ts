@@ -1,31 +1,18 @@
-import type { AssignmentType } from './dto/team-request.dto.js';
-
-export interface TeamRow {
-  id: number;
-  created_at: Date;
-  updated_at: Date;
-  name: string;
-  emoji: string | null;
-  conversation_assignment_type: AssignmentType;
-  timezone: string;
-  business_hours_id: number | null;
-  sla_policy_id: number | null;
-  max_auto_assigned_conversations: number;
-}
+import type { TeamEntity } from './entities/team.entity.js';
 
 /** The contract's `Team`. */
-export function toTeam(row: TeamRow) {
+export function toTeam(team: TeamEntity) {
   return {
-    id: row.id,
-    created_at: row.created_at.toISOString(),
-    updated_at: row.updated_at.toISOString(),
-    emoji: row.emoji,
-    name: row.name,
-    conversation_assignment_type: row.conversation_assignment_type,
-    timezone: row.timezone,
-    business_hours_id: row.business_hours_id,
-    sla_policy_id: row.sla_policy_id,
-    max_auto_assigned_conversations: row.max_auto_assigned_conversations,
+    id: team.id,
+    created_at: team.createdAt.toISOString(),
+    updated_at: team.updatedAt.toISOString(),
+    emoji: team.emoji,
+    name: team.name,
+    conversation_assignment_type: team.conversationAssignmentType,
+    timezone: team.timezone,
+    business_hours_id: team.businessHoursId,
+    sla_policy_id: team.slaPolicyId,
+    max_auto_assigned_conversations: team.maxAutoAssignedConversations,
   };
 }
 export type Team = ReturnType<typeof toTeam>;

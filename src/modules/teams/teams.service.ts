@@ -47,11 +47,11 @@ export class TeamsService {
         {
           name: dto.name,
           emoji: dto.emoji ?? '',
-          conversation_assignment_type: dto.conversation_assignment_type ?? 'Manual',
+          conversationAssignmentType: dto.conversation_assignment_type ?? 'Manual',
           timezone: storedTimeZone(dto.timezone),
-          business_hours_id: null,
-          sla_policy_id: null,
-          max_auto_assigned_conversations: dto.max_auto_assigned_conversations ?? 0,
+          businessHoursId: null,
+          slaPolicyId: null,
+          maxAutoAssignedConversations: dto.max_auto_assigned_conversations ?? 0,
         },
         m,
       );
@@ -71,9 +71,9 @@ export class TeamsService {
         {
           name: dto.name,
           emoji: dto.emoji === undefined ? undefined : (dto.emoji ?? ''),
-          conversation_assignment_type: dto.conversation_assignment_type ?? undefined,
+          conversationAssignmentType: dto.conversation_assignment_type ?? undefined,
           timezone: dto.timezone === undefined ? undefined : storedTimeZone(dto.timezone),
-          max_auto_assigned_conversations: dto.max_auto_assigned_conversations ?? undefined,
+          maxAutoAssignedConversations: dto.max_auto_assigned_conversations ?? undefined,
         },
         m,
       );
@@ -100,6 +100,16 @@ export class TeamsService {
     // Members lose the team's conversation access with their next request.
     this.credentials.forgetUser('*');
     return true;
+  }
+
+  /** Makes `teamIds` the agent's teams (inside the agent's transaction). */
+  setMemberships(userId: number, teamIds: number[], m: EntityManager): Promise<void> {
+    return this.repo.setMemberships(userId, teamIds, m);
+  }
+
+  /** A deleted agent leaves every team. */
+  removeMemberships(userId: number, m: EntityManager): Promise<void> {
+    return this.repo.setMemberships(userId, [], m);
   }
 
   async findById(id: number): Promise<TeamRef | null> {

@@ -97,7 +97,7 @@ export const guardedLookup: LookupFunction = (hostname, options, callback) => {
     const bad = addresses.find((a) => isForbiddenAddress(a.address));
     if (bad) {
       const refused = new TargetRefused(`host ${hostname} resolves to ${bad.address}, a loopback, private, link-local or reserved address`);
-      return callback(refused as NodeJS.ErrnoException, '', 0);
+      return callback(refused, '', 0);
     }
     if (options.all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
     callback(null, addresses[0].address, addresses[0].family);

@@ -75,7 +75,7 @@ export class WebhookWorker extends BackgroundLoop {
       await this.settle(d, await this.attempt(d));
     } catch (err) {
       // Recording the outcome failed (the database went away): the lease expires and the delivery is retried.
-      this.logger.error(`Webhook ${d.webhook_id}, event ${d.event_id}: ${describe(err)}`);
+      this.logger.error(`Webhook ${d.webhookId}, event ${d.eventId}: ${describe(err)}`);
     }
   }
 
@@ -89,8 +89,8 @@ export class WebhookWorker extends BackgroundLoop {
     } catch (err) {
       return { ok: false, status: null, error: describe(err), retryable: false };
     }
-    const body = JSON.stringify({ id: Number(d.event_id), type: d.type, created_at: new Date(d.created_at).toISOString(), data: d.payload });
-    return this.sender.send({ url: d.url, secret, id: d.event_id, body });
+    const body = JSON.stringify({ id: Number(d.eventId), type: d.type, created_at: new Date(d.createdAt).toISOString(), data: d.payload });
+    return this.sender.send({ url: d.url, secret, id: d.eventId, body });
   }
 
   private async settle(d: ClaimedDelivery, result: AttemptResult): Promise<void> {
@@ -98,7 +98,7 @@ export class WebhookWorker extends BackgroundLoop {
     await this.dataSource.transaction(async (m) => {
       if (result.ok) {
         if (await this.deliveries.settle(m, d, { status: 'succeeded', responseStatus: result.status, error: null })) {
-          await this.webhooks.resetFailureStreak(m, d.webhook_id);
+          await this.webhooks.resetFailureStreak(m, d.webhookId);
         }
         return;
       }
@@ -109,8 +109,8 @@ export class WebhookWorker extends BackgroundLoop {
       }
       if (!(await this.deliveries.settle(m, d, { status: 'failed', responseStatus: result.status, error: result.error }))) return;
       const threshold = this.config.WEBHOOK_DISABLE_AFTER_FAILURES;
-      if (await this.webhooks.recordFinalFailure(m, d.webhook_id, threshold, result.error)) {
-        this.logger.warn(`Webhook ${d.webhook_id} disabled after ${threshold} deliveries in a row failed (last: ${result.error})`);
+      if (await this.webhooks.recordFinalFailure(m, d.webhookId, threshold, result.error)) {
+        this.logger.warn(`Webhook ${d.webhookId} disabled after ${threshold} deliveries in a row failed (last: ${result.error})`);
       }
     });
   }

@@ -1,7 +1,7 @@
 import { iso } from '../../shared/http/serialize.js';
-import type { DeliveryRow, DeliveryStatus } from './deliveries.repository.js';
+import type { DeliveryStatus, WebhookDeliveryEntity } from './entities/webhook-delivery.entity.js';
+import type { WebhookEntity } from './entities/webhook.entity.js';
 import { maskSecret } from './webhook-signing.js';
-import type { WebhookRow } from './webhooks.repository.js';
 
 export interface Webhook {
   id: number;
@@ -31,7 +31,7 @@ export interface WebhookDelivery {
 }
 
 /** `secret` is the plaintext secret: in full only right after it was generated, masked everywhere else. */
-export function toWebhook(row: WebhookRow, secret: string, revealSecret = false): Webhook {
+export function toWebhook(row: WebhookEntity, secret: string, revealSecret = false): Webhook {
   return {
     id: row.id,
     name: row.name,
@@ -39,25 +39,25 @@ export function toWebhook(row: WebhookRow, secret: string, revealSecret = false)
     events: row.events ?? [],
     enabled: row.enabled,
     secret: revealSecret ? secret : maskSecret(secret),
-    created_at: new Date(row.created_at).toISOString(),
-    updated_at: new Date(row.updated_at).toISOString(),
-    disabled_reason: row.disabled_reason,
+    created_at: new Date(row.createdAt).toISOString(),
+    updated_at: new Date(row.updatedAt).toISOString(),
+    disabled_reason: row.disabledReason,
   };
 }
 
-export function toDelivery(row: DeliveryRow): WebhookDelivery {
+export function toDelivery(row: WebhookDeliveryEntity): WebhookDelivery {
   return {
     id: Number(row.id),
-    event_id: Number(row.event_id),
-    event_type: row.event_type,
+    event_id: Number(row.eventId),
+    event_type: row.eventType,
     status: row.status,
     attempts: row.attempts,
-    response_status: row.response_status,
-    last_error: row.last_error,
-    created_at: new Date(row.created_at).toISOString(),
-    updated_at: new Date(row.updated_at).toISOString(),
-    last_attempt_at: iso(row.last_attempt_at),
-    next_attempt_at: row.status === 'pending' ? iso(row.next_attempt_at) : null,
-    completed_at: iso(row.completed_at),
+    response_status: row.responseStatus,
+    last_error: row.lastError,
+    created_at: new Date(row.createdAt).toISOString(),
+    updated_at: new Date(row.updatedAt).toISOString(),
+    last_attempt_at: iso(row.lastAttemptAt),
+    next_attempt_at: row.status === 'pending' ? iso(row.nextAttemptAt) : null,
+    completed_at: iso(row.completedAt),
   };
 }

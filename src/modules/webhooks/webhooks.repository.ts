@@ -1,80 +1,59 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { InjectRepository } from '@nestjs/typeorm';
+import { EntityManager, Repository } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
+import { WebhookEntity } from './entities/webhook.entity.js';
 
-export interface WebhookRow {
-  id: number;
-  created_at: Date;
-  updated_at: Date;
-  name: string;
-  url: string;
-  events: string[];
-  /** Encrypted at rest (WebhookSecretBox). */
-  secret: string;
-  enabled: boolean;
-  disabled_reason: string | null;
-}
+export type WebhookChanges = Partial<Pick<WebhookEntity, 'name' | 'url' | 'events' | 'secret' | 'enabled'>>;
 
-export interface WebhookColumns {
-  name?: string;
-  url?: string;
-  events?: string[];
-  secret?: string;
-  enabled?: boolean;
-}
-
-const COLUMNS = 'id, created_at, updated_at, name, url, events, secret, enabled, disabled_reason';
-
-/** Named queries over `webhooks`. */
+/** Reads and writes of `webhooks`; the worker's failure streak as named statements. */
 @Injectable()
 export class WebhooksRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(@InjectRepository(WebhookEntity) private readonly webhooks: Repository<WebhookEntity>) {}
 
-  list(): Promise<WebhookRow[]> {
-    return this.dataSource.query(`SELECT ${COLUMNS} FROM webhooks ORDER BY id`);
+  list(): Promise<WebhookEntity[]> {
+    return this.webhooks.find({ order: { id: 'ASC' } });
   }
 
-  async findById(id: number, m: EntityManager = this.dataSource.manager): Promise<WebhookRow | null> {
-    const rows: WebhookRow[] = await m.query(`SELECT ${COLUMNS} FROM webhooks WHERE id = $1`, [id]);
-    return rows[0] ?? null;
+  findById(id: number): Promise<WebhookEntity | null> {
+    return this.webhooks.findOneBy({ id });
   }
 
-  /** A new webhook receives the events committed after it was created, not the history before. */
-  async insert(values: Required<WebhookColumns>): Promise<WebhookRow> {
-    const rows: WebhookRow[] = await this.dataSource.query(
-      `INSERT INTO webhooks (name, url, events, secret, enabled, fanout_cursor)
-       VALUES ($1, $2, $3::text[], $4, $5, (SELECT COALESCE(max(id), 0) FROM events)) RETURNING ${COLUMNS}`,
-      [values.name, values.url, values.events, values.secret, values.enabled],
-    );
-    return rows[0];
+  /** `fanoutCursor`: the newest event id now, so the webhook receives what commits later, not the history. */
+  async insert(values: Required<WebhookChanges>, fanoutCursor: number): Promise<WebhookEntity> {
+    const webhook = this.webhooks.create({ ...values, disabledReason: null, fanoutCursor: String(fanoutCursor) });
+    return this.webhooks.save(webhook, { transaction: false });
   }
 
   /**
    * Changes the given columns. Enabling a webhook clears its failure streak and reason; events recorded
    * while it was disabled are then delivered, since its fan-out cursor did not move meanwhile.
    */
-  async update(id: number, values: WebhookColumns): Promise<WebhookRow | null> {
-    const params: unknown[] = [id];
-    const sets = ['updated_at = now()'];
-    for (const [column, value] of Object.entries(values)) {
-      if (value === undefined) continue;
-      params.push(value);
-      sets.push(`${column} = $${params.length}${column === 'events' ? '::text[]' : ''}`);
-    }
-    if (values.enabled !== undefined) sets.push('disabled_reason = NULL');
-    if (values.enabled === true) sets.push('consecutive_failures = CASE WHEN enabled THEN consecutive_failures ELSE 0 END');
-    const [rows]: [WebhookRow[], number] = await this.dataSource.query(`UPDATE webhooks SET ${sets.join(', ')} WHERE id = $1 RETURNING ${COLUMNS}`, params);
-    return rows[0] ?? null;
+  async update(id: number, values: WebhookChanges): Promise<WebhookEntity | null> {
+    const set: QueryDeepPartialEntity<WebhookEntity> = {
+      name: values.name,
+      url: values.url,
+      events: values.events,
+      secret: values.secret,
+      enabled: values.enabled,
+    };
+    for (const key of Object.keys(set) as Array<keyof typeof set>) if (set[key] === undefined) delete set[key];
+    if (values.enabled !== undefined) set.disabledReason = null;
+    if (values.enabled === true) set.consecutiveFailures = () => 'CASE WHEN enabled THEN consecutive_failures ELSE 0 END';
+    return this.webhooks.manager.transaction(async (m) => {
+      const result = await m.createQueryBuilder().update(WebhookEntity).set(set).where('id = :id', { id }).execute();
+      return result.affected ? m.findOneBy(WebhookEntity, { id }) : null;
+    });
   }
 
   async remove(id: number): Promise<boolean> {
-    const [rows]: [unknown[], number] = await this.dataSource.query(`DELETE FROM webhooks WHERE id = $1 RETURNING id`, [id]);
-    return rows.length > 0;
+    const result = await this.webhooks.delete({ id });
+    return (result.affected ?? 0) > 0;
   }
 
   /** Counts a finally failed delivery; disables the webhook once `threshold` fail in a row. True when it just got disabled. */
   async recordFinalFailure(m: EntityManager, id: number, threshold: number, lastError: string): Promise<boolean> {
-    const [rows]: [Array<{ disabled: boolean }>, number] = await m.query(
+    const [rows] = await m.query<[Array<{ disabled: boolean }>, number]>(
       `UPDATE webhooks w
           SET consecutive_failures = w.consecutive_failures + 1,
               enabled = w.enabled AND w.consecutive_failures + 1 < $2,
@@ -89,6 +68,7 @@ export class WebhooksRepository {
     return rows[0]?.disabled ?? false;
   }
 
+  /** A success ends the failure streak; `updated_at` stays (the webhook's settings did not change). */
   async resetFailureStreak(m: EntityManager, id: number): Promise<void> {
     await m.query(`UPDATE webhooks SET consecutive_failures = 0 WHERE id = $1 AND consecutive_failures <> 0`, [id]);
   }

@@ -8,7 +8,8 @@ import { assertPublicTarget, parseTargetUrl, TargetRefused } from './target-guar
 import { UndecryptableSecret, WebhookSecretBox } from './webhook-secret-box.js';
 import { generateSecret } from './webhook-signing.js';
 import { toDelivery, toWebhook, type Webhook, type WebhookDelivery } from './webhooks.mapper.js';
-import { type WebhookRow, WebhooksRepository } from './webhooks.repository.js';
+import type { WebhookEntity } from './entities/webhook.entity.js';
+import { WebhooksRepository } from './webhooks.repository.js';
 import { EventsService } from '../events/events.service.js';
 
 const BIG_ID = /^[1-9]\d{0,14}$/;
@@ -37,13 +38,16 @@ export class WebhooksService {
     const secret = dto.secret ?? generateSecret();
     // The new webhook starts after the newest event: number what has committed so it is counted.
     await this.events.numberCommitted();
-    const row = await this.repo.insert({
-      name: dto.name,
-      url: dto.url,
-      events: normalizeEvents(dto.events ?? ['*']),
-      secret: this.secrets.seal(secret),
-      enabled: dto.enabled ?? true,
-    });
+    const row = await this.repo.insert(
+      {
+        name: dto.name,
+        url: dto.url,
+        events: normalizeEvents(dto.events ?? ['*']),
+        secret: this.secrets.seal(secret),
+        enabled: dto.enabled ?? true,
+      },
+      await this.events.head(),
+    );
     return toWebhook(row, secret, true);
   }
 
@@ -74,7 +78,7 @@ export class WebhooksService {
       throw new InvalidFields({ status: `must be one of ${DELIVERY_STATUSES.join(', ')}` });
     }
     await this.require(id);
-    const { rows, total } = await this.deliveries.page(id, (status || undefined) as DeliveryStatus | undefined, request.pageSize, request.offset);
+    const [rows, total] = await this.deliveries.page(id, (status || undefined) as DeliveryStatus | undefined, request.pageSize, request.offset);
     return pageResults(rows.map(toDelivery), total, request);
   }
 
@@ -86,19 +90,19 @@ export class WebhooksService {
     const existing = await this.deliveries.find(id, deliveryId);
     if (!existing) throw new NotFound('Delivery not found');
     if (!webhook.enabled) throw new Conflict('The webhook is disabled: enable it before redelivering');
-    if (existing.in_flight) throw new Conflict('This delivery is being attempted right now');
+    if (existing.inFlight) throw new Conflict('This delivery is being attempted right now');
     const row = await this.deliveries.requeue(id, deliveryId);
     if (!row) throw new Conflict('This delivery is being attempted right now');
     return toDelivery(row);
   }
 
-  private async require(id: number): Promise<WebhookRow> {
+  private async require(id: number): Promise<WebhookEntity> {
     const row = await this.repo.findById(id);
     if (!row) throw new NotFound('Webhook not found');
     return row;
   }
 
-  private present(row: WebhookRow): Webhook {
+  private present(row: WebhookEntity): Webhook {
     let secret: string;
     try {
       secret = this.secrets.open(row.secret);

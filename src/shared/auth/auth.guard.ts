@@ -1,9 +1,9 @@
-import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
+import { CanActivate, ExecutionContext, Injectable, type Type } from '@nestjs/common';
+import { ModuleRef, Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import { Forbidden, Unauthorized } from '../http/errors.js';
 import { RateLimitService, type HeaderSink } from '../http/rate-limit/rate-limit.service.js';
-import { IS_PUBLIC, REQUIRED_PERMISSIONS } from './decorators.js';
+import { IS_PUBLIC, REQUIRED_PERMISSIONS, SIGNED_REQUEST_VERIFIER, type SignatureCheck, type SignedRequestVerifier } from './decorators.js';
 import type { Principal } from './principal.js';
 
 type Guard = CanActivate & { handleRequest: (...args: unknown[]) => unknown };
@@ -11,17 +11,25 @@ type Guard = CanActivate & { handleRequest: (...args: unknown[]) => unknown };
 function rejectWith<T extends Guard>(guard: T): T {
   // Every authentication failure is the same 401 envelope, whatever passport's reason was.
   guard.handleRequest = (err: unknown, user: unknown) => {
-    if (err) throw err;
-    if (!user) throw new Unauthorized('Invalid API key or secret');
+    if (err instanceof Error) throw err;
+    if (err || !user) throw new Unauthorized('Invalid API key or secret');
     return user;
   };
   return guard;
 }
 
+/** Why a request without credentials was refused on a route that also takes a signed URL. */
+const SIGNATURE_REFUSALS: Record<Exclude<SignatureCheck, 'valid'>, string> = {
+  missing: 'Authentication required',
+  invalid: 'Invalid signature',
+  expired: 'This link has expired',
+};
+
 /**
  * The one global guard. It picks the passport strategy from the `Authorization` scheme
  * (`Basic` or `token`), applies the rate limits (per client address for failed authentication,
- * per API key after it), then checks the route's `@RequirePermission()`.
+ * per API key after it), then checks the route's `@RequirePermission()`. A route marked
+ * `@SignedOrAuthenticated()` lets a validly signed request in without credentials.
  */
 @Injectable()
 export class ApiAuthGuard implements CanActivate {
@@ -31,18 +39,24 @@ export class ApiAuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly rateLimits: RateLimitService,
+    private readonly moduleRef: ModuleRef,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
 
-    const request = context.switchToHttp().getRequest<{ headers: Record<string, string | undefined>; user?: Principal; ip: string }>();
+    const request = context
+      .switchToHttp()
+      .getRequest<{ headers: Record<string, string | undefined>; user?: Principal; ip: string; params?: unknown; query?: unknown }>();
+    const verifier = this.reflector.getAllAndOverride<Type<SignedRequestVerifier> | undefined>(SIGNED_REQUEST_VERIFIER, targets);
+    const signature = verifier ? this.moduleRef.get(verifier, { strict: false }).verifySignedRequest(request) : 'missing';
+    if (signature === 'valid') return true;
     this.rateLimits.assertAddressAllowed(request.ip);
     const header = request.headers.authorization ?? '';
     const strategy = /^Basic[ \t]+\S/.test(header) ? this.basic : /^token[ \t]+\S/.test(header) ? this.token : null;
     if (!strategy) {
-      throw new Unauthorized(header ? 'Unsupported Authorization scheme: use `Basic` or `token`' : 'Authentication required');
+      throw new Unauthorized(header ? 'Unsupported Authorization scheme: use `Basic` or `token`' : SIGNATURE_REFUSALS[signature]);
     }
     try {
       await strategy.canActivate(context);

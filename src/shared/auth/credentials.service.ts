@@ -1,31 +1,9 @@
-import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
-import { DataSource } from 'typeorm';
 import { constantTimeEqual, sha256, verifySecret } from './api-key.js';
 import { DatabaseNotifications } from '../database/notifications.js';
 import type { Principal } from './principal.js';
-
-interface PrincipalRow {
-  id: number;
-  email: string | null;
-  first_name: string;
-  last_name: string;
-  api_secret: string | null;
-  roles: string[];
-  permissions: string[];
-  team_ids: number[];
-}
-
-/** The agent behind an API key, with roles, permissions and teams: one indexed lookup per request. */
-export const PRINCIPAL_SQL = `SELECT u.id, u.email, u.first_name, u.last_name, u.api_secret,
-       COALESCE((SELECT array_agg(r.name ORDER BY r.name) FROM user_roles ur JOIN roles r ON r.id = ur.role_id
-                 WHERE ur.user_id = u.id), '{}') AS roles,
-       COALESCE((SELECT array_agg(DISTINCT perm ORDER BY perm) FROM user_roles ur JOIN roles r ON r.id = ur.role_id,
-                 unnest(r.permissions) AS perm WHERE ur.user_id = u.id), '{}') AS permissions,
-       COALESCE((SELECT array_agg(tm.team_id ORDER BY tm.team_id) FROM team_members tm WHERE tm.user_id = u.id), '{}') AS team_ids
-  FROM users u
- WHERE u.api_key = $1 AND u.type = 'agent' AND u.enabled AND u.deleted_at IS NULL`;
+import { PRINCIPAL_SOURCE, type PrincipalSource } from './principal-source.js';
 
 /** How often `api_key_last_used_at` is written for one key, at most. */
 const LAST_USED_WRITE_INTERVAL_MS = 60_000;
@@ -61,7 +39,7 @@ export class CredentialsService {
   private readonly changeListeners: Array<(userId: number | '*') => void> = [];
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(PRINCIPAL_SOURCE) private readonly source: PrincipalSource,
     private readonly notifications: DatabaseNotifications,
   ) {
     notifications.subscribe(
@@ -97,18 +75,17 @@ export class CredentialsService {
       return cached.principal;
     }
     const generation = this.generation;
-    const rows: PrincipalRow[] = await this.dataSource.query(PRINCIPAL_SQL, [apiKey]);
-    const row = rows[0];
-    if (!row?.api_secret || !(await this.secretMatches(apiKey, apiSecret, digest, row.api_secret))) return null;
+    const row = await this.source.findByApiKey(apiKey);
+    if (!row?.secretHash || !(await this.secretMatches(apiKey, apiSecret, digest, row.secretHash))) return null;
     this.touchLastUsed(row.id);
     const principal: Principal = {
       id: row.id,
       email: row.email,
-      firstName: row.first_name,
-      lastName: row.last_name,
+      firstName: row.firstName,
+      lastName: row.lastName,
       roles: row.roles,
       permissions: new Set(row.permissions),
-      teamIds: row.team_ids.map(Number),
+      teamIds: row.teamIds,
     };
     if (this.notifications.isLive && generation === this.generation) this.principals.set(apiKey, { principal, digest });
     return principal;
@@ -156,8 +133,8 @@ export class CredentialsService {
     const last = this.lastUsedWrites.get(userId);
     if (last !== undefined && now - last < LAST_USED_WRITE_INTERVAL_MS) return;
     this.lastUsedWrites.set(userId, now);
-    this.dataSource
-      .query(`UPDATE users SET api_key_last_used_at = now() WHERE id = $1`, [userId])
+    this.source
+      .recordKeyUse(userId)
       .then(() => this.invalidate(String(userId)))
       .catch((err: Error) => this.logger.warn(`could not record api_key_last_used_at for user ${userId}: ${err.message}`));
   }

@@ -1,4 +1,4 @@
-import { ADMIN_ROLE, type Permission } from './permissions.js';
+import { ADMIN_ROLE } from './permissions.js';
 
 /** The authenticated agent, as the guard puts it on the request. */
 export interface Principal {
@@ -11,7 +11,7 @@ export interface Principal {
   teamIds: readonly number[];
 }
 
-export const hasPermission = (principal: Principal, permission: Permission | string): boolean => principal.permissions.has(permission);
+export const hasPermission = (principal: Principal, permission: string): boolean => principal.permissions.has(permission);
 
 /** "Is admin" in Libredesk means "has a role named Admin" (used by contact-note deletion). */
 export const isAdmin = (principal: Principal): boolean => principal.roles.includes(ADMIN_ROLE);

@@ -40,27 +40,37 @@ const common = {
   migrationsRun: true,
   migrationsTransactionMode: 'each' as const,
   synchronize: false,
+  // The migrations create the extensions they need; TypeORM must not add any on connect (it would for uuid columns).
+  installExtensions: false,
+  uuidExtension: 'pgcrypto' as const,
   logging: ['error' as const],
   logger: new RedactedQueryLogger(),
 };
 
-/**
- * Real PostgreSQL when DATABASE_URL is set; otherwise the embedded PGlite under DATA_DIR.
- * `pglite` lets a caller (the test harness) hand in an instance it already opened; the handle then
- * closes it too.
- */
-export async function openDatabase(config: Pick<EnvironmentVariables, 'DATABASE_URL' | 'DATA_DIR' | 'DB_POOL_SIZE'>, pglite?: PGlite): Promise<DatabaseHandle> {
+export interface OpenDatabaseOptions {
+  /** The entity classes to map (`ENTITIES` from src/entities.ts: shared code never imports the modules). */
+  entities: NonNullable<DataSourceOptions['entities']>;
+  /** An instance the caller (the test harness) already opened; the handle then closes it too. */
+  pglite?: PGlite;
+}
+
+/** Real PostgreSQL when DATABASE_URL is set; otherwise the embedded PGlite under DATA_DIR. */
+export async function openDatabase(
+  config: Pick<EnvironmentVariables, 'DATABASE_URL' | 'DATA_DIR' | 'DB_POOL_SIZE'>,
+  { entities, pglite }: OpenDatabaseOptions,
+): Promise<DatabaseHandle> {
   if (config.DATABASE_URL && !pglite) {
     return {
       kind: 'postgres',
       url: config.DATABASE_URL,
       options: {
         ...common,
+        entities,
         url: config.DATABASE_URL,
         poolSize: config.DB_POOL_SIZE,
         extra: { connectionTimeoutMillis: 5000, idleTimeoutMillis: 30000 },
       },
-      close: async () => undefined,
+      close: () => Promise.resolve(),
     };
   }
   const db = pglite ?? (await createEmbeddedDatabase(config.DATA_DIR));
@@ -68,7 +78,7 @@ export async function openDatabase(config: Pick<EnvironmentVariables, 'DATABASE_
     kind: 'pglite',
     pglite: db,
     // One connection: PGlite runs one query at a time, and the pool queues the rest.
-    options: { ...common, poolSize: 1, extra: createPgConfig(db) },
+    options: { ...common, entities, poolSize: 1, extra: createPgConfig(db) },
     close: async () => {
       if (!db.closed) await db.close();
     },

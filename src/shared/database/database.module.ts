@@ -1,9 +1,8 @@
 import { DynamicModule, Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import type { PGlite } from '@electric-sql/pglite';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
-import { type DatabaseHandle, openDatabase } from './data-source-options.js';
+import { type DatabaseHandle, openDatabase, type OpenDatabaseOptions } from './data-source-options.js';
 import { RetryingDataSource } from './retrying-data-source.js';
 
 import { DATABASE_HANDLE } from './database.tokens.js';
@@ -31,14 +30,14 @@ class DatabaseHandleModule {}
 @Global()
 @Module({})
 export class DatabaseModule {
-  static forRoot(options: { pglite?: PGlite } = {}): DynamicModule {
+  static forRoot(options: OpenDatabaseOptions): DynamicModule {
     const handleModule: DynamicModule = {
       module: DatabaseHandleModule,
       providers: [
         {
           provide: DATABASE_HANDLE,
           inject: [AppConfig],
-          useFactory: (config: AppConfig) => openDatabase(config, options.pglite),
+          useFactory: (config: AppConfig) => openDatabase(config, options),
         },
       ],
       exports: [DATABASE_HANDLE],
@@ -50,7 +49,7 @@ export class DatabaseModule {
         TypeOrmModule.forRootAsync({
           imports: [handleModule],
           inject: [DATABASE_HANDLE],
-          useFactory: (handle: DatabaseHandle) => ({ ...handle.options, autoLoadEntities: true, retryAttempts: 2, retryDelay: 1000 }),
+          useFactory: (handle: DatabaseHandle) => ({ ...handle.options, retryAttempts: 2, retryDelay: 1000 }),
           dataSourceFactory: async (options) => new RetryingDataSource(options!).initialize(),
         }),
       ],

@@ -1,6 +1,7 @@
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource, type DataSourceOptions, type EntityManager } from 'typeorm';
 import type { IsolationLevel } from 'typeorm/driver/types/IsolationLevel.js';
 import { withMigrationLock } from './migration-lock.js';
+import { acceptExtraColumnTypes } from './column-types.js';
 
 /** PostgreSQL's "run it again" errors: the transaction was rolled back as a whole. */
 const RETRYABLE = new Set(['40P01', '40001']);
@@ -20,6 +21,11 @@ export function isRetryableConflict(err: unknown): boolean {
  * second run starts from the committed state.
  */
 export class RetryingDataSource extends DataSource {
+  constructor(options: DataSourceOptions) {
+    super(options);
+    acceptExtraColumnTypes(this);
+  }
+
   override transaction<T>(runInTransaction: (entityManager: EntityManager) => Promise<T>): Promise<T>;
   override transaction<T>(isolationLevel: IsolationLevel, runInTransaction: (entityManager: EntityManager) => Promise<T>): Promise<T>;
   override async transaction<T>(

@@ -47,7 +47,7 @@ export class TagsDto {
   @Omittable()
   @IsArray()
   @ArrayMaxSize(50)
-  @Transform(({ value }) => (Array.isArray(value) ? value.map((v) => (typeof v === 'string' ? v.trim() : v)) : value))
+  @Transform(({ value }: { value: unknown }) => (Array.isArray(value) ? value.map((v: unknown) => (typeof v === 'string' ? v.trim() : v)) : value))
   @IsString({ each: true })
   @IsNotEmpty({ each: true, message: 'tags must not contain empty names' })
   @MaxLength(140, { each: true })

@@ -33,7 +33,7 @@ export class ContactReplies {
       await this.events.statusChanged(manager, conversation, conversation.status, open.name, null);
       const system = await this.repo.systemUser(manager);
       if (system) {
-        const actor = { id: system.id, name: fullName({ firstName: system.first_name, lastName: system.last_name }) };
+        const actor = { id: system.id, name: fullName(system) };
         await this.writer.activity(manager, conversation.id, actor, Activities.status(actor.name, open.name));
       }
     }

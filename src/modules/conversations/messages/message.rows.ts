@@ -1,29 +1,26 @@
-export const MESSAGE_TYPES = ['incoming', 'outgoing', 'activity'] as const;
-export type MessageType = (typeof MESSAGE_TYPES)[number];
-export type MessageStatus = 'received' | 'sent' | 'failed' | 'pending';
-export type SenderType = 'agent' | 'contact';
+import type { Columns, Nullable, Prefixed } from '../../../shared/database/columns.js';
+import type { UserEntity } from '../../../shared/database/entities/user.entity.js';
+import type { ConversationEntity } from '../entities/conversation.entity.js';
+import type { MessageEntity } from '../entities/message.entity.js';
 
-export interface MessageRow {
-  id: number;
-  created_at: Date;
-  updated_at: Date;
-  uuid: string;
-  type: MessageType;
-  status: MessageStatus;
-  conversation_id: number;
-  conversation_uuid: string;
-  content: string;
-  text_content: string;
-  content_type: 'html' | 'text';
-  private: boolean;
-  sender_id: number | null;
-  sender_type: SenderType;
-  meta: Record<string, unknown> | null;
-  author_id: number | null;
-  author_first_name: string | null;
-  author_last_name: string | null;
-  author_avatar_url: string | null;
-}
+/** A message as reads render it: its columns, its conversation's uuid, and its author (null once deleted). */
+export type MessageRow = Columns<
+  MessageEntity,
+  | 'id'
+  | 'createdAt'
+  | 'updatedAt'
+  | 'uuid'
+  | 'type'
+  | 'status'
+  | 'conversationId'
+  | 'content'
+  | 'textContent'
+  | 'contentType'
+  | 'private'
+  | 'senderId'
+  | 'senderType'
+  | 'meta'
+> & { conversation_uuid: ConversationEntity['uuid'] } & Prefixed<'author_', Nullable<Columns<UserEntity, 'id' | 'firstName' | 'lastName' | 'avatarUrl'>>>;
 
 export const MESSAGE_COLUMNS = `
   m.id, m.created_at, m.updated_at, m.uuid, m.type, m.status, m.conversation_id, c.uuid AS conversation_uuid,

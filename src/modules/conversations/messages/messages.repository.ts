@@ -2,7 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { keysetAt, type ListRequest } from '../../../shared/http/keyset.js';
-import { MESSAGE_COLUMNS, MESSAGE_SELECT, messageFrom, type MessageRow, type MessageStatus, type MessageType, type SenderType } from './message.rows.js';
+import type { SenderType } from '../entities/conversation.entity.js';
+import { type MessageContentType, MessageEntity, type MessageStatus, type MessageType } from '../entities/message.entity.js';
+import { MESSAGE_COLUMNS, MESSAGE_SELECT, messageFrom, type MessageRow } from './message.rows.js';
 
 export interface MessageFilter {
   private?: boolean;
@@ -14,7 +16,7 @@ export interface NewMessage {
   type: MessageType;
   status: MessageStatus;
   private: boolean;
-  contentType: 'html' | 'text';
+  contentType: MessageContentType;
   content: string;
   textContent: string;
   senderId: number;
@@ -32,6 +34,31 @@ export type InsertedMessage = MessageRow & { assigned_user_id: number | null; as
 export type MessageRowWithKey = MessageRow & { sort_at: string };
 
 const MESSAGE_SELECT_WITH_KEY = `SELECT ${MESSAGE_COLUMNS}, ${keysetAt('m.created_at')} AS sort_at ${messageFrom('conversation_messages')}`;
+
+/**
+ * The message insert; its timestamps come from the clock, not the transaction start, so messages
+ * order as they were written. $11 a uuid chosen by the caller (else generated), $12 the email Message-ID.
+ */
+export const MESSAGE_INSERT_SQL = `WITH inserted AS (
+         INSERT INTO conversation_messages
+           (created_at, updated_at, uuid, type, status, private, conversation_id, content_type, content, text_content, sender_id, sender_type, meta, source_id)
+         VALUES (clock_timestamp(), clock_timestamp(), COALESCE($11::uuid, gen_random_uuid()), $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $12)
+         RETURNING *)
+       SELECT ${MESSAGE_COLUMNS}, c.assigned_user_id, c.assigned_team_id ${messageFrom('inserted')}`;
+
+/** The sender joins the participants and the conversation's preview moves forward (see recordInConversation). */
+const RECORD_IN_CONVERSATION_SQL = `WITH participant AS (
+         INSERT INTO conversation_participants (conversation_id, user_id) VALUES ($1, $5)
+         ON CONFLICT (conversation_id, user_id) DO NOTHING
+       )
+       UPDATE conversations SET
+              last_message = $2, last_message_at = $3, last_message_sender = $4, last_message_sender_id = $5,
+              last_interaction = CASE WHEN $6 THEN $2 ELSE last_interaction END,
+              last_interaction_at = CASE WHEN $6 THEN $3 ELSE last_interaction_at END,
+              last_interaction_sender = CASE WHEN $6 THEN $4 ELSE last_interaction_sender END,
+              last_interaction_sender_id = CASE WHEN $6 THEN $5 ELSE last_interaction_sender_id END,
+              updated_at = now()
+        WHERE id = $1 AND last_message_at <= $3`;
 
 function filterClause(conversationId: number, filter: MessageFilter): { clause: string; params: unknown[] } {
   const params: unknown[] = [conversationId];
@@ -57,8 +84,8 @@ export class MessagesRepository {
     const { clause, params } = filterClause(conversationId, filter);
     const page = this.pageQuery(conversationId, filter, request);
     const [rows, counted] = await Promise.all([
-      this.dataSource.query(page.sql, page.params) as Promise<MessageRowWithKey[]>,
-      this.dataSource.query(`SELECT count(*)::int AS n FROM conversation_messages m WHERE ${clause}`, params) as Promise<Array<{ n: number }>>,
+      this.dataSource.query<MessageRowWithKey[]>(page.sql, page.params),
+      this.dataSource.query<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM conversation_messages m WHERE ${clause}`, params),
     ]);
     return { rows, total: counted[0].n };
   }
@@ -79,22 +106,22 @@ export class MessagesRepository {
   }
 
   async findInConversation(conversationId: number, uuid: string, manager: EntityManager = this.dataSource.manager): Promise<MessageRow | null> {
-    const rows: MessageRow[] = await manager.query(`${MESSAGE_SELECT} WHERE m.conversation_id = $1 AND m.uuid = $2`, [conversationId, uuid]);
+    const rows = await manager.query<MessageRow[]>(`${MESSAGE_SELECT} WHERE m.conversation_id = $1 AND m.uuid = $2`, [conversationId, uuid]);
     return rows[0] ?? null;
   }
 
   async findById(id: number, manager: EntityManager = this.dataSource.manager): Promise<MessageRow | null> {
-    const rows: MessageRow[] = await manager.query(`${MESSAGE_SELECT} WHERE m.id = $1`, [id]);
+    const rows = await manager.query<MessageRow[]>(`${MESSAGE_SELECT} WHERE m.id = $1`, [id]);
     return rows[0] ?? null;
   }
 
   async lockStatus(id: number, manager: EntityManager): Promise<MessageStatus | null> {
-    const rows: Array<{ status: MessageStatus }> = await manager.query(`SELECT status FROM conversation_messages WHERE id = $1 FOR UPDATE`, [id]);
-    return rows[0]?.status ?? null;
+    const row = await manager.getRepository(MessageEntity).findOne({ select: { id: true, status: true }, where: { id }, lock: { mode: 'pessimistic_write' } });
+    return row?.status ?? null;
   }
 
   async setStatus(id: number, status: MessageStatus, manager: EntityManager): Promise<void> {
-    await manager.query(`UPDATE conversation_messages SET status = $2, updated_at = now() WHERE id = $1`, [id, status]);
+    await manager.getRepository(MessageEntity).update({ id }, { status });
   }
 
   /**
@@ -102,28 +129,20 @@ export class MessagesRepository {
    * Answers the whole row as reads render it, so the writer need not read it back.
    */
   async insert(manager: EntityManager, msg: NewMessage): Promise<InsertedMessage> {
-    const rows: InsertedMessage[] = await manager.query(
-      `WITH inserted AS (
-         INSERT INTO conversation_messages
-           (created_at, updated_at, uuid, type, status, private, conversation_id, content_type, content, text_content, sender_id, sender_type, meta, source_id)
-         VALUES (clock_timestamp(), clock_timestamp(), COALESCE($11::uuid, gen_random_uuid()), $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $12)
-         RETURNING *)
-       SELECT ${MESSAGE_COLUMNS}, c.assigned_user_id, c.assigned_team_id ${messageFrom('inserted')}`,
-      [
-        msg.type,
-        msg.status,
-        msg.private,
-        msg.conversationId,
-        msg.contentType,
-        msg.content,
-        msg.textContent,
-        msg.senderId,
-        msg.senderType,
-        msg.meta,
-        msg.uuid ?? null,
-        msg.sourceId ?? null,
-      ],
-    );
+    const rows = await manager.query<InsertedMessage[]>(MESSAGE_INSERT_SQL, [
+      msg.type,
+      msg.status,
+      msg.private,
+      msg.conversationId,
+      msg.contentType,
+      msg.content,
+      msg.textContent,
+      msg.senderId,
+      msg.senderType,
+      msg.meta,
+      msg.uuid ?? null,
+      msg.sourceId ?? null,
+    ]);
     return rows[0];
   }
 
@@ -137,20 +156,6 @@ export class MessagesRepository {
     conversationId: number,
     preview: { text: string; at: Date; senderType: SenderType; senderId: number; interaction: boolean },
   ): Promise<void> {
-    await manager.query(
-      `WITH participant AS (
-         INSERT INTO conversation_participants (conversation_id, user_id) VALUES ($1, $5)
-         ON CONFLICT (conversation_id, user_id) DO NOTHING
-       )
-       UPDATE conversations SET
-              last_message = $2, last_message_at = $3, last_message_sender = $4, last_message_sender_id = $5,
-              last_interaction = CASE WHEN $6 THEN $2 ELSE last_interaction END,
-              last_interaction_at = CASE WHEN $6 THEN $3 ELSE last_interaction_at END,
-              last_interaction_sender = CASE WHEN $6 THEN $4 ELSE last_interaction_sender END,
-              last_interaction_sender_id = CASE WHEN $6 THEN $5 ELSE last_interaction_sender_id END,
-              updated_at = now()
-        WHERE id = $1 AND last_message_at <= $3`,
-      [conversationId, preview.text, preview.at, preview.senderType, preview.senderId, preview.interaction],
-    );
+    await manager.query(RECORD_IN_CONVERSATION_SQL, [conversationId, preview.text, preview.at, preview.senderType, preview.senderId, preview.interaction]);
   }
 }

@@ -15,8 +15,9 @@ import type { ConversationRef } from '../conversation.rows.js';
 import { ContactReplies } from './contact-replies.service.js';
 import type { SendMessageDto } from './dto/send-message.dto.js';
 import { htmlToPlainText, sanitizeMessageHtml } from './message-content.js';
-import { MESSAGE_TYPES, type MessageRow, type MessageType } from './message.rows.js';
-import { actorOf, MessageWriter } from './message-writer.service.js';
+import { MESSAGE_TYPES, type MessageType } from '../entities/message.entity.js';
+import type { MessageRow } from './message.rows.js';
+import { MessageWriter } from './message-writer.service.js';
 import { type Message, toMessage } from './messages.mapper.js';
 import { type InsertedMessage, MessagesRepository } from './messages.repository.js';
 

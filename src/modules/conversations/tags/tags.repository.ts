@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
+import { EntityManager, In } from 'typeorm';
+import { ConversationTagEntity } from '../entities/conversation-tag.entity.js';
+import { TagEntity } from '../entities/tag.entity.js';
 
-export interface TagRef {
-  id: number;
-  name: string;
-}
+export type TagRef = Pick<TagEntity, 'id' | 'name'>;
 
 /** Tags and the conversation–tag links. */
 @Injectable()
@@ -12,32 +11,46 @@ export class TagsRepository {
   /** The tags with these names, created when missing (concurrent creators agree on one row). */
   async ensure(manager: EntityManager, names: string[]): Promise<TagRef[]> {
     if (names.length === 0) return [];
-    await manager.query(`INSERT INTO tags (name) SELECT unnest($1::text[]) ON CONFLICT (name) DO NOTHING`, [names]);
-    return manager.query(`SELECT id, name FROM tags WHERE name = ANY($1::text[])`, [names]);
+    await manager
+      .createQueryBuilder()
+      .insert()
+      .into(TagEntity)
+      .values(names.map((name) => ({ name })))
+      .orIgnore()
+      .execute();
+    return this.findByNames(manager, names);
   }
 
   /** Existing tags only. */
-  findByNames(manager: EntityManager, names: string[]): Promise<TagRef[]> {
-    if (names.length === 0) return Promise.resolve([]);
-    return manager.query(`SELECT id, name FROM tags WHERE name = ANY($1::text[])`, [names]);
+  async findByNames(manager: EntityManager, names: string[]): Promise<TagRef[]> {
+    if (names.length === 0) return [];
+    return manager.getRepository(TagEntity).find({ select: { id: true, name: true }, where: { name: In(names) } });
   }
 
   ofConversation(manager: EntityManager, conversationId: number): Promise<TagRef[]> {
-    return manager.query(`SELECT t.id, t.name FROM conversation_tags ct JOIN tags t ON t.id = ct.tag_id WHERE ct.conversation_id = $1 ORDER BY t.name`, [
-      conversationId,
-    ]);
+    return manager
+      .getRepository(TagEntity)
+      .createQueryBuilder('t')
+      .innerJoin('t.conversationLinks', 'ct')
+      .select(['t.id', 't.name'])
+      .where('ct.conversationId = :conversationId', { conversationId })
+      .orderBy('t.name')
+      .getMany();
   }
 
   async link(manager: EntityManager, conversationId: number, tagIds: number[]): Promise<void> {
     if (tagIds.length === 0) return;
-    await manager.query(`INSERT INTO conversation_tags (conversation_id, tag_id) SELECT $1, unnest($2::int[]) ON CONFLICT DO NOTHING`, [
-      conversationId,
-      tagIds,
-    ]);
+    await manager
+      .createQueryBuilder()
+      .insert()
+      .into(ConversationTagEntity)
+      .values(tagIds.map((tagId) => ({ conversationId, tagId })))
+      .orIgnore()
+      .execute();
   }
 
   async unlink(manager: EntityManager, conversationId: number, tagIds: number[]): Promise<void> {
     if (tagIds.length === 0) return;
-    await manager.query(`DELETE FROM conversation_tags WHERE conversation_id = $1 AND tag_id = ANY($2::int[])`, [conversationId, tagIds]);
+    await manager.getRepository(ConversationTagEntity).delete({ conversationId, tagId: In(tagIds) });
   }
 }

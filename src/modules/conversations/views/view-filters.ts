@@ -45,29 +45,3 @@ export function parseViewFilters(raw: unknown): ViewFilters {
   if (Object.keys(problems).length) throw new InvalidFields(problems);
   return out;
 }
-
-const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-
-/** The filters as SQL over `c` (conversations) and `ct` (its contact), appending to `params`. */
-export function viewFiltersSql(filters: ViewFilters, params: unknown[]): string {
-  const clauses: string[] = [];
-  for (const key of ID_FILTERS) {
-    const value = filters[key];
-    if (value === undefined) continue;
-    params.push(value);
-    clauses.push(`c.${key} = $${params.length}`);
-  }
-  if (filters.tags?.length) {
-    params.push(filters.tags);
-    clauses.push(
-      `EXISTS (SELECT 1 FROM conversation_tags vct JOIN tags vt ON vt.id = vct.tag_id
-                WHERE vct.conversation_id = c.id AND vt.name = ANY($${params.length}::text[]))`,
-    );
-  }
-  if (filters.text) {
-    params.push(likePattern(filters.text), filters.text);
-    const n = params.length;
-    clauses.push(`(c.subject ILIKE $${n - 1} OR ct.email ILIKE $${n - 1} OR c.reference_number = $${n})`);
-  }
-  return clauses.length ? clauses.join(' AND ') : 'TRUE';
-}

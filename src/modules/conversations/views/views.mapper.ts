@@ -1,5 +1,5 @@
 import type { ViewDto } from './dto/view.dto.js';
-import type { ViewEntity } from './view.entity.js';
+import type { ViewEntity } from '../entities/view.entity.js';
 
 export function toView(view: ViewEntity): ViewDto {
   return {

@@ -1,6 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Brackets, Repository } from 'typeorm';
 import { Permission } from '../../../shared/auth/permissions.js';
 import { hasPermission, type Principal } from '../../../shared/auth/principal.js';
 import { Forbidden, InvalidFields, NotFound } from '../../../shared/http/errors.js';
@@ -11,8 +9,9 @@ import { StatusesService } from '../../statuses/statuses.service.js';
 import { TeamsService } from '../../teams/teams.service.js';
 import type { CreateViewDto, UpdateViewDto, ViewDto } from './dto/view.dto.js';
 import { parseViewFilters, type ViewFilters } from './view-filters.js';
-import { ViewEntity, type ViewVisibility } from './view.entity.js';
+import type { ViewEntity, ViewVisibility } from '../entities/view.entity.js';
 import { toView } from './views.mapper.js';
+import { ViewsRepository } from './views.repository.js';
 
 const NO_ACCESS = 'You do not have access to this view';
 
@@ -20,7 +19,7 @@ const NO_ACCESS = 'You do not have access to this view';
 @Injectable()
 export class ViewsService {
   constructor(
-    @InjectRepository(ViewEntity) private readonly views: Repository<ViewEntity>,
+    private readonly views: ViewsRepository,
     private readonly statuses: StatusesService,
     private readonly priorities: PrioritiesService,
     private readonly teams: TeamsService,
@@ -30,19 +29,8 @@ export class ViewsService {
 
   /** The caller's own views, every `all` view, and the views of their teams (of every team for view managers). */
   async list(principal: Principal): Promise<ViewDto[]> {
-    const shared = hasPermission(principal, Permission.SharedViewsManage);
-    const rows = await this.views
-      .createQueryBuilder('v')
-      .where(
-        new Brackets((q) => {
-          q.where(`v.visibility = 'user' AND v.user_id = :me`, { me: principal.id }).orWhere(`v.visibility = 'all'`);
-          if (shared) q.orWhere(`v.visibility = 'team'`);
-          else if (principal.teamIds.length) q.orWhere(`v.visibility = 'team' AND v.team_id IN (:...teams)`, { teams: [...principal.teamIds] });
-        }),
-      )
-      .orderBy('v.name', 'ASC')
-      .addOrderBy('v.id', 'ASC')
-      .getMany();
+    const teams = hasPermission(principal, Permission.SharedViewsManage) ? 'all' : principal.teamIds;
+    const rows = await this.views.listVisible(principal.id, teams);
     return rows.map(toView);
   }
 
@@ -59,9 +47,7 @@ export class ViewsService {
     const visibility = dto.visibility ?? 'user';
     const teamId = await this.checkScope(principal, visibility, dto.team_id ?? null);
     const filters = await this.checkFilters(dto.filters);
-    const saved = await this.views.save(
-      this.views.create({ name: dto.name, visibility, teamId, userId: visibility === 'user' ? principal.id : null, filters }),
-    );
+    const saved = await this.views.insert({ name: dto.name, visibility, teamId, userId: visibility === 'user' ? principal.id : null, filters });
     return toView(saved);
   }
 
@@ -79,12 +65,12 @@ export class ViewsService {
   }
 
   async remove(principal: Principal, id: number): Promise<true> {
-    await this.views.delete({ id: (await this.manageable(principal, id)).id });
+    await this.views.delete((await this.manageable(principal, id)).id);
     return true;
   }
 
   private async find(id: number): Promise<ViewEntity> {
-    const view = await this.views.findOne({ where: { id } });
+    const view = await this.views.findById(id);
     if (!view) throw new NotFound('View not found');
     return view;
   }

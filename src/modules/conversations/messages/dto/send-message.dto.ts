@@ -5,7 +5,7 @@ import { MAX_ATTACHMENTS, MAX_MESSAGE_LENGTH } from '../../dto/create-conversati
 
 const MAX_RECIPIENTS = 50;
 const trimAll = ({ value }: { value: unknown }) =>
-  Array.isArray(value) ? value.map((v) => (typeof v === 'string' ? v.trim().toLowerCase() : v)).filter((v) => v !== '') : value;
+  Array.isArray(value) ? value.map((v: unknown) => (typeof v === 'string' ? v.trim().toLowerCase() : v)).filter((v) => v !== '') : value;
 
 /** `MessageRequest`. `sender_type` defaults to `agent`; `to` defaults to the contact's email. */
 export class SendMessageDto {

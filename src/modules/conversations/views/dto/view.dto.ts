@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsNotEmpty, IsObject, IsString, Max, MaxLength, Min } from 'class-validator';
 import { MAX_FILTER_TAGS, MAX_FILTER_TEXT } from '../view-filters.js';
-import { VIEW_VISIBILITIES, type ViewVisibility } from '../view.entity.js';
+import { VIEW_VISIBILITIES, type ViewVisibility } from '../../entities/view.entity.js';
 import { Nullable, Omittable } from '../../../../shared/http/validators.js';
 
 const MAX_INT = 2_147_483_647;

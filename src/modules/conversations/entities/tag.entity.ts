@@ -1,0 +1,23 @@
+import { Check, Column, CreateDateColumn, Entity, OneToMany, PrimaryGeneratedColumn, type Relation, Unique, UpdateDateColumn } from 'typeorm';
+import type { ConversationTagEntity } from './conversation-tag.entity.js';
+
+/** A tag name; created the first time a conversation is tagged with it. */
+@Entity('tags')
+@Unique('tags_name_key', ['name'])
+@Check('tags_name_check', 'length(name) <= 140')
+export class TagEntity {
+  @PrimaryGeneratedColumn({ primaryKeyConstraintName: 'tags_pkey' })
+  id: number;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt: Date;
+
+  @Column({ type: 'text' })
+  name: string;
+
+  @OneToMany('ConversationTagEntity', (link: ConversationTagEntity) => link.tag)
+  conversationLinks?: Relation<ConversationTagEntity>[];
+}
