@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { SYSTEM_USER_EMAIL } from '../../shared/auth/permissions.js';
 import type { AgentRow } from './agents.mapper.js';
+import { prepared } from '../../shared/database/prepared-statements.js';
 
 /** The full agent with roles, permissions and teams (also used by the benchmark's bare baseline). */
 export const AGENT_SELECT = `
@@ -23,7 +24,7 @@ export class AgentsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async findById(id: number, manager: EntityManager = this.dataSource.manager): Promise<AgentRow | null> {
-    const rows: AgentRow[] = await manager.query(`${AGENT_SELECT} WHERE u.id = $1 AND u.type = 'agent' AND u.deleted_at IS NULL`, [id]);
+    const rows: AgentRow[] = await manager.query(prepared`${AGENT_SELECT} WHERE u.id = $1 AND u.type = 'agent' AND u.deleted_at IS NULL`, [id]);
     return rows[0] ?? null;
   }
 

@@ -4,11 +4,14 @@ import { LRUCache } from 'lru-cache';
 import { DataSource } from 'typeorm';
 import { keysetAt, type ListRequest } from '../../shared/http/keyset.js';
 import { type ConversationListRow, conversationJoins, LIST_COLUMNS } from './conversation.rows.js';
+import { preparedSql } from '../../shared/database/prepared-statements.js';
 
 /** A WHERE clause over the aliases `c` (conversations) and `ct` (contact), with its parameters. */
 export interface ConversationFilter {
   sql: string;
   params: unknown[];
+  /** The SQL is one of a few fixed texts whose plans do not depend on the parameters: run it prepared. */
+  fixed?: boolean;
 }
 
 const LARGE_TOTAL = 10_000;
@@ -29,7 +32,10 @@ export class ConversationListsRepository {
   /** One more row than the page holds (it tells whether a next page exists), and the total. */
   async list(filter: ConversationFilter, viewerId: number, request: ListRequest): Promise<{ rows: ConversationListRowWithKey[]; total: number }> {
     const page = this.pageQuery(filter, viewerId, request);
-    const [rows, total] = await Promise.all([this.dataSource.query(page.sql, page.params) as Promise<ConversationListRowWithKey[]>, this.count(filter)]);
+    const [rows, total] = await Promise.all([
+      this.dataSource.query(filter.fixed ? preparedSql(page.sql) : page.sql, page.params) as Promise<ConversationListRowWithKey[]>,
+      this.count(filter),
+    ]);
     return { rows, total };
   }
 
@@ -42,10 +48,8 @@ export class ConversationListsRepository {
     const key = `${filter.sql}\u0000${JSON.stringify(filter.params)}`;
     const cached = this.largeTotals.get(key);
     if (cached !== undefined) return cached;
-    const [{ n }]: Array<{ n: number }> = await this.dataSource.query(
-      `SELECT count(*)::int AS n FROM conversations c ${contactJoin(filter)} WHERE ${filter.sql}`,
-      filter.params,
-    );
+    const sql = `SELECT count(*)::int AS n FROM conversations c ${contactJoin(filter)} WHERE ${filter.sql}`;
+    const [{ n }]: Array<{ n: number }> = await this.dataSource.query(filter.fixed ? preparedSql(sql) : sql, filter.params);
     if (n >= LARGE_TOTAL) this.largeTotals.set(key, n);
     return n;
   }

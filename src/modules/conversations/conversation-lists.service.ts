@@ -26,15 +26,15 @@ export class ConversationLists {
   ) {}
 
   all(principal: Principal, query: Query) {
-    return this.page(principal, query, { sql: 'TRUE', params: [] });
+    return this.page(principal, query, { sql: 'TRUE', params: [], fixed: true });
   }
 
   assigned(principal: Principal, query: Query) {
-    return this.page(principal, query, { sql: 'c.assigned_user_id = $1', params: [principal.id] });
+    return this.page(principal, query, { sql: 'c.assigned_user_id = $1', params: [principal.id], fixed: true });
   }
 
   unassigned(principal: Principal, query: Query) {
-    return this.page(principal, query, { sql: 'c.assigned_user_id IS NULL AND c.assigned_team_id IS NULL', params: [] });
+    return this.page(principal, query, { sql: 'c.assigned_user_id IS NULL AND c.assigned_team_id IS NULL', params: [], fixed: true });
   }
 
   /** A team's queue: for its members, or (DECISIONS.md) anyone holding conversations:read_all. */
@@ -46,7 +46,7 @@ export class ConversationLists {
       }
       if (!(await this.teams.findById(teamId))) throw new NotFound('Team not found');
     }
-    return this.run(principal, page, { sql: 'c.assigned_team_id = $1 AND c.assigned_user_id IS NULL', params: [teamId] });
+    return this.run(principal, page, { sql: 'c.assigned_team_id = $1 AND c.assigned_user_id IS NULL', params: [teamId], fixed: true });
   }
 
   /** A saved view's conditions, within what the caller may read. */

@@ -10,6 +10,7 @@ import {
   type PreviousConversationRow,
   DETAIL_COLUMNS,
 } from './conversation.rows.js';
+import { prepared } from '../../shared/database/prepared-statements.js';
 
 const REF_SELECT = `
   SELECT c.id, c.uuid, c.contact_id, c.inbox_id, c.status_id, s.name AS status, s.category AS status_category,
@@ -42,7 +43,7 @@ export class ConversationsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async findRefByUuid(uuid: string, manager: EntityManager = this.dataSource.manager): Promise<ConversationRef | null> {
-    const rows: ConversationRef[] = await manager.query(`${REF_SELECT} WHERE c.uuid = $1`, [uuid]);
+    const rows: ConversationRef[] = await manager.query(prepared`${REF_SELECT} WHERE c.uuid = $1`, [uuid]);
     return rows[0] ?? null;
   }
 
@@ -54,7 +55,7 @@ export class ConversationsRepository {
    */
   async lockRef(id: number, manager: EntityManager): Promise<ConversationRef | null> {
     const rows: ConversationRef[] = await manager.query(
-      `SELECT c.id, c.uuid, c.contact_id, c.inbox_id, c.status_id, s.name AS status, s.category AS status_category,
+      prepared`SELECT c.id, c.uuid, c.contact_id, c.inbox_id, c.status_id, s.name AS status, s.category AS status_category,
               c.priority_id, p.name AS priority, c.assigned_user_id, c.assigned_team_id
          FROM (SELECT id, uuid, contact_id, inbox_id, status_id, priority_id, assigned_user_id, assigned_team_id
                  FROM conversations WHERE id = $1 FOR UPDATE) c
@@ -74,7 +75,10 @@ export class ConversationsRepository {
   }
 
   async findDetail(uuid: string, viewerId: number, manager: EntityManager = this.dataSource.manager): Promise<ConversationDetailRow | null> {
-    const rows: ConversationDetailRow[] = await manager.query(`SELECT ${DETAIL_COLUMNS} ${conversationJoins('$1')} WHERE c.uuid = $2`, [viewerId, uuid]);
+    const rows: ConversationDetailRow[] = await manager.query(prepared`SELECT ${DETAIL_COLUMNS} ${conversationJoins('$1')} WHERE c.uuid = $2`, [
+      viewerId,
+      uuid,
+    ]);
     return rows[0] ?? null;
   }
 
@@ -88,7 +92,7 @@ export class ConversationsRepository {
     const params: unknown[] = [contactId, excludeId];
     const access = accessSql(params);
     return manager.query(
-      `SELECT c.id, c.created_at, c.updated_at, c.uuid, c.subject, c.last_message, c.last_message_at,
+      prepared`SELECT c.id, c.created_at, c.updated_at, c.uuid, c.subject, c.last_message, c.last_message_at,
               ct.first_name AS contact_first_name, ct.last_name AS contact_last_name, ct.avatar_url AS contact_avatar_url
          FROM conversations c JOIN users ct ON ct.id = c.contact_id
         WHERE c.contact_id = $1 AND c.id <> $2 AND ${access}

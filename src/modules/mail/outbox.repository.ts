@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { prepared } from '../../shared/database/prepared-statements.js';
 
 /** A claimed outbox entry; `attempts` already counts this attempt. */
 export interface ClaimedEntry {
@@ -120,7 +121,7 @@ export class OutboxRepository {
    */
   async claim(limit: number, leaseSeconds: number, token: string): Promise<ClaimedEntry[]> {
     return this.dataSource.query(
-      `WITH claimed AS (
+      prepared`WITH claimed AS (
          UPDATE email_outbox o
             SET locked_until = now() + make_interval(secs => $2), lease_token = $3, attempts = o.attempts + 1, updated_at = now()
            FROM (SELECT id FROM email_outbox

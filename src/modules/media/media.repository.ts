@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { MediaRow } from './media.mapper.js';
+import { prepared } from '../../shared/database/prepared-statements.js';
 
 const COLUMNS = `id, created_at, updated_at, uuid, store, filename, content_type, content_id, model_id, model_type, disposition, size, meta`;
 
@@ -46,7 +47,7 @@ export class MediaRepository {
   }
 
   findForModels(modelType: string, modelIds: number[], manager: EntityManager = this.dataSource.manager): Promise<Array<MediaRow>> {
-    return manager.query(`SELECT ${COLUMNS} FROM media WHERE model_type = $1 AND model_id = ANY($2::int[]) ORDER BY model_id, filename, id`, [
+    return manager.query(prepared`SELECT ${COLUMNS} FROM media WHERE model_type = $1 AND model_id = ANY($2::int[]) ORDER BY model_id, filename, id`, [
       modelType,
       modelIds,
     ]);

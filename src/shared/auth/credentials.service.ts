@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { constantTimeEqual, sha256, verifySecret } from './api-key.js';
 import { DatabaseNotifications } from '../database/notifications.js';
 import type { Principal } from './principal.js';
+import { prepared } from '../database/prepared-statements.js';
 
 interface PrincipalRow {
   id: number;
@@ -18,7 +19,7 @@ interface PrincipalRow {
 }
 
 /** The agent behind an API key, with roles, permissions and teams: one indexed lookup per request. */
-export const PRINCIPAL_SQL = `SELECT u.id, u.email, u.first_name, u.last_name, u.api_secret,
+export const PRINCIPAL_SQL = prepared`SELECT u.id, u.email, u.first_name, u.last_name, u.api_secret,
        COALESCE((SELECT array_agg(r.name ORDER BY r.name) FROM user_roles ur JOIN roles r ON r.id = ur.role_id
                  WHERE ur.user_id = u.id), '{}') AS roles,
        COALESCE((SELECT array_agg(DISTINCT perm ORDER BY perm) FROM user_roles ur JOIN roles r ON r.id = ur.role_id,

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { keysetAt, type ListRequest } from '../../../shared/http/keyset.js';
 import { MESSAGE_COLUMNS, MESSAGE_SELECT, messageFrom, type MessageRow, type MessageStatus, type MessageType, type SenderType } from './message.rows.js';
+import { prepared, preparedSql } from '../../../shared/database/prepared-statements.js';
 
 export interface MessageFilter {
   private?: boolean;
@@ -57,8 +58,8 @@ export class MessagesRepository {
     const { clause, params } = filterClause(conversationId, filter);
     const page = this.pageQuery(conversationId, filter, request);
     const [rows, counted] = await Promise.all([
-      this.dataSource.query(page.sql, page.params) as Promise<MessageRowWithKey[]>,
-      this.dataSource.query(`SELECT count(*)::int AS n FROM conversation_messages m WHERE ${clause}`, params) as Promise<Array<{ n: number }>>,
+      this.dataSource.query(preparedSql(page.sql), page.params) as Promise<MessageRowWithKey[]>,
+      this.dataSource.query(prepared`SELECT count(*)::int AS n FROM conversation_messages m WHERE ${clause}`, params) as Promise<Array<{ n: number }>>,
     ]);
     return { rows, total: counted[0].n };
   }
@@ -103,7 +104,7 @@ export class MessagesRepository {
    */
   async insert(manager: EntityManager, msg: NewMessage): Promise<InsertedMessage> {
     const rows: InsertedMessage[] = await manager.query(
-      `WITH inserted AS (
+      prepared`WITH inserted AS (
          INSERT INTO conversation_messages
            (created_at, updated_at, uuid, type, status, private, conversation_id, content_type, content, text_content, sender_id, sender_type, meta, source_id)
          VALUES (clock_timestamp(), clock_timestamp(), COALESCE($11::uuid, gen_random_uuid()), $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $12)
@@ -138,7 +139,7 @@ export class MessagesRepository {
     preview: { text: string; at: Date; senderType: SenderType; senderId: number; interaction: boolean },
   ): Promise<void> {
     await manager.query(
-      `WITH participant AS (
+      prepared`WITH participant AS (
          INSERT INTO conversation_participants (conversation_id, user_id) VALUES ($1, $5)
          ON CONFLICT (conversation_id, user_id) DO NOTHING
        )
