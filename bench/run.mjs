@@ -1,7 +1,8 @@
 // npm run bench -- [--sizes 100000] [--messages-per-conversation 5] [--duration 8] [--connections 1,16,64]
 //                  [--only name,name] [--reseed] [--admin-url postgres://postgres@127.0.0.1:5432/postgres]
 //                  [--database NAME (an already seeded database; one size)] [--before DIR (another build's
-//                  checkout, with dist/, measured in the same run)] [--pool-size 10] [--app-only]
+//                  checkout, with dist/, measured in the same run)] [--rounds 1 (alternating runs per figure)]
+//                  [--pool-size 10] [--app-only]
 //                  [--profile DIR (the app writes a V8 CPU profile there)]
 // Seeds (or reuses) a PostgreSQL database per size, starts the compiled app and the bare baseline side by
 // side on it, and measures each scenario with autocannon. Prints one JSON line per scenario and size,
@@ -28,6 +29,7 @@ const { values: args } = parseArgs({
     profile: { type: 'string' },
     database: { type: 'string' },
     before: { type: 'string' },
+    rounds: { type: 'string', default: '1' },
   },
 });
 const sizes = args.sizes.split(',').map(Number);
@@ -162,6 +164,16 @@ function run(url, scenario, connections) {
   });
 }
 
+/** Several rounds as one: the mean rate, the median of each latency figure, the sum of non-2xx answers. */
+function combine(results) {
+  const median = (xs) => xs.sort((x, y) => x - y)[Math.floor(xs.length / 2)];
+  return {
+    requests: { average: results.reduce((sum, r) => sum + r.requests.average, 0) / results.length },
+    latency: { p50: median(results.map((r) => r.latency.p50)), p99: median(results.map((r) => r.latency.p99)) },
+    non2xx: results.reduce((sum, r) => sum + (r.non2xx ?? 0), 0),
+  };
+}
+
 /** Waits until the database has no query left running from the previous measurement. */
 async function settle(url) {
   const c = new pg.Client({ connectionString: url });
@@ -234,12 +246,17 @@ async function measureSize(size) {
   const results = [];
   for (const scenario of scenarios) {
     for (const connections of connectionLevels) {
-      await settle(url);
-      const a = await run(`http://127.0.0.1:${appPort}`, scenario, connections);
-      await settle(url);
-      const b = args['app-only'] ? { requests: { average: 0 }, latency: {} } : await run(`http://127.0.0.1:${basePort}`, scenario, connections);
-      if (before) await settle(url);
-      const old = before ? await run(`http://127.0.0.1:${beforePort}`, scenario, connections) : null;
+      // Rounds alternate the servers, so a burst of load from elsewhere on the machine hits all of them.
+      const rounds = { a: [], b: [], old: [] };
+      for (let round = 0; round < Number(args.rounds); round += 1) {
+        await settle(url);
+        rounds.a.push(await run(`http://127.0.0.1:${appPort}`, scenario, connections));
+        await settle(url);
+        rounds.b.push(args['app-only'] ? { requests: { average: 0 }, latency: {} } : await run(`http://127.0.0.1:${basePort}`, scenario, connections));
+        if (before) await settle(url);
+        if (before) rounds.old.push(await run(`http://127.0.0.1:${beforePort}`, scenario, connections));
+      }
+      const [a, b, old] = [combine(rounds.a), combine(rounds.b), before ? combine(rounds.old) : null];
       const line = {
         scenario: `${scenario.name}@c${connections}`,
         size,
