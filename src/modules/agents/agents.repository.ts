@@ -5,7 +5,7 @@ import { SYSTEM_USER_EMAIL } from '../../shared/auth/permissions.js';
 import type { AgentRow } from './agents.mapper.js';
 import { prepared } from '../../shared/database/prepared-statements.js';
 
-/** The full agent with roles, permissions and teams (also used by the benchmark's bare baseline). */
+/** The full agent with roles, permissions and teams. */
 export const AGENT_SELECT = `
   SELECT u.id, u.created_at, u.updated_at, u.type, u.first_name, u.last_name, u.email, u.availability_status,
          u.phone_number_country_code, u.phone_number, u.avatar_url, u.enabled, u.last_active_at, u.last_login_at,
