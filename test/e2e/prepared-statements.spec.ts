@@ -38,10 +38,9 @@ describe('prepared statements', () => {
   });
 
   test('marked statements run as named statements, each parsed once per connection; others run unnamed', async () => {
-    for (let i = 0; i < 3; i += 1) await t.http.get('/health').expect(200);
     await t.http.get('/api/v1/agents/me').set('Authorization', admin).expect(200);
     const c = await createConversation(t);
-    await t.http.get(`/api/v1/conversations/${c.uuid}`).set('Authorization', admin).expect(200);
+    for (let i = 0; i < 3; i += 1) await t.http.get(`/api/v1/conversations/${c.uuid}`).set('Authorization', admin).expect(200);
     await t.http.get(`/api/v1/conversations/${c.uuid}/messages`).set('Authorization', admin).expect(200);
     await t.http.post(`/api/v1/conversations/${c.uuid}/messages`).set('Authorization', admin).send({ message: 'prepared' }).expect(200);
     await t.http.get('/api/v1/conversations/all').set('Authorization', admin).expect(200);
@@ -49,9 +48,8 @@ describe('prepared statements', () => {
     await t.dataSource.query(unnamed);
 
     const statements = await preparedHere();
-    const ping = statements.get(preparedName('SELECT 1')!);
-    expect(ping?.statement).toBe('SELECT 1');
-    expect(ping?.runs).toBeGreaterThanOrEqual(3);
+    const detail = [...statements.values()].find((s) => s.statement.includes('WHERE c.uuid = $2'));
+    expect(detail?.runs).toBeGreaterThanOrEqual(3);
     expect(statements.get(preparedName(PRINCIPAL_SQL)!)?.statement).toBe(PRINCIPAL_SQL);
     for (const fragment of [
       'WHERE c.uuid = $2',
