@@ -7,6 +7,7 @@ import type { TeamEntity } from '../teams/entities/team.entity.js';
 import { AgentEntity } from './entities/agent.entity.js';
 import { RoleEntity } from './entities/role.entity.js';
 import { UserRoleEntity } from './entities/user-role.entity.js';
+import { prepared } from '../../shared/database/prepared-statements.js';
 
 /** An agent with roles, permissions and teams aggregated (what `toAgent` maps). */
 export type AgentRecord = Pick<
@@ -43,7 +44,7 @@ const ROLE_NAMES = `COALESCE((SELECT array_agg(r.name ORDER BY r.name) FROM user
 const PERMISSIONS = `COALESCE((SELECT array_agg(DISTINCT perm ORDER BY perm) FROM user_roles ur JOIN roles r ON r.id = ur.role_id,
                    unnest(r.permissions) AS perm WHERE ur.user_id = u.id), '{}')`;
 
-/** The full agent with roles, permissions and teams (also used by the benchmark's bare baseline). */
+/** The full agent with roles, permissions and teams. */
 export const AGENT_SELECT = `
   SELECT u.id, u.created_at AS "createdAt", u.updated_at AS "updatedAt", u.type, u.first_name AS "firstName",
          u.last_name AS "lastName", u.email, u.availability_status AS "availabilityStatus",
@@ -56,10 +57,10 @@ export const AGENT_SELECT = `
                    FROM team_members tm JOIN teams t ON t.id = tm.team_id WHERE tm.user_id = u.id), '[]') AS teams
     FROM users u`;
 
-const AGENT_BY_ID_SQL = `${AGENT_SELECT} WHERE u.id = $1 AND u.type = 'agent' AND u.deleted_at IS NULL`;
+const AGENT_BY_ID_SQL = prepared`${AGENT_SELECT} WHERE u.id = $1 AND u.type = 'agent' AND u.deleted_at IS NULL`;
 
 /** The agent behind an API key, with roles, permissions and teams: one indexed lookup per request. */
-export const PRINCIPAL_SQL = `SELECT u.id, u.email, u.first_name AS "firstName", u.last_name AS "lastName", u.api_secret AS "secretHash",
+export const PRINCIPAL_SQL = prepared`SELECT u.id, u.email, u.first_name AS "firstName", u.last_name AS "lastName", u.api_secret AS "secretHash",
        ${ROLE_NAMES} AS roles,
        ${PERMISSIONS} AS permissions,
        COALESCE((SELECT array_agg(tm.team_id ORDER BY tm.team_id) FROM team_members tm WHERE tm.user_id = u.id), '{}') AS "teamIds"

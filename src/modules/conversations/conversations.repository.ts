@@ -18,6 +18,7 @@ import {
 import { ConversationLastSeenEntity } from './entities/conversation-last-seen.entity.js';
 import { ConversationParticipantEntity } from './entities/conversation-participant.entity.js';
 import { ConversationEntity } from './entities/conversation.entity.js';
+import { prepared } from '../../shared/database/prepared-statements.js';
 
 const REF_SELECT = `
   SELECT c.id, c.uuid, c.contact_id, c.inbox_id, c.status_id, s.name AS status, s.category AS status_category,
@@ -35,7 +36,7 @@ const CHANGED_COLUMNS = 'c.id, c.uuid, c.assigned_user_id, c.assigned_team_id';
 export type NewConversation = Pick<ConversationEntity, 'contactId' | 'inboxId' | 'statusId' | 'subject'>;
 
 /** GET /conversations/{uuid}: $1 the viewer (their unread count), $2 the uuid. */
-export const CONVERSATION_DETAIL_SQL = `SELECT ${DETAIL_COLUMNS} ${conversationJoins('$1')} WHERE c.uuid = $2`;
+export const CONVERSATION_DETAIL_SQL = prepared`SELECT ${DETAIL_COLUMNS} ${conversationJoins('$1')} WHERE c.uuid = $2`;
 
 /** Named queries over conversations and their per-agent state. */
 @Injectable()
@@ -43,7 +44,7 @@ export class ConversationsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async findRefByUuid(uuid: string, manager: EntityManager = this.dataSource.manager): Promise<ConversationRef | null> {
-    const rows = await manager.query<ConversationRef[]>(`${REF_SELECT} WHERE c.uuid = $1`, [uuid]);
+    const rows = await manager.query<ConversationRef[]>(prepared`${REF_SELECT} WHERE c.uuid = $1`, [uuid]);
     return rows[0] ?? null;
   }
 
@@ -55,7 +56,7 @@ export class ConversationsRepository {
    */
   async lockRef(id: number, manager: EntityManager): Promise<ConversationRef | null> {
     const rows = await manager.query<ConversationRef[]>(
-      `SELECT c.id, c.uuid, c.contact_id, c.inbox_id, c.status_id, s.name AS status, s.category AS status_category,
+      prepared`SELECT c.id, c.uuid, c.contact_id, c.inbox_id, c.status_id, s.name AS status, s.category AS status_category,
               c.priority_id, p.name AS priority, c.assigned_user_id, c.assigned_team_id
          FROM (SELECT id, uuid, contact_id, inbox_id, status_id, priority_id, assigned_user_id, assigned_team_id
                  FROM conversations WHERE id = $1 FOR UPDATE) c
@@ -87,7 +88,7 @@ export class ConversationsRepository {
     const params: unknown[] = [contactId, excludeId];
     const access = conversationAccessSql(viewer, 'c', params);
     return manager.query<PreviousConversationRow[]>(
-      `SELECT c.id, c.created_at, c.updated_at, c.uuid, c.subject, c.last_message, c.last_message_at,
+      prepared`SELECT c.id, c.created_at, c.updated_at, c.uuid, c.subject, c.last_message, c.last_message_at,
               ct.first_name AS contact_first_name, ct.last_name AS contact_last_name, ct.avatar_url AS contact_avatar_url
          FROM conversations c JOIN users ct ON ct.id = c.contact_id
         WHERE c.contact_id = $1 AND c.id <> $2 AND ${access}

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import { EmailOutboxEntity } from './entities/email-outbox.entity.js';
+import { prepared } from '../../shared/database/prepared-statements.js';
 
 /** A claimed outbox entry; `attempts` already counts this attempt. */
 export type ClaimedEntry = Pick<EmailOutboxEntity, 'id' | 'messageId' | 'attempts' | 'maxAttempts'> & { leaseToken: string };
@@ -11,7 +12,7 @@ export type ClaimedEntry = Pick<EmailOutboxEntity, 'id' | 'messageId' | 'attempt
  * SKIP LOCKED lets concurrent workers pass over rows another one is claiming; the lease keeps a
  * claimed row away from them after that commit, until it expires (the claimer crashed).
  */
-export const CLAIM_OUTBOX_SQL = `
+export const CLAIM_OUTBOX_SQL = prepared`
   WITH claimed AS (
     UPDATE email_outbox o
        SET locked_until = now() + make_interval(secs => $2), lease_token = $3, attempts = o.attempts + 1, updated_at = now()

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { MediaRow } from './media.mapper.js';
+import { prepared } from '../../shared/database/prepared-statements.js';
 
 const COLUMNS = `id, created_at, updated_at, uuid, store, filename, content_type, content_id, model_id, model_type, disposition, size, meta`;
 
@@ -46,7 +47,7 @@ export class MediaRepository {
   }
 
   findForModels(modelType: string, modelIds: number[], manager: EntityManager = this.dataSource.manager): Promise<Array<MediaRow>> {
-    return manager.query(`SELECT ${COLUMNS} FROM media WHERE model_type = $1 AND model_id = ANY($2::int[]) ORDER BY model_id, filename, id`, [
+    return manager.query(prepared`SELECT ${COLUMNS} FROM media WHERE model_type = $1 AND model_id = ANY($2::int[]) ORDER BY model_id, filename, id`, [
       modelType,
       modelIds,
     ]);
@@ -63,11 +64,10 @@ export class MediaRepository {
 
   /** Deletes the row, only if it belongs to `owner` when one is given. */
   async deleteByUuid(uuid: string, owner: MediaOwner | null, manager: EntityManager = this.dataSource.manager): Promise<MediaRow | null> {
-    const [rows]: [MediaRow[], number] = await manager.query(`DELETE FROM media WHERE uuid = $1 AND ($2::text IS NULL OR (model_type = $2 AND model_id = $3)) RETURNING ${COLUMNS}`, [
-      uuid,
-      owner?.modelType ?? null,
-      owner?.modelId ?? null,
-    ]);
+    const [rows]: [MediaRow[], number] = await manager.query(
+      `DELETE FROM media WHERE uuid = $1 AND ($2::text IS NULL OR (model_type = $2 AND model_id = $3)) RETURNING ${COLUMNS}`,
+      [uuid, owner?.modelType ?? null, owner?.modelId ?? null],
+    );
     return rows[0] ?? null;
   }
 }

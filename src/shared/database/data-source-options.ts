@@ -6,6 +6,7 @@ import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import type { DataSourceOptions } from 'typeorm';
 import type { EnvironmentVariables } from '../config/app-config.js';
 import { MIGRATIONS } from './migrations/index.js';
+import { PreparingClient } from './prepared-statements.js';
 import { RedactedQueryLogger } from './redacted-query-logger.js';
 
 export type DatabaseKind = 'postgres' | 'pglite';
@@ -68,7 +69,7 @@ export async function openDatabase(
         entities,
         url: config.DATABASE_URL,
         poolSize: config.DB_POOL_SIZE,
-        extra: { connectionTimeoutMillis: 5000, idleTimeoutMillis: 30000 },
+        extra: { connectionTimeoutMillis: 5000, idleTimeoutMillis: 30000, Client: PreparingClient },
       },
       close: () => Promise.resolve(),
     };
@@ -78,7 +79,7 @@ export async function openDatabase(
     kind: 'pglite',
     pglite: db,
     // One connection: PGlite runs one query at a time, and the pool queues the rest.
-    options: { ...common, entities, poolSize: 1, extra: createPgConfig(db) },
+    options: { ...common, entities, poolSize: 1, extra: { ...createPgConfig(db), Client: PreparingClient } },
     close: async () => {
       if (!db.closed) await db.close();
     },

@@ -5,6 +5,7 @@ import { keysetAt, type ListRequest } from '../../../shared/http/keyset.js';
 import type { SenderType } from '../entities/conversation.entity.js';
 import { type MessageContentType, MessageEntity, type MessageStatus, type MessageType } from '../entities/message.entity.js';
 import { MESSAGE_COLUMNS, MESSAGE_SELECT, messageFrom, type MessageRow } from './message.rows.js';
+import { prepared, preparedSql } from '../../../shared/database/prepared-statements.js';
 
 export interface MessageFilter {
   private?: boolean;
@@ -39,7 +40,7 @@ const MESSAGE_SELECT_WITH_KEY = `SELECT ${MESSAGE_COLUMNS}, ${keysetAt('m.create
  * The message insert; its timestamps come from the clock, not the transaction start, so messages
  * order as they were written. $11 a uuid chosen by the caller (else generated), $12 the email Message-ID.
  */
-export const MESSAGE_INSERT_SQL = `WITH inserted AS (
+export const MESSAGE_INSERT_SQL = prepared`WITH inserted AS (
          INSERT INTO conversation_messages
            (created_at, updated_at, uuid, type, status, private, conversation_id, content_type, content, text_content, sender_id, sender_type, meta, source_id)
          VALUES (clock_timestamp(), clock_timestamp(), COALESCE($11::uuid, gen_random_uuid()), $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $12)
@@ -47,7 +48,7 @@ export const MESSAGE_INSERT_SQL = `WITH inserted AS (
        SELECT ${MESSAGE_COLUMNS}, c.assigned_user_id, c.assigned_team_id ${messageFrom('inserted')}`;
 
 /** The sender joins the participants and the conversation's preview moves forward (see recordInConversation). */
-const RECORD_IN_CONVERSATION_SQL = `WITH participant AS (
+const RECORD_IN_CONVERSATION_SQL = prepared`WITH participant AS (
          INSERT INTO conversation_participants (conversation_id, user_id) VALUES ($1, $5)
          ON CONFLICT (conversation_id, user_id) DO NOTHING
        )
@@ -84,8 +85,8 @@ export class MessagesRepository {
     const { clause, params } = filterClause(conversationId, filter);
     const page = this.pageQuery(conversationId, filter, request);
     const [rows, counted] = await Promise.all([
-      this.dataSource.query<MessageRowWithKey[]>(page.sql, page.params),
-      this.dataSource.query<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM conversation_messages m WHERE ${clause}`, params),
+      this.dataSource.query<MessageRowWithKey[]>(preparedSql(page.sql), page.params),
+      this.dataSource.query<Array<{ n: number }>>(prepared`SELECT count(*)::int AS n FROM conversation_messages m WHERE ${clause}`, params),
     ]);
     return { rows, total: counted[0].n };
   }
