@@ -6,6 +6,8 @@ import { AiProviderEntity } from './modules/ai/entities/ai-provider.entity.js';
 import { ContactNoteEntity } from './modules/contacts/entities/contact-note.entity.js';
 import { ContactEntity } from './modules/contacts/entities/contact.entity.js';
 import { InboxEntity } from './modules/inboxes/entities/inbox.entity.js';
+import { InboundMailboxEntity } from './modules/mail-inbound/entities/inbound-mailbox.entity.js';
+import { InboundReceiptEntity } from './modules/mail-inbound/entities/inbound-receipt.entity.js';
 import { MediaEntity } from './modules/media/entities/media.entity.js';
 import { PriorityEntity } from './modules/statuses/entities/priority.entity.js';
 import { StatusEntity } from './modules/statuses/entities/status.entity.js';
@@ -63,8 +65,10 @@ export const ENTITIES = [
   TagEntity,
   ConversationLastSeenEntity,
   ViewEntity,
-  // mail, events, webhooks
+  // mail (outbound, inbound), events, webhooks
   EmailOutboxEntity,
+  InboundMailboxEntity,
+  InboundReceiptEntity,
   EventEntity,
   EventSequenceEntity,
   WebhookEntity,

@@ -25,6 +25,8 @@ export type MessageContentType = 'text' | 'html';
 @Unique('conversation_messages_uuid_key', ['uuid'])
 @Index('conversation_messages_conversation_idx', ['conversationId', 'createdAt', 'id'])
 @Index('conversation_messages_pending_idx', ['status'], { where: `status IN ('pending', 'failed')` })
+// Threading of inbound email looks replies up by Message-ID (migration InboundEmail).
+@Index('conversation_messages_source_id_idx', ['sourceId'], { where: 'source_id IS NOT NULL' })
 // Message search: a trigram GIN over text_content of non-activity messages (migration SearchIndexes).
 @Index('conversation_messages_text_trgm', { synchronize: false })
 @Check('conversation_messages_type_check', `type IN ('incoming', 'outgoing', 'activity')`)

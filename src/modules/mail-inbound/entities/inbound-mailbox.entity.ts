@@ -1,10 +1,15 @@
-import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, JoinColumn, OneToOne, PrimaryColumn, type Relation, UpdateDateColumn } from 'typeorm';
+import type { InboxEntity } from '../../inboxes/entities/inbox.entity.js';
 
 /** FK inbox_id → inboxes (ON DELETE CASCADE). Receiving state of one email inbox's IMAP mailbox: UID progress, the receiving lease, health, counters. */
 @Entity('mail_inbound_mailboxes')
 export class InboundMailboxEntity {
-  @PrimaryColumn({ name: 'inbox_id', type: 'integer' })
+  @PrimaryColumn({ name: 'inbox_id', type: 'integer', primaryKeyConstraintName: 'mail_inbound_mailboxes_pkey' })
   inboxId: number;
+
+  @OneToOne('InboxEntity', { onDelete: 'CASCADE', nullable: false })
+  @JoinColumn({ name: 'inbox_id', foreignKeyConstraintName: 'mail_inbound_mailboxes_inbox_id_fkey' })
+  inbox?: Relation<InboxEntity>;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

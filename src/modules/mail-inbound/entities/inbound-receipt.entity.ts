@@ -1,4 +1,6 @@
-import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type Relation } from 'typeorm';
+import type { MessageEntity } from '../../conversations/entities/message.entity.js';
+import type { InboxEntity } from '../../inboxes/entities/inbox.entity.js';
 
 export const RECEIPT_OUTCOMES = ['imported', 'auto_reply', 'loop', 'bounce', 'blocked'] as const;
 export type ReceiptOutcome = (typeof RECEIPT_OUTCOMES)[number];
@@ -8,9 +10,9 @@ export type ReceiptOutcome = (typeof RECEIPT_OUTCOMES)[number];
 @Index('mail_inbound_receipts_message_id_key', ['messageId'], { unique: true })
 // (inbox_id, created_at DESC): the descending order is not expressible here, so the migration owns it.
 @Index('mail_inbound_receipts_inbox_idx', { synchronize: false })
-@Check(`outcome IN ('imported', 'auto_reply', 'loop', 'bounce', 'blocked')`)
+@Check('mail_inbound_receipts_outcome_check', `outcome IN ('imported', 'auto_reply', 'loop', 'bounce', 'blocked')`)
 export class InboundReceiptEntity {
-  @PrimaryGeneratedColumn()
+  @PrimaryGeneratedColumn({ primaryKeyConstraintName: 'mail_inbound_receipts_pkey' })
   id: number;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
@@ -18,6 +20,10 @@ export class InboundReceiptEntity {
 
   @Column({ name: 'inbox_id', type: 'integer' })
   inboxId: number;
+
+  @ManyToOne('InboxEntity', { onDelete: 'CASCADE', nullable: false })
+  @JoinColumn({ name: 'inbox_id', foreignKeyConstraintName: 'mail_inbound_receipts_inbox_id_fkey' })
+  inbox?: Relation<InboxEntity>;
 
   /** The bare Message-ID (no angle brackets); a synthetic one for mail that has none. */
   @Column({ name: 'message_id', type: 'text' })
@@ -34,6 +40,10 @@ export class InboundReceiptEntity {
 
   @Column({ name: 'conversation_message_id', type: 'integer', nullable: true })
   conversationMessageId: number | null;
+
+  @ManyToOne('MessageEntity', { onDelete: 'SET NULL' })
+  @JoinColumn({ name: 'conversation_message_id', foreignKeyConstraintName: 'mail_inbound_receipts_conversation_message_id_fkey' })
+  conversationMessage?: Relation<MessageEntity> | null;
 
   @Column({ type: 'text', nullable: true })
   detail: string | null;

@@ -21,6 +21,8 @@ export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 @Entity('webhook_deliveries')
 @Unique('webhook_deliveries_webhook_id_event_id_key', ['webhookId', 'eventId'])
 @Index('webhook_deliveries_pending_idx', ['webhookId', 'eventId'], { where: `status = 'pending'` })
+// Retention prunes finished deliveries by age (migration Retention).
+@Index('webhook_deliveries_completed_idx', ['completedAt'], { where: `status <> 'pending'` })
 @Check('webhook_deliveries_status_check', `status IN ('pending', 'succeeded', 'failed')`)
 export class WebhookDeliveryEntity {
   /** int8, so read as a string. */
