@@ -48,12 +48,14 @@ export function toJsonSchema(schema: unknown, at: string, allPresent = true): Js
       out[key] = value;
     }
   }
-  if (s.nullable === true) {
-    if (typeof out.type === 'string') out.type = [out.type, 'null'];
-    if (Array.isArray(out.enum)) out.enum = [...out.enum, null];
-  }
   if (s.properties && allPresent && !OPEN_OBJECTS.has(at)) {
     out.required = [...new Set([...((s.required as string[] | undefined) ?? []), ...Object.keys(s.properties)])];
+  }
+  if (s.nullable === true) {
+    // `nullable` beside a composition (Nest writes a nullable object property as `type: object, allOf: [$ref]`): null or the schema.
+    if (typeof out.type !== 'string' || out.allOf || out.anyOf || out.oneOf) return { anyOf: [out, { type: 'null' }] };
+    out.type = [out.type, 'null'];
+    if (Array.isArray(out.enum)) out.enum = [...out.enum, null];
   }
   return out;
 }
