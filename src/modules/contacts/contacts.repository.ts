@@ -60,12 +60,12 @@ export class ContactsRepository {
   /** Newest first, id as the tie-breaker so pages never overlap. */
   async page(limit: number, offset: number): Promise<{ rows: ContactRow[]; total: number }> {
     const [rows, [{ total }]] = await Promise.all([
-      this.dataSource.query(
+      this.dataSource.query<ContactRow[]>(
         `SELECT ${CONTACT_COLUMNS} FROM users WHERE ${IS_CONTACT} AND email IS NOT NULL
           ORDER BY created_at DESC, id DESC LIMIT $1 OFFSET $2`,
         [limit, offset],
       ),
-      this.dataSource.query(`SELECT count(*)::int AS total FROM users WHERE ${IS_CONTACT} AND email IS NOT NULL`),
+      this.dataSource.query<{ total: number }[]>(`SELECT count(*)::int AS total FROM users WHERE ${IS_CONTACT} AND email IS NOT NULL`),
     ]);
     return { rows, total };
   }
@@ -79,8 +79,9 @@ export class ContactsRepository {
       params.push(value);
       sets.push(`${column} = $${params.length}`);
     }
-    const [rows] = await manager.query(`UPDATE users SET ${sets.join(', ')} WHERE id = $1 AND ${IS_CONTACT} RETURNING id`, params);
-    return (rows as unknown[]).length > 0;
+    // An UPDATE answers [rows, affected count] on PostgreSQL.
+    const [rows] = await manager.query<[{ id: number }[], number]>(`UPDATE users SET ${sets.join(', ')} WHERE id = $1 AND ${IS_CONTACT} RETURNING id`, params);
+    return rows.length > 0;
   }
 
   listNotes(contactId: number): Promise<ContactNoteRow[]> {

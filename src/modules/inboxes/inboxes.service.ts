@@ -6,7 +6,7 @@ import { InvalidInput, NotFound } from '../../shared/http/errors.js';
 import type { InboxImapRequest } from './dto/inbox-imap.dto.js';
 import type { InboxCreateRequest, InboxSmtpRequest, InboxUpdateRequest } from './dto/inbox-request.dto.js';
 import { type ImapSettings, type ImapStatusSource, imapOf, MASKED_PASSWORD } from './imap-settings.js';
-import { type Inbox, type InboxChannel, type InboxRow, parseMailbox, smtpOf, type SmtpTlsMode, type StoredSmtpConfig, toInbox } from './inboxes.mapper.js';
+import { type Inbox, type InboxChannel, type InboxRow, parseMailbox, smtpOf, type SmtpTlsMode, toInbox } from './inboxes.mapper.js';
 import { InboxesRepository } from './inboxes.repository.js';
 import { SmtpPasswordBox } from './smtp-password.js';
 
@@ -56,7 +56,7 @@ export class InboxesService implements OnApplicationBootstrap {
     const id = await this.dataSource.transaction(async (m) => {
       const row = await this.repo.insert(
         { name: dto.name, enabled: dto.enabled ?? true, csat_enabled: dto.csat_enabled ?? false, from: dto.from },
-        Object.fromEntries(Object.entries(smtp).filter(([, v]) => v !== null)) as StoredSmtpConfig,
+        Object.fromEntries(Object.entries(smtp).filter(([, v]) => v !== null)),
         m,
       );
       if (dto.imap) await this.repo.mergeImap(row.id, this.imapPatch(dto.imap), m);

@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
+import type { FastifyReply } from 'fastify';
 import { QueryFailedError } from 'typeorm';
 import { AppError, ErrorType } from './errors.js';
 import { errorEnvelope } from './envelope.js';
@@ -68,7 +69,7 @@ function describe(exception: unknown): Described | null {
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
     const body = exception.getResponse();
-    const raw = typeof body === 'string' ? body : ((body as { message?: unknown }).message ?? exception.message);
+    const raw: unknown = typeof body === 'string' ? body : ((body as { message?: unknown }).message ?? exception.message);
     const message = Array.isArray(raw) ? raw.join('; ') : String(raw);
     if (status === 404 && /^Cannot [A-Z-]+ \//.test(message)) {
       return { status, errorType: 'NotFoundException', message: 'Route not found', data: null };
@@ -115,7 +116,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     const request = http.getRequest<{ id?: string; method?: string; url?: string }>();
-    const reply = http.getResponse();
+    const reply = http.getResponse<FastifyReply>();
     const adapter = this.adapterHost.httpAdapter;
     let described = describe(exception);
     if (!described) {

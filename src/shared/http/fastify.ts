@@ -33,7 +33,8 @@ export function createFastifyAdapter(
   fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     const text = typeof body === 'string' ? body : body.toString('utf8');
     if (text.trim() === '') return done(null, undefined);
-    jsonParser(request, text, (err, value) => {
+    // Fastify's default JSON parser answers through the callback and returns nothing.
+    void jsonParser(request, text, (err, value) => {
       if (err) return done(err);
       if (jsonDepthExceeds(value)) return done(new JsonTooDeep());
       done(null, value);

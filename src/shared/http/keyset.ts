@@ -54,7 +54,7 @@ export function parseListRequest(query: Record<string, unknown> | undefined, kin
   }
   const page = parsePage(query);
   if (!hasCursor) return { ...page, after: null };
-  return { page: 0, pageSize: page.pageSize, offset: 0, after: decodeKeysetCursor(kind, query!.cursor) };
+  return { page: 0, pageSize: page.pageSize, offset: 0, after: decodeKeysetCursor(kind, query.cursor) };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { ArgumentMetadata, Injectable, PipeTransform, ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, Injectable, PipeTransform, Type, ValidationError, ValidationPipe } from '@nestjs/common';
 import { getMetadataStorage } from 'class-validator';
 import { InvalidFields, InvalidInput } from './errors.js';
 
@@ -27,7 +27,7 @@ function flatten(errors: ValidationError[], prefix = '', out: Record<string, str
 
 const PRIMITIVES = new Set<unknown>([String, Boolean, Number, Array, Object]);
 
-const isDto = (metatype: Function) => getMetadataStorage().getTargetValidationMetadatas(metatype, '', false, false).length > 0;
+const isDto = (metatype: Type) => getMetadataStorage().getTargetValidationMetadatas(metatype, '', false, false).length > 0;
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 

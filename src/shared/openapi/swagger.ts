@@ -19,7 +19,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenApiDocument {
     app,
     new DocumentBuilder()
       .setTitle(String(contract.info.title))
-      .setVersion(String(contract.info.version ?? '1.0.0'))
+      .setVersion(typeof contract.info.version === 'string' ? contract.info.version : '1.0.0')
       .addBasicAuth(undefined, 'basicAuth')
       .addApiKey({ type: 'apiKey', in: 'header', name: 'Authorization' }, 'tokenAuth')
       .build(),
