@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import pg from 'pg';
 import { SMTPServer } from 'smtp-server';
 import { startOpenAiStub } from './openai-stub.js';
@@ -153,7 +154,7 @@ export async function main(options: CliOptions): Promise<number> {
       .split('\n')
       .filter((l) => /\bERROR\b/.test(l));
     process.stdout.write(`\nServer log: ${logged.length} ERROR lines${logged.length ? ':' : ''}\n`);
-    for (const line of [...new Set(logged.map((l) => l.replace(/\x1b\[[0-9;]*m/g, '').slice(0, 300)))].slice(0, 30)) process.stdout.write(`  ${line}\n`);
+    for (const line of [...new Set(logged.map((l) => stripVTControlCharacters(l).slice(0, 300)))].slice(0, 30)) process.stdout.write(`  ${line}\n`);
     const fiveXX = report.failures.filter((f) => (f.status ?? 0) >= 500).length;
     process.stdout.write(
       `\nRESULT: ${report.requests} requests, ${fiveXX} answered 5xx, ${report.failures.length} failures in all, server ${report.healthy && !crashed ? 'up' : 'DOWN'}\n`,

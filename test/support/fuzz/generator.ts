@@ -7,6 +7,9 @@ import { Rng } from './rng.js';
 import { validObject, validPathParams, validQueryValue, type Callers } from './values.js';
 import { authHeader, type KeyPair, type Pools } from './world.js';
 
+/** A multipart field's text: strings as they are, anything else as JSON (null is `null`). */
+const formField = (v: unknown): string => (typeof v === 'string' ? v : (JSON.stringify(v) ?? String(v)));
+
 export type { Caller } from './encodings.js';
 
 export interface FuzzRequest extends RawRequest {
@@ -67,7 +70,7 @@ export class RequestGenerator {
       for (const item of Array.isArray(v) ? v : [v]) draft.query.push([p.name, percent(item)]);
     }
     if (op.body?.contentType === 'multipart/form-data') {
-      const fields = Object.fromEntries(Object.entries(validObject(ctx, op.body.schema)).map(([k, v]) => [k, v === null ? 'null' : String(v)]));
+      const fields = Object.fromEntries(Object.entries(validObject(ctx, op.body.schema)).map(([k, v]) => [k, formField(v)]));
       const wantsFile = op.operationId === 'handleMediaUpload' || rng.chance(0.3);
       draft.parts = { fields, file: wantsFile ? { name: 'files', filename: `photo-${rng.hex(4)}.png`, contentType: 'image/png' } : undefined };
     } else if (op.body) {

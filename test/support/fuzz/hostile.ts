@@ -192,7 +192,8 @@ export const ANY_JSON: readonly unknown[] = [
   -0.0001,
   2147483648,
   -2147483649,
-  9007199254740993,
+  // 2^53, the first integer past Number.MAX_SAFE_INTEGER (2^53 + 1 has no exact double).
+  9007199254740992,
   1e21,
   1e308,
   -1e308,

@@ -60,7 +60,7 @@ export function fuzzOperations(doc: OpenApiDocument): FuzzOperation[] {
     if (path.startsWith('/docs')) continue;
     for (const method of HTTP_METHODS) {
       const op = item[method] as Raw | undefined;
-      if (!op?.operationId) continue;
+      if (typeof op?.operationId !== 'string' || !op.operationId) continue;
       const params = ((op.parameters as Raw[] | undefined) ?? []).map((p) => (typeof p.$ref === 'string' ? resolveParam(doc, p.$ref) : p));
       const spec = (p: Raw): ParamSpec => ({
         name: String(p.name),
@@ -72,7 +72,7 @@ export function fuzzOperations(doc: OpenApiDocument): FuzzOperation[] {
       const contentType = (['application/json', 'multipart/form-data'] as const).find((c) => content[c]);
       const bodySchema = contentType ? resolve(doc, content[contentType].schema) : undefined;
       ops.push({
-        operationId: String(op.operationId),
+        operationId: op.operationId,
         method,
         path,
         pathParams: params.filter((p) => p.in === 'path').map(spec),
