@@ -13,4 +13,9 @@ export class HealthRepository {
   async ping(): Promise<void> {
     await this.dataSource.query(PING_SQL);
   }
+
+  /** Whether a migration this build knows is not applied yet, and how many it knows. */
+  async migrationState(): Promise<{ pending: boolean; known: number }> {
+    return { pending: await this.dataSource.showMigrations(), known: this.dataSource.migrations.length };
+  }
 }

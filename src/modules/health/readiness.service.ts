@@ -1,10 +1,9 @@
 import { Injectable, ServiceUnavailableException } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { HealthCheckService, HealthIndicatorService, type HealthCheckResult } from '@nestjs/terminus';
-import { DataSource } from 'typeorm';
 import { AppError } from '../../shared/http/errors.js';
 import { BackgroundLoop, type WorkerStatus } from '../../shared/worker/background-loop.js';
+import { HealthRepository } from './health.repository.js';
 
 /** A round in flight this long, or no round for this long, means a worker is stuck or its timer is gone. */
 export const WORKER_STALL_MS = 5 * 60_000;
@@ -18,7 +17,7 @@ const CHECK_TIMEOUT_MS = 3_000;
 @Injectable()
 export class ReadinessService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly repository: HealthRepository,
     private readonly health: HealthCheckService,
     private readonly indicators: HealthIndicatorService,
     private readonly discovery: DiscoveryService,
@@ -39,7 +38,7 @@ export class ReadinessService {
     return this.indicators
       .check('database')
       .attempt(async () => {
-        await this.dataSource.query('SELECT 1');
+        await this.repository.ping();
       })
       .withTimeout(CHECK_TIMEOUT_MS);
   }
@@ -48,8 +47,9 @@ export class ReadinessService {
     const session = this.indicators.check('migrations');
     return session
       .attempt(async () => {
-        if (await this.dataSource.showMigrations()) throw new Error('migrations are pending');
-        return { applied: this.dataSource.migrations.length };
+        const { pending, known } = await this.repository.migrationState();
+        if (pending) throw new Error('migrations are pending');
+        return { applied: known };
       })
       .withTimeout(CHECK_TIMEOUT_MS);
   }
