@@ -316,7 +316,7 @@ describe.skipIf(unavailable !== null)('inbound email over IMAP (Dovecot)', () =>
     const created = await t.http
       .post('/api/v1/conversations')
       .set('Authorization', auth)
-      .send({ inbox_id: inboxId, contact_email: 'spammer@customer.test', first_name: 'Spam', content: 'hi', initiator: 'contact' });
+      .send({ inbox_id: inboxId, contact_email: 'spammer@customer.test', first_name: 'Spam', subject: 'hi', content: 'hi', initiator: 'contact' });
     expect(created.status).toBe(200);
     const [contact] = await q<{ id: number }>(`SELECT id FROM users WHERE email = 'spammer@customer.test'`);
     expect((await t.http.put(`/api/v1/contacts/${contact.id}/block`).set('Authorization', auth).send({ enabled: false })).status).toBeLessThan(300);
