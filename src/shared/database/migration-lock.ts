@@ -1,24 +1,26 @@
-import type { DataSource } from 'typeorm';
+import pg from 'pg';
 
 /** Names "this application's schema migrations" among the database's advisory locks. */
 export const MIGRATION_LOCK_KEY = 7_316_902_153;
 
 /**
- * Runs `run` while holding a session-level advisory lock on a connection of its own, so instances
- * starting together on one database migrate one after another: the first applies the migrations, the
- * others wait, then find nothing pending. The lock goes with the connection if the process dies.
+ * Runs `run` while holding a session-level advisory lock, so instances starting together on one
+ * database migrate one after another: the first applies the migrations, the others wait, then find
+ * nothing pending. The lock is held on a connection outside the pool (a pool of one connection would
+ * otherwise be taken by the lock while the migrations wait for it), and goes with that connection if
+ * the process dies.
  */
-export async function withMigrationLock<T>(dataSource: DataSource, run: () => Promise<T>): Promise<T> {
-  const runner = dataSource.createQueryRunner();
+export async function withMigrationLock<T>(url: string, run: () => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
+  await client.connect();
   try {
-    await runner.connect();
-    await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
     try {
       return await run();
     } finally {
-      await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
+      await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
     }
   } finally {
-    await runner.release();
+    await client.end().catch(() => undefined);
   }
 }

@@ -44,7 +44,8 @@ export class RetryingDataSource extends DataSource {
 
   /** On a server, under the migration lock; PGlite is one process with one connection, so nothing can race there. */
   override runMigrations(options?: Parameters<DataSource['runMigrations']>[0]): ReturnType<DataSource['runMigrations']> {
-    if (!(this.options as { url?: string }).url) return super.runMigrations(options);
-    return withMigrationLock(this, () => super.runMigrations(options));
+    const url = (this.options as { url?: string }).url;
+    if (!url) return super.runMigrations(options);
+    return withMigrationLock(url, () => super.runMigrations(options));
   }
 }
