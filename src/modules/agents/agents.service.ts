@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { LRUCache } from 'lru-cache';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
@@ -7,6 +7,9 @@ import { CredentialsService } from '../../shared/auth/credentials.service.js';
 import { ADMIN_ROLE, SYSTEM_USER_EMAIL } from '../../shared/auth/permissions.js';
 import type { Principal } from '../../shared/auth/principal.js';
 import type { Precondition } from '../../shared/http/conditional.js';
+import type { DatabaseHandle } from '../../shared/database/data-source-options.js';
+import { DATABASE_HANDLE } from '../../shared/database/database.tokens.js';
+import { FIRST_ADMIN_LOCK_KEY, withMigrationLock } from '../../shared/database/migration-lock.js';
 import { Conflict, InvalidFields, InvalidInput, NotFound } from '../../shared/http/errors.js';
 import { TeamsService } from '../teams/teams.service.js';
 import { type Agent, toAgent, toAgentCompact } from './agents.mapper.js';
@@ -39,6 +42,7 @@ export class AgentsService {
     private readonly repo: AgentsRepository,
     private readonly teams: TeamsService,
     private readonly credentials: CredentialsService,
+    @Inject(DATABASE_HANDLE) private readonly database: DatabaseHandle,
   ) {
     credentials.onAgentChange((userId) => {
       this.generation += 1;
@@ -193,6 +197,12 @@ export class AgentsService {
    * credentials that instance printed.
    */
   async ensureInitialAdmin(): Promise<IssuedCredentials | null> {
+    // Instances starting together on one fresh database take turns, so only one tries the insert.
+    const url = this.database.url;
+    return url ? withMigrationLock(url, () => this.createInitialAdmin(), FIRST_ADMIN_LOCK_KEY) : this.createInitialAdmin();
+  }
+
+  private async createInitialAdmin(): Promise<IssuedCredentials | null> {
     if ((await this.repo.countRealAgents()) > 0) return null;
     const email = 'admin@localhost';
     let id: number;
