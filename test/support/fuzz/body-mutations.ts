@@ -22,7 +22,8 @@ function wrongType(ctx: GenContext, s: Schema | undefined): unknown {
     const t = jsonType(v);
     return t !== expected && !(expected === 'number' && t === 'integer') && !(s?.nullable && t === 'null');
   });
-  return ctx.rng.pick(candidates);
+  // A copy: the corpus values are shared, and a later mutation may change this one in place.
+  return structuredClone(ctx.rng.pick(candidates));
 }
 
 const bodyFields = (d: Draft) => (d.json && typeof d.json === 'object' && !Array.isArray(d.json) ? Object.keys(d.json) : []);
@@ -62,7 +63,8 @@ export const BODY_MUTATIONS: Record<string, Mutation> = {
     apply: (d, ctx) => {
       const body = d.json as Record<string, unknown>;
       const field = ctx.rng.pick(bodyFields(d).filter((f) => typeof body[f] === 'object' && body[f] !== null));
-      const inner = body[field];
+      const inner = structuredClone(body[field]);
+      body[field] = inner;
       if (Array.isArray(inner)) inner.push(wrongType(ctx, schemaOf(d, field)?.items));
       else {
         const keys = Object.keys(inner as object);
