@@ -7,6 +7,13 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 
 const toInt = ({ value }: { value: unknown }) =>
   value === undefined || value === '' ? undefined : typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value;
+/** A flag: unset or blank is the default; `true`, `1` and `yes` (any case) are true, anything else false. */
+const toBool =
+  (fallback: boolean) =>
+  ({ value }: { value: unknown }) =>
+    value === undefined || value === ''
+      ? fallback
+      : value === true || ((typeof value === 'string' || typeof value === 'number') && /^(true|1|yes)$/i.test(String(value)));
 const blankToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
 
 /**
@@ -56,7 +63,7 @@ export class EnvironmentVariables {
   DB_POOL_SIZE = 10;
 
   /** Prometheus metrics at GET /metrics (README: Metrics). */
-  @Transform(({ value }) => (value === undefined || value === '' ? true : value === true || /^(true|1|yes)$/i.test(String(value))))
+  @Transform(toBool(true))
   @IsBoolean()
   METRICS_ENABLED = true;
 
@@ -120,7 +127,7 @@ export class EnvironmentVariables {
   @IsString()
   S3_SECRET_ACCESS_KEY?: string;
 
-  @Transform(({ value }) => (value === undefined || value === '' ? false : value === true || /^(true|1|yes)$/i.test(String(value))))
+  @Transform(toBool(false))
   @IsBoolean()
   S3_FORCE_PATH_STYLE = false;
 
@@ -156,7 +163,7 @@ export class EnvironmentVariables {
   INBOX_EMAIL?: string;
 
   /** Outgoing email worker: runs in the server process unless disabled. */
-  @Transform(({ value }) => (value === undefined || value === '' ? true : value === true || /^(true|1|yes)$/i.test(String(value))))
+  @Transform(toBool(true))
   @IsBoolean()
   MAIL_WORKER_ENABLED = true;
 
@@ -184,7 +191,7 @@ export class EnvironmentVariables {
   MAIL_LEASE_SECONDS = 300;
 
   /** Inbound email (IMAP): `false` keeps this process from receiving for any inbox. */
-  @Transform(({ value }) => (value === undefined || value === '' ? true : value === true || /^(true|1|yes)$/i.test(String(value))))
+  @Transform(toBool(true))
   @IsBoolean()
   MAIL_RECEIVER_ENABLED = true;
 
@@ -259,7 +266,7 @@ export class EnvironmentVariables {
   OPENAI_TIMEOUT_MS = 10_000;
 
   /** Rate limits, counted in Postgres so every instance shares them (README: Rate limits). */
-  @Transform(({ value }) => (value === undefined || value === '' ? true : value === true || /^(true|1|yes)$/i.test(String(value))))
+  @Transform(toBool(true))
   @IsBoolean()
   RATE_LIMIT_ENABLED = true;
 
@@ -334,7 +341,7 @@ export class EnvironmentVariables {
   RETENTION_INTERVAL_MS = 60_000;
 
   /** Webhook delivery worker: runs in the server process unless disabled; polls the event log for new events. */
-  @Transform(({ value }) => (value === undefined || value === '' ? true : value === true || /^(true|1|yes)$/i.test(String(value))))
+  @Transform(toBool(true))
   @IsBoolean()
   WEBHOOK_WORKER_ENABLED = true;
 
@@ -375,7 +382,7 @@ export class EnvironmentVariables {
   WEBHOOK_DISABLE_AFTER_FAILURES = 5;
 
   /** Allows webhook URLs on loopback, private, link-local and metadata addresses (SSRF guard off). */
-  @Transform(({ value }) => (value === undefined || value === '' ? false : value === true || /^(true|1|yes)$/i.test(String(value))))
+  @Transform(toBool(false))
   @IsBoolean()
   WEBHOOK_ALLOW_PRIVATE_TARGETS = false;
 }
