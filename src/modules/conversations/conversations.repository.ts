@@ -120,6 +120,16 @@ export class ConversationsRepository {
       .execute();
   }
 
+  /** The conversation's `custom_attributes` (read in the caller's transaction, after its lock). */
+  async customAttributes(manager: EntityManager, id: number): Promise<Record<string, unknown>> {
+    const row = await manager.findOne(ConversationEntity, { select: { id: true, customAttributes: true }, where: { id } });
+    return row?.customAttributes ?? {};
+  }
+
+  async setCustomAttributes(manager: EntityManager, id: number, values: Record<string, unknown>): Promise<void> {
+    await this.update(manager, id, { customAttributes: values as QueryDeepPartialEntity<Record<string, unknown>> });
+  }
+
   async setAssignedUser(manager: EntityManager, id: number, userId: number | null): Promise<void> {
     await this.update(manager, id, { assignedUserId: userId });
   }
