@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { TestApp } from '../support/test-app.js';
-import { createAgent, createConversation, createRole, createTeam, startConversationsApp, unique } from './conversations.fixtures.js';
+import { createAgent, createConversation, createRole, createTeam, inboxId, startConversationsApp, unique } from './conversations.fixtures.js';
 
 interface FeedEvent {
   id: number;
@@ -332,5 +332,39 @@ describe('access to the conversation', () => {
     const after = await conversation(c.uuid);
     expect(after.custom_attributes).toEqual({ [key]: 1 });
     expect(after.contact.custom_attributes).toEqual({ [contactKey]: 1 });
+  });
+});
+
+describe('POST /conversations', () => {
+  const create = async (customAttributes: unknown) =>
+    t.http
+      .post('/api/v1/conversations')
+      .set('Authorization', admin)
+      .send({
+        inbox_id: await inboxId(t),
+        contact_email: `${unique('ca')}@example.com`,
+        first_name: 'Cy',
+        last_name: 'Attr',
+        subject: 'With attributes',
+        content: 'Hello',
+        initiator: 'contact',
+        custom_attributes: customAttributes,
+      });
+
+  test('keeps defined keys, drops undefined ones silently (as upstream), and refuses a wrong value', async () => {
+    const score = await define({ data_type: 'number' });
+    const contactKey = await define({ applies_to: 'contact', data_type: 'number' });
+    const events = await eventsOf(async () => {
+      const res = await create({ [score]: 3, undefined_key: 'dropped', [contactKey]: 1 });
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      expect(res.body.data.custom_attributes).toEqual({ [score]: 3 });
+    });
+    expect(events.find((e) => e.type === 'conversation.created')!.payload.conversation.custom_attributes).toEqual({ [score]: 3 });
+
+    const bad = await create({ [score]: 'three' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.data.fields[score]).toMatch(/finite number/);
+    expect((await create(['x'])).status).toBe(400);
+    expect((await create(null)).status).toBe(400);
   });
 });
