@@ -28,6 +28,7 @@ import { MailModule } from './modules/mail/mail.module.js';
 import { EventsModule } from './modules/events/events.module.js';
 import { WebhooksModule } from './modules/webhooks/webhooks.module.js';
 import { ConversationsModule } from './modules/conversations/conversations.module.js';
+import { CustomAttributesModule } from './modules/custom-attributes/custom-attributes.module.js';
 import { MailInboundModule } from './modules/mail-inbound/mail-inbound.module.js';
 import { ENTITIES } from './entities.js';
 
@@ -49,6 +50,7 @@ const DOMAIN_MODULES = [
   InboxesModule,
   MediaModule,
   ContactsModule,
+  CustomAttributesModule,
   SearchModule,
   AiModule,
   MailModule,

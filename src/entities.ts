@@ -28,6 +28,7 @@ import { EventEntity } from './modules/events/entities/event.entity.js';
 import { WebhookDeliveryEntity } from './modules/webhooks/entities/webhook-delivery.entity.js';
 import { WebhookEntity } from './modules/webhooks/entities/webhook.entity.js';
 import { IdempotencyKeyEntity } from './shared/database/entities/idempotency-key.entity.js';
+import { CustomAttributeEntity } from './modules/custom-attributes/entities/custom-attribute.entity.js';
 import { RateLimitCounterEntity } from './shared/database/entities/rate-limit-counter.entity.js';
 
 /**
@@ -76,4 +77,6 @@ export const ENTITIES = [
   // infrastructure: rate limits, idempotency keys
   RateLimitCounterEntity,
   IdempotencyKeyEntity,
+  // custom attribute definitions
+  CustomAttributeEntity,
 ];

@@ -54,6 +54,13 @@ export class Fixtures {
   status = () => this.call<{ id: number }>('post', '/api/v1/statuses', { name: unique('Status') });
   inbox = () => this.call<{ id: number }>('post', '/api/v1/inboxes', { name: unique('Inbox'), from: `${unique('in')}@example.com` });
   webhook = () => this.call<{ id: number }>('post', '/api/v1/webhooks', { name: unique('Hook'), url: 'http://127.0.0.1:9/hook' });
+  customAttribute = () =>
+    this.call<{ id: number }>('post', '/api/v1/custom-attributes', {
+      name: 'Matrix',
+      applies_to: 'conversation',
+      key: unique('matrix').replace(/-/g, '_'),
+      data_type: 'text',
+    });
   agent = () => this.call<{ id: number }>('post', '/api/v1/agents', { email: `${unique('victim')}@example.com`, first_name: 'Vic', roles: ['Agent'] });
 
   async conversation(assignee: number | null = null): Promise<{ uuid: string; contactId: number }> {
@@ -240,6 +247,17 @@ export const CALLS: Record<string, Build> = {
   handleUpdateWebhook: async (f) => ({ method: 'put', path: `/api/v1/webhooks/${(await f.webhook()).id}`, body: { enabled: false } }),
   handleDeleteWebhook: async (f) => ({ method: 'delete', path: `/api/v1/webhooks/${(await f.webhook()).id}` }),
   handleGetWebhookDeliveries: async (f) => ({ method: 'get', path: `/api/v1/webhooks/${(await f.webhook()).id}/deliveries` }),
+  handleGetCustomAttributes: () => ({ method: 'get', path: '/api/v1/custom-attributes?applies_to=conversation' }),
+  handleCreateCustomAttribute: () => ({
+    method: 'post',
+    path: '/api/v1/custom-attributes',
+    body: { name: 'New', applies_to: 'contact', key: unique('new_attr').replace(/-/g, '_'), data_type: 'number' },
+  }),
+  handleGetCustomAttribute: async (f) => ({ method: 'get', path: `/api/v1/custom-attributes/${(await f.customAttribute()).id}` }),
+  handleUpdateCustomAttribute: async (f) => ({ method: 'put', path: `/api/v1/custom-attributes/${(await f.customAttribute()).id}`, body: { name: 'Renamed' } }),
+  handleDeleteCustomAttribute: async (f) => ({ method: 'delete', path: `/api/v1/custom-attributes/${(await f.customAttribute()).id}` }),
+  handleUpdateConversationCustomAttributes: (_, __, v) => ({ method: 'put', path: `/api/v1/conversations/${v.uuid}/custom-attributes`, body: {} }),
+  handleUpdateContactCustomAttributes: (_, __, v) => ({ method: 'put', path: `/api/v1/conversations/${v.uuid}/contacts/custom-attributes`, body: {} }),
   handleRedeliverWebhook: async (f) => {
     const hook = await f.webhook();
     return { method: 'post', path: `/api/v1/webhooks/${hook.id}/deliveries/${await f.delivery(hook.id)}/redeliver` };

@@ -139,6 +139,13 @@ const MATRIX: Row[] = [
   row('handleDeleteWebhook',                      P.WebhooksManage,                   O,    D,    O),
   row('handleGetWebhookDeliveries',               P.WebhooksManage,                   O,    D,    O),
   row('handleRedeliverWebhook',                   P.WebhooksManage,                   O,    D,    O),
+  row('handleGetCustomAttributes',                AUTH,                               O,    O,    O),
+  row('handleCreateCustomAttribute',              P.CustomAttributesManage,           O,    D,    O),
+  row('handleGetCustomAttribute',                 P.CustomAttributesManage,           O,    D,    O),
+  row('handleUpdateCustomAttribute',              P.CustomAttributesManage,           O,    D,    O),
+  row('handleDeleteCustomAttribute',              P.CustomAttributesManage,           O,    D,    O),
+  row('handleUpdateConversationCustomAttributes', AUTH,                               O,    O,    D,    D,    O),  // any agent with access (upstream)
+  row('handleUpdateContactCustomAttributes',      AUTH,                               O,    O,    D,    D,    O),
 ];
 
 const COLUMNS = ['admin', 'agent', 'one', 'min', 'minOther', 'allBut', 'disabled', 'revoked'] as const;

@@ -84,6 +84,20 @@ export class ContactsRepository {
     return rows.length > 0;
   }
 
+  /**
+   * Merges `values` into the contact's `custom_attributes` and deletes the `removed` keys; writes (and
+   * bumps `updated_at`) only when that changes something. True when it did.
+   */
+  async mergeCustomAttributes(manager: EntityManager, id: number, values: Record<string, unknown>, removed: string[]): Promise<boolean> {
+    const [rows] = await manager.query<[{ id: number }[], number]>(
+      `UPDATE users SET custom_attributes = (custom_attributes || $2::jsonb) - $3::text[], updated_at = now()
+        WHERE id = $1 AND ${IS_CONTACT} AND custom_attributes IS DISTINCT FROM (custom_attributes || $2::jsonb) - $3::text[]
+        RETURNING id`,
+      [id, JSON.stringify(values), removed],
+    );
+    return rows.length > 0;
+  }
+
   listNotes(contactId: number): Promise<ContactNoteRow[]> {
     return this.dataSource.query(`${NOTE_SELECT} WHERE n.contact_id = $1 ORDER BY n.created_at DESC, n.id DESC`, [contactId]);
   }

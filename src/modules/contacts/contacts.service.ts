@@ -105,6 +105,16 @@ export class ContactsService {
   }
 
   /**
+   * Merges custom attribute values (already validated by CustomAttributeValidator) into the contact, in
+   * the caller's transaction; `removed` keys are deleted. Records `contact.updated` when it changed.
+   */
+  async mergeCustomAttributes(m: EntityManager, id: number, values: Record<string, unknown>, removed: string[]): Promise<void> {
+    if (!(await this.repo.lockById(id, m))) throw new NotFound('User not found');
+    if (!(await this.repo.mergeCustomAttributes(m, id, values, removed))) return;
+    await this.events.record(m, 'contact.updated', { contact: toContact((await this.repo.findById(id, m))!) });
+  }
+
+  /**
    * Runs `write` on the locked contact after checking `If-Match` against it, and records
    * `contact.updated` when the contact changed (a write of the same values records nothing).
    * Returns the contact as it was before.

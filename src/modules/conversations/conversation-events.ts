@@ -68,6 +68,16 @@ export class ConversationEvents {
     await this.record(m, 'conversation.created', { conversation: toConversation(row, []) }, scope);
   }
 
+  /** Fields other than status, priority, tags and assignment: today `custom_attributes`, the whole object before and after. */
+  customAttributesChanged(m: EntityManager, c: EventTarget, previous: Record<string, unknown>, current: Record<string, unknown>): Promise<void> {
+    return this.record(
+      m,
+      'conversation.updated',
+      { conversation_uuid: c.uuid, changed: ['custom_attributes'], custom_attributes: current, previous_custom_attributes: previous },
+      scopeOf(c),
+    );
+  }
+
   statusChanged(m: EntityManager, c: EventTarget, previous: string, status: string, snoozedUntil: Date | null): Promise<void> {
     return this.record(
       m,

@@ -8,7 +8,10 @@ import { MailModule } from '../mail/mail.module.js';
 import { MediaModule } from '../media/media.module.js';
 import { StatusesModule } from '../statuses/statuses.module.js';
 import { TeamsModule } from '../teams/teams.module.js';
+import { CustomAttributesModule } from '../custom-attributes/custom-attributes.module.js';
 import { ConversationAccess } from './conversation-access.service.js';
+import { ConversationAttributesController } from './conversation-attributes.controller.js';
+import { ConversationAttributes } from './conversation-attributes.service.js';
 import { ConversationAssignment } from './conversation-assignment.service.js';
 import { ConversationEvents } from './conversation-events.js';
 import { ConversationHooks } from './conversation-hooks.service.js';
@@ -41,6 +44,7 @@ import { ViewsService } from './views/views.service.js';
     TypeOrmModule.forFeature([ViewEntity]),
     AgentsModule,
     ContactsModule,
+    CustomAttributesModule,
     EventsModule,
     InboxesModule,
     MailModule,
@@ -48,9 +52,10 @@ import { ViewsService } from './views/views.service.js';
     StatusesModule,
     TeamsModule,
   ],
-  controllers: [ConversationsController, ConversationUpdatesController, MessagesController, ViewsController],
+  controllers: [ConversationsController, ConversationUpdatesController, ConversationAttributesController, MessagesController, ViewsController],
   providers: [
     ConversationAccess,
+    ConversationAttributes,
     ConversationAssignment,
     ConversationEvents,
     ConversationHooks,

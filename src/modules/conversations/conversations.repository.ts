@@ -33,7 +33,8 @@ const updatedRows = <T>(result: unknown): T[] => (Array.isArray(result) && Array
 export type ChangedConversation = Columns<ConversationEntity, 'id' | 'uuid' | 'assignedUserId' | 'assignedTeamId'>;
 const CHANGED_COLUMNS = 'c.id, c.uuid, c.assigned_user_id, c.assigned_team_id';
 
-export type NewConversation = Pick<ConversationEntity, 'contactId' | 'inboxId' | 'statusId' | 'subject'>;
+export type NewConversation = Pick<ConversationEntity, 'contactId' | 'inboxId' | 'statusId' | 'subject'> &
+  Partial<Pick<ConversationEntity, 'customAttributes'>>;
 
 /** GET /conversations/{uuid}: $1 the viewer (their unread count), $2 the uuid. */
 export const CONVERSATION_DETAIL_SQL = prepared`SELECT ${DETAIL_COLUMNS} ${conversationJoins('$1')} WHERE c.uuid = $2`;
@@ -68,7 +69,7 @@ export class ConversationsRepository {
   }
 
   async insert(manager: EntityManager, c: NewConversation): Promise<Pick<ConversationEntity, 'id' | 'uuid'>> {
-    const { generatedMaps } = await manager.getRepository(ConversationEntity).insert(c);
+    const { generatedMaps } = await manager.getRepository(ConversationEntity).insert(c as QueryDeepPartialEntity<ConversationEntity>);
     const created = generatedMaps[0] as Pick<ConversationEntity, 'id' | 'uuid'>;
     return { id: created.id, uuid: created.uuid };
   }
@@ -118,6 +119,16 @@ export class ConversationsRepository {
       .values({ conversationId, userId, lastSeenAt: () => 'clock_timestamp()' })
       .orUpdate(['last_seen_at'], ['conversation_id', 'user_id'])
       .execute();
+  }
+
+  /** The conversation's `custom_attributes` (read in the caller's transaction, after its lock). */
+  async customAttributes(manager: EntityManager, id: number): Promise<Record<string, unknown>> {
+    const row = await manager.findOne(ConversationEntity, { select: { id: true, customAttributes: true }, where: { id } });
+    return row?.customAttributes ?? {};
+  }
+
+  async setCustomAttributes(manager: EntityManager, id: number, values: Record<string, unknown>): Promise<void> {
+    await this.update(manager, id, { customAttributes: values as QueryDeepPartialEntity<Record<string, unknown>> });
   }
 
   async setAssignedUser(manager: EntityManager, id: number, userId: number | null): Promise<void> {

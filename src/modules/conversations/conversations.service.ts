@@ -4,6 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import type { Principal } from '../../shared/auth/principal.js';
 import { InvalidFields, NotFound } from '../../shared/http/errors.js';
 import { ContactsService } from '../contacts/contacts.service.js';
+import { CustomAttributeValidator } from '../custom-attributes/custom-attribute-validator.js';
 import { InboxesService } from '../inboxes/inboxes.service.js';
 import { OutboxService } from '../mail/outbox.service.js';
 import { ConversationAccess } from './conversation-access.service.js';
@@ -30,6 +31,7 @@ export class ConversationsService {
     private readonly statuses: DefaultStatuses,
     private readonly outbox: OutboxService,
     private readonly events: ConversationEvents,
+    private readonly customAttributes: CustomAttributeValidator,
   ) {}
 
   /**
@@ -46,6 +48,9 @@ export class ConversationsService {
     const textContent = htmlToPlainText(content);
     if (!textContent && !dto.attachments?.length) throw new InvalidFields({ content: 'must not be empty' }, '`content` is empty');
     const actor = actorOf(principal);
+    const customAttributes = dto.custom_attributes
+      ? (await this.customAttributes.validate('conversation', dto.custom_attributes, { unknownKeys: 'drop' })).values
+      : {};
 
     // The answer is read before the commit, so a failure after it (and a retry that writes twice) cannot happen.
     return this.dataSource.transaction(async (m) => {
@@ -54,7 +59,7 @@ export class ConversationsService {
         firstName: dto.first_name,
         lastName: dto.last_name ?? '',
       });
-      const created = await this.repo.insert(m, { contactId: contact.id, inboxId: inbox.id, statusId: open.id, subject: dto.subject ?? '' });
+      const created = await this.repo.insert(m, { contactId: contact.id, inboxId: inbox.id, statusId: open.id, subject: dto.subject ?? '', customAttributes });
       const conversation = (await this.repo.lockRef(created.id, m))!;
       const fromContact = dto.initiator === 'contact';
       let messageId = 0;

@@ -1,6 +1,7 @@
 /** Every event the log records; webhooks subscribe to these names (or `*`). */
 export const EVENT_TYPES = [
   'conversation.created',
+  'conversation.updated',
   'conversation.status_changed',
   'conversation.priority_changed',
   'conversation.tags_changed',

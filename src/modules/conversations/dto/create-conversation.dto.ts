@@ -1,5 +1,5 @@
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsEmail, IsIn, IsInt, IsNotEmpty, IsString, Max, MaxLength, Min } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsEmail, IsIn, IsInt, IsNotEmpty, IsObject, IsString, Max, MaxLength, Min } from 'class-validator';
 import { EMAIL_OPTIONS, Nullable, Omittable } from '../../../shared/http/validators.js';
 
 const MAX_INT = 2_147_483_647;
@@ -69,4 +69,12 @@ export class CreateConversationDto {
   @Min(1, { each: true })
   @Max(MAX_INT, { each: true })
   attachments?: number[];
+
+  /**
+   * Beyond the contract, as upstream: keys that are not defined conversation attributes are dropped
+   * silently; the values of defined ones are checked (400 naming the key).
+   */
+  @Omittable()
+  @IsObject({ message: 'custom_attributes must be a JSON object' })
+  custom_attributes?: Record<string, unknown>;
 }
