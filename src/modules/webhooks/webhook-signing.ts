@@ -45,3 +45,13 @@ export function signatureHeaders(secret: string, id: string, timestamp: number, 
     'x-libredesk-signature': `sha256=${libredesk}`,
   };
 }
+
+/**
+ * Upstream Libredesk's headers for a `libredesk`-format webhook: `X-Libredesk-Signature: sha256=<hex
+ * HMAC-SHA256 of the raw body>` keyed with the secret's UTF-8 bytes as written (a `whsec_` secret is not
+ * decoded: upstream's `generateSignature` uses the string), plus `webhook-id` for dropping duplicates.
+ */
+export function libredeskSignatureHeaders(secret: string, id: string, body: string): Record<string, string> {
+  const signature = createHmac('sha256', Buffer.from(secret, 'utf8')).update(body).digest('hex');
+  return { 'webhook-id': id, 'x-libredesk-signature': `sha256=${signature}` };
+}

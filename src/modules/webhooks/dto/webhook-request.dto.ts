@@ -6,6 +6,7 @@ import {
   buildMessage,
   IsArray,
   IsBoolean,
+  IsIn,
   IsNotEmpty,
   IsString,
   MaxLength,
@@ -13,6 +14,7 @@ import {
   type ValidationOptions,
 } from 'class-validator';
 import { EVENT_TYPES, isEventType } from '../../events/event-types.js';
+import { PAYLOAD_FORMATS, type PayloadFormat } from '../entities/webhook.entity.js';
 import { parseTargetUrl } from '../target-guard.js';
 import { isValidSecret } from '../webhook-signing.js';
 import { Omittable } from '../../../shared/http/validators.js';
@@ -69,6 +71,10 @@ function IsSigningSecret(options?: ValidationOptions): PropertyDecorator {
   );
 }
 
+const FORMAT_DESCRIPTION =
+  "`standard`: Standard Webhooks body `{id, type, created_at, data}` and headers. `libredesk`: upstream Libredesk's `{event, payload, timestamp}` with its event names and payload shapes, signed with `X-Libredesk-Signature` only";
+const IS_ACTIVE_DESCRIPTION = "Libredesk's name for `enabled`; either may be sent (both with different values is a 400)";
+
 const EVENTS_DESCRIPTION = `Event types to deliver, or \`["*"]\` for all: ${EVENT_TYPES.join(', ')}`;
 
 export class CreateWebhookRequest {
@@ -98,6 +104,16 @@ export class CreateWebhookRequest {
   @Omittable()
   @IsBoolean()
   enabled?: boolean;
+
+  @ApiPropertyOptional({ default: true, description: IS_ACTIVE_DESCRIPTION })
+  @Omittable()
+  @IsBoolean()
+  is_active?: boolean;
+
+  @ApiPropertyOptional({ enum: PAYLOAD_FORMATS, default: 'standard', description: FORMAT_DESCRIPTION })
+  @Omittable()
+  @IsIn(PAYLOAD_FORMATS)
+  payload_format?: PayloadFormat;
 
   @ApiPropertyOptional({
     pattern: SECRET_PATTERN,
@@ -140,6 +156,16 @@ export class UpdateWebhookRequest {
   @Omittable()
   @IsBoolean()
   enabled?: boolean;
+
+  @ApiPropertyOptional({ description: IS_ACTIVE_DESCRIPTION })
+  @Omittable()
+  @IsBoolean()
+  is_active?: boolean;
+
+  @ApiPropertyOptional({ enum: PAYLOAD_FORMATS, description: FORMAT_DESCRIPTION })
+  @Omittable()
+  @IsIn(PAYLOAD_FORMATS)
+  payload_format?: PayloadFormat;
 
   @ApiPropertyOptional({ pattern: SECRET_PATTERN, description: 'A new signing secret (rotation); deliveries sign with it from then on' })
   @Omittable()
