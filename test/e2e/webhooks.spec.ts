@@ -151,6 +151,8 @@ describe('webhook management', () => {
       url: receiver.url('/crud'),
       events: ['conversation.created', 'message.created'],
       enabled: true,
+      is_active: true,
+      payload_format: 'standard',
       secret: expect.stringMatching(/^whsec_[A-Za-z0-9+/]{43}=$/),
       created_at: expect.any(String),
       updated_at: expect.any(String),
@@ -170,7 +172,15 @@ describe('webhook management', () => {
       .set('Authorization', admin)
       .send({ events: ['*', 'contact.created'], enabled: false, secret: 'a-plain-libredesk-secret' });
     expect(updated.status).toBe(200);
-    expect(updated.body.data).toMatchObject({ name: 'CRM', url: created.url, events: ['*'], enabled: false, secret: '********cret', disabled_reason: null });
+    expect(updated.body.data).toMatchObject({
+      name: 'CRM',
+      url: created.url,
+      events: ['*'],
+      enabled: false,
+      is_active: false,
+      secret: '********cret',
+      disabled_reason: null,
+    });
 
     const given = await createWebhook({ name: 'Given secret', url: receiver.url('/crud2'), secret: 'my-own-secret-0123456789' });
     expect(given.secret).toBe('my-own-secret-0123456789');
