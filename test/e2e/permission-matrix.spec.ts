@@ -139,6 +139,9 @@ const MATRIX: Row[] = [
   row('handleDeleteWebhook',                      P.WebhooksManage,                   O,    D,    O),
   row('handleGetWebhookDeliveries',               P.WebhooksManage,                   O,    D,    O),
   row('handleRedeliverWebhook',                   P.WebhooksManage,                   O,    D,    O),
+  row('handleToggleWebhook',                      P.WebhooksManage,                   O,    D,    O),
+  row('handleTestWebhook',                        P.WebhooksManage,                   O,    D,    O),
+  row('handleGetWebhooksCompact',                 AUTH,                               O,    O,    O),
 ];
 
 const COLUMNS = ['admin', 'agent', 'one', 'min', 'minOther', 'allBut', 'disabled', 'revoked'] as const;
