@@ -287,6 +287,38 @@ describe('POST /webhooks/{id}/test', () => {
   });
 });
 
+describe('saving what was read', () => {
+  test('a webhook read and PUT back unchanged (masked secret, ours or upstream\'s "•") keeps its secret', async () => {
+    const secret = 'keep-this-secret-0123';
+    const hook = await createWebhook({ name: 'Round trip', url: receiver.url('/round'), events: ['contact.created'], payload_format: 'libredesk', secret });
+    const read = (await t.http.get(`/api/v1/webhooks/${hook.id}`).set('Authorization', admin).expect(200)).body.data;
+    expect(read.secret).toBe('********0123');
+    for (const masked of [read.secret, '\u2022'.repeat(10)]) {
+      const res = await t.http
+        .put(`/api/v1/webhooks/${hook.id}`)
+        .set('Authorization', admin)
+        .send({ name: read.name, url: read.url, events: read.events, secret: masked, is_active: read.is_active });
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      expect(res.body.data.secret).toBe('********0123');
+      expect((await testHook(hook.id)).body.data.success).toBe(true);
+      verifyLibredesk(receiver.at('/round').at(-1)!, secret);
+    }
+    const rotated = await t.http.put(`/api/v1/webhooks/${hook.id}`).set('Authorization', admin).send({ secret: 'a-brand-new-secret-456' }).expect(200);
+    expect(rotated.body.data.secret).toBe('********-456');
+    await testHook(hook.id);
+    verifyLibredesk(receiver.at('/round').at(-1)!, 'a-brand-new-secret-456');
+    expect(
+      (
+        await t.http
+          .post('/api/v1/webhooks')
+          .set('Authorization', admin)
+          .send({ name: 'm', url: receiver.url('/m'), secret: '********0123' })
+      ).status,
+    ).toBe(400);
+    await remove(hook.id);
+  });
+});
+
 describe('payload_format: libredesk', () => {
   test('real conversation events arrive with upstream names and shapes, signed as upstream, in order', async () => {
     const hook = await createWebhook({

@@ -30,6 +30,11 @@ export function maskSecret(secret: string): string {
   return `${prefix}********${secret.slice(-4)}`;
 }
 
+/** A secret as a response shows it: ours (`maskSecret`) or upstream Libredesk's, which contains "•". */
+export function isMaskedSecret(value: unknown): value is string {
+  return typeof value === 'string' && (value.includes('\u2022') || /^(?:whsec_)?\*{8}[\x21-\x7e]{0,4}$/.test(value));
+}
+
 /**
  * Standard Webhooks headers (`webhook-signature: v1,<base64 HMAC-SHA256 of "id.timestamp.body">`) and
  * Libredesk's `X-Libredesk-Signature: sha256=<hex HMAC-SHA256 of the body>`, both keyed with the secret.

@@ -8,7 +8,7 @@ import { DELIVERY_STATUSES, DeliveriesRepository, type DeliveryStatus } from './
 import type { CreateWebhookRequest, UpdateWebhookRequest } from './dto/webhook-request.dto.js';
 import { assertPublicTarget, parseTargetUrl, TargetRefused } from './target-guard.js';
 import { UndecryptableSecret, WebhookSecretBox } from './webhook-secret-box.js';
-import { generateSecret } from './webhook-signing.js';
+import { generateSecret, isMaskedSecret } from './webhook-signing.js';
 import { webhookBody } from './webhook-body.js';
 import { WebhookSender } from './webhook-sender.js';
 import { toDelivery, toWebhook, type Webhook, type WebhookCompact, type WebhookDelivery, type WebhookTestResult } from './webhooks.mapper.js';
@@ -71,7 +71,8 @@ export class WebhooksService {
       name: dto.name ?? undefined,
       url: dto.url ?? undefined,
       events: dto.events != null ? normalizeEvents(dto.events) : undefined,
-      secret: dto.secret != null ? this.secrets.seal(dto.secret) : undefined,
+      // A masked secret sent back (a client saving what it read) keeps the stored one, as upstream.
+      secret: dto.secret != null && !isMaskedSecret(dto.secret) ? this.secrets.seal(dto.secret) : undefined,
       enabled,
       payloadFormat: dto.payload_format ?? undefined,
     });
