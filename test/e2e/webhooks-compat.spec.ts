@@ -287,6 +287,38 @@ describe('POST /webhooks/{id}/test', () => {
   });
 });
 
+describe('documentation', () => {
+  test('the new operations and fields are in /docs-json with request and response schemas', async () => {
+    const doc = (await t.http.get('/docs-json')).body;
+    const ops = {
+      compact: doc.paths['/api/v1/webhooks/compact'].get,
+      toggle: doc.paths['/api/v1/webhooks/{id}/toggle'].put,
+      test: doc.paths['/api/v1/webhooks/{id}/test'].post,
+    };
+    expect(ops.compact.operationId).toBe('handleGetWebhooksCompact');
+    expect(ops.toggle.operationId).toBe('handleToggleWebhook');
+    expect(ops.test.operationId).toBe('handleTestWebhook');
+    const data = (op: { responses: Record<string, { content: Record<string, { schema: { allOf: Array<{ properties?: { data?: unknown } }> } }> }> }) =>
+      JSON.stringify(op.responses['200'].content['application/json'].schema);
+    expect(data(ops.compact)).toContain('WebhookCompactDto');
+    expect(data(ops.toggle)).toContain('WebhookDto');
+    expect(data(ops.test)).toContain('WebhookTestResultDto');
+    expect(Object.keys(doc.components.schemas.WebhookTestResultDto.properties).sort()).toEqual([
+      'duration_ms',
+      'error',
+      'response_status',
+      'success',
+      'webhook_id',
+    ]);
+    for (const name of ['CreateWebhookRequest', 'UpdateWebhookRequest']) {
+      const props = doc.components.schemas[name].properties;
+      expect(props.is_active.type).toBe('boolean');
+      expect(props.payload_format.enum).toEqual(['standard', 'libredesk']);
+    }
+    expect(ops.test.responses['404']).toBeDefined();
+  });
+});
+
 describe('saving what was read', () => {
   test('a webhook read and PUT back unchanged (masked secret, ours or upstream\'s "•") keeps its secret', async () => {
     const secret = 'keep-this-secret-0123';

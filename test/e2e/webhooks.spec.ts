@@ -286,7 +286,7 @@ describe('webhook management', () => {
     expect(doc.paths['/api/v1/webhooks/{id}/deliveries'].get.operationId).toBe('handleGetWebhookDeliveries');
     expect(doc.paths['/api/v1/webhooks/{id}/deliveries/{deliveryId}/redeliver'].post.operationId).toBe('handleRedeliverWebhook');
     expect(Object.keys(doc.components.schemas.WebhookDto.properties).sort()).toEqual(
-      ['created_at', 'disabled_reason', 'enabled', 'events', 'id', 'name', 'secret', 'updated_at', 'url'].sort(),
+      ['created_at', 'disabled_reason', 'enabled', 'events', 'id', 'is_active', 'name', 'payload_format', 'secret', 'updated_at', 'url'].sort(),
     );
     expect(doc.components.schemas.CreateWebhookRequest.required).toEqual(['name', 'url']);
   });
