@@ -232,7 +232,9 @@ describe('POST /webhooks/{id}/test', () => {
     const [hit] = receiver.at('/test-ok');
     expect(hit.body).toEqual({ id: res.body.data.webhook_id, type: 'webhook.test', created_at: expect.any(String), data: { id: hook.id, name: 'Test me' } });
     const key = Buffer.from(hook.secret.slice(6), 'base64');
-    const expected = createHmac('sha256', key).update(`${hit.headers['webhook-id']}.${hit.headers['webhook-timestamp']}.${hit.raw}`).digest('base64');
+    const expected = createHmac('sha256', key)
+      .update(`${String(hit.headers['webhook-id'])}.${String(hit.headers['webhook-timestamp'])}.${hit.raw}`)
+      .digest('base64');
     expect(hit.headers['webhook-signature']).toBe(`v1,${expected}`);
     expect(hit.headers['webhook-id']).toBe(res.body.data.webhook_id);
     // Not a delivery of the log.
