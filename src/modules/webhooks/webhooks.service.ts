@@ -44,8 +44,8 @@ export class WebhooksService {
 
   /** The only answer that shows the secret in full. */
   async create(dto: CreateWebhookRequest): Promise<Webhook> {
-    await this.checkTarget(dto.url);
     const enabled = activeFlag(dto);
+    await this.checkTarget(dto.url);
     const secret = dto.secret ?? generateSecret();
     // The new webhook starts after the newest event: number what has committed so it is counted.
     await this.events.numberCommitted();
