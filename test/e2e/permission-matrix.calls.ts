@@ -258,6 +258,10 @@ export const CALLS: Record<string, Build> = {
   handleDeleteCustomAttribute: async (f) => ({ method: 'delete', path: `/api/v1/custom-attributes/${(await f.customAttribute()).id}` }),
   handleUpdateConversationCustomAttributes: (_, __, v) => ({ method: 'put', path: `/api/v1/conversations/${v.uuid}/custom-attributes`, body: {} }),
   handleUpdateContactCustomAttributes: (_, __, v) => ({ method: 'put', path: `/api/v1/conversations/${v.uuid}/contacts/custom-attributes`, body: {} }),
+  handleToggleWebhook: async (f) => ({ method: 'put', path: `/api/v1/webhooks/${(await f.webhook()).id}/toggle` }),
+  // Port 9 refuses at once: the call succeeds with `success: false`.
+  handleTestWebhook: async (f) => ({ method: 'post', path: `/api/v1/webhooks/${(await f.webhook()).id}/test` }),
+  handleGetWebhooksCompact: () => ({ method: 'get', path: '/api/v1/webhooks/compact' }),
   handleRedeliverWebhook: async (f) => {
     const hook = await f.webhook();
     return { method: 'post', path: `/api/v1/webhooks/${hook.id}/deliveries/${await f.delivery(hook.id)}/redeliver` };

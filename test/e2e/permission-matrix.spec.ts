@@ -146,6 +146,9 @@ const MATRIX: Row[] = [
   row('handleDeleteCustomAttribute',              P.CustomAttributesManage,           O,    D,    O),
   row('handleUpdateConversationCustomAttributes', AUTH,                               O,    O,    D,    D,    O),  // any agent with access (upstream)
   row('handleUpdateContactCustomAttributes',      AUTH,                               O,    O,    D,    D,    O),
+  row('handleToggleWebhook',                      P.WebhooksManage,                   O,    D,    O),
+  row('handleTestWebhook',                        P.WebhooksManage,                   O,    D,    O),
+  row('handleGetWebhooksCompact',                 AUTH,                               O,    O,    O),
 ];
 
 const COLUMNS = ['admin', 'agent', 'one', 'min', 'minOther', 'allBut', 'disabled', 'revoked'] as const;

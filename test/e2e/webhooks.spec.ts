@@ -151,6 +151,8 @@ describe('webhook management', () => {
       url: receiver.url('/crud'),
       events: ['conversation.created', 'message.created'],
       enabled: true,
+      is_active: true,
+      payload_format: 'standard',
       secret: expect.stringMatching(/^whsec_[A-Za-z0-9+/]{43}=$/),
       created_at: expect.any(String),
       updated_at: expect.any(String),
@@ -170,7 +172,15 @@ describe('webhook management', () => {
       .set('Authorization', admin)
       .send({ events: ['*', 'contact.created'], enabled: false, secret: 'a-plain-libredesk-secret' });
     expect(updated.status).toBe(200);
-    expect(updated.body.data).toMatchObject({ name: 'CRM', url: created.url, events: ['*'], enabled: false, secret: '********cret', disabled_reason: null });
+    expect(updated.body.data).toMatchObject({
+      name: 'CRM',
+      url: created.url,
+      events: ['*'],
+      enabled: false,
+      is_active: false,
+      secret: '********cret',
+      disabled_reason: null,
+    });
 
     const given = await createWebhook({ name: 'Given secret', url: receiver.url('/crud2'), secret: 'my-own-secret-0123456789' });
     expect(given.secret).toBe('my-own-secret-0123456789');
@@ -276,7 +286,7 @@ describe('webhook management', () => {
     expect(doc.paths['/api/v1/webhooks/{id}/deliveries'].get.operationId).toBe('handleGetWebhookDeliveries');
     expect(doc.paths['/api/v1/webhooks/{id}/deliveries/{deliveryId}/redeliver'].post.operationId).toBe('handleRedeliverWebhook');
     expect(Object.keys(doc.components.schemas.WebhookDto.properties).sort()).toEqual(
-      ['created_at', 'disabled_reason', 'enabled', 'events', 'id', 'name', 'secret', 'updated_at', 'url'].sort(),
+      ['created_at', 'disabled_reason', 'enabled', 'events', 'id', 'is_active', 'name', 'payload_format', 'secret', 'updated_at', 'url'].sort(),
     );
     expect(doc.components.schemas.CreateWebhookRequest.required).toEqual(['name', 'url']);
   });

@@ -10,7 +10,7 @@ export { DELIVERY_STATUSES, type DeliveryStatus } from './entities/webhook-deliv
 /** A claimed delivery with what it takes to send it; `attempts` already counts this attempt. */
 export type ClaimedDelivery = Pick<WebhookDeliveryEntity, 'id' | 'webhookId' | 'eventId' | 'attempts'> & { leaseToken: string } & Pick<
     WebhookEntity,
-    'url' | 'secret'
+    'url' | 'secret' | 'payloadFormat'
   > &
   Pick<EventEntity, 'type' | 'payload' | 'createdAt'>;
 
@@ -66,7 +66,7 @@ export const CLAIM_DELIVERIES_SQL = `
     FROM due, webhooks w, events e
    WHERE d.id = due.id AND w.id = d.webhook_id AND e.id = d.event_id
    RETURNING d.id::text AS id, d.webhook_id AS "webhookId", d.event_id::text AS "eventId", d.attempts, d.lease_token AS "leaseToken",
-             w.url, w.secret, e.type, e.payload, e.created_at AS "createdAt"`;
+             w.url, w.secret, w.payload_format AS "payloadFormat", e.type, e.payload, e.created_at AS "createdAt"`;
 
 export interface DeliveryOutcome {
   status: DeliveryStatus;

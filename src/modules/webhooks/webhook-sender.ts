@@ -5,10 +5,13 @@ import { Inject, Injectable } from '@nestjs/common';
 import { AppConfig } from '../../shared/config/app-config.js';
 import { type AttemptResult, isRetryableStatus, parseRetryAfter } from './delivery-policy.js';
 import { guardedLookup, hostOf, isForbiddenAddress, parseTargetUrl, TargetRefused } from './target-guard.js';
-import { signatureHeaders } from './webhook-signing.js';
+import type { PayloadFormat } from './entities/webhook.entity.js';
+import { libredeskSignatureHeaders, signatureHeaders } from './webhook-signing.js';
 
 const MAX_RESPONSE_SNIPPET = 512;
 const USER_AGENT = 'Libredesk-Webhooks/1.0';
+/** Upstream's `Libredesk-Webhook/<version>`, for receivers written for Libredesk. */
+const LIBREDESK_USER_AGENT = 'Libredesk-Webhook/1.0';
 
 export interface OutgoingWebhook {
   url: string;
@@ -16,6 +19,8 @@ export interface OutgoingWebhook {
   /** The event id, sent as `webhook-id`: the same on every retry, so receivers can drop duplicates. */
   id: string;
   body: string;
+  /** Decides the signature headers: Standard Webhooks plus `X-Libredesk-Signature`, or upstream's alone. */
+  format: PayloadFormat;
 }
 
 /** POSTs one signed webhook and reports how it went; never throws. */
@@ -32,9 +37,11 @@ export class WebhookSender {
     }
     const headers = {
       'content-type': 'application/json',
-      'user-agent': USER_AGENT,
+      'user-agent': hook.format === 'libredesk' ? LIBREDESK_USER_AGENT : USER_AGENT,
       'content-length': String(Buffer.byteLength(hook.body)),
-      ...signatureHeaders(hook.secret, hook.id, Math.floor(Date.now() / 1000), hook.body),
+      ...(hook.format === 'libredesk'
+        ? libredeskSignatureHeaders(hook.secret, hook.id, hook.body)
+        : signatureHeaders(hook.secret, hook.id, Math.floor(Date.now() / 1000), hook.body)),
     };
     const transport = url.protocol === 'https:' ? https : http;
     return new Promise<AttemptResult>((resolve) => {

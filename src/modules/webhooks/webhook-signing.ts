@@ -30,6 +30,11 @@ export function maskSecret(secret: string): string {
   return `${prefix}********${secret.slice(-4)}`;
 }
 
+/** A secret as a response shows it: ours (`maskSecret`) or upstream Libredesk's, which contains "•". */
+export function isMaskedSecret(value: unknown): value is string {
+  return typeof value === 'string' && (value.includes('\u2022') || /^(?:whsec_)?\*{8}[\x21-\x7e]{0,4}$/.test(value));
+}
+
 /**
  * Standard Webhooks headers (`webhook-signature: v1,<base64 HMAC-SHA256 of "id.timestamp.body">`) and
  * Libredesk's `X-Libredesk-Signature: sha256=<hex HMAC-SHA256 of the body>`, both keyed with the secret.
@@ -44,4 +49,14 @@ export function signatureHeaders(secret: string, id: string, timestamp: number, 
     'webhook-signature': `v1,${standard}`,
     'x-libredesk-signature': `sha256=${libredesk}`,
   };
+}
+
+/**
+ * Upstream Libredesk's headers for a `libredesk`-format webhook: `X-Libredesk-Signature: sha256=<hex
+ * HMAC-SHA256 of the raw body>` keyed with the secret's UTF-8 bytes as written (a `whsec_` secret is not
+ * decoded: upstream's `generateSignature` uses the string), plus `webhook-id` for dropping duplicates.
+ */
+export function libredeskSignatureHeaders(secret: string, id: string, body: string): Record<string, string> {
+  const signature = createHmac('sha256', Buffer.from(secret, 'utf8')).update(body).digest('hex');
+  return { 'webhook-id': id, 'x-libredesk-signature': `sha256=${signature}` };
 }

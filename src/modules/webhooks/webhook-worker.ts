@@ -8,6 +8,7 @@ import { BackgroundLoop } from '../../shared/worker/background-loop.js';
 import { EventsService } from '../events/events.service.js';
 import { type AttemptResult, retryDelayMs } from './delivery-policy.js';
 import { type ClaimedDelivery, DeliveriesRepository } from './deliveries.repository.js';
+import { webhookBody } from './webhook-body.js';
 import { WebhookSecretBox } from './webhook-secret-box.js';
 import { WebhookSender } from './webhook-sender.js';
 import { WebhooksRepository } from './webhooks.repository.js';
@@ -89,8 +90,8 @@ export class WebhookWorker extends BackgroundLoop {
     } catch (err) {
       return { ok: false, status: null, error: describe(err), retryable: false };
     }
-    const body = JSON.stringify({ id: Number(d.eventId), type: d.type, created_at: new Date(d.createdAt).toISOString(), data: d.payload });
-    return this.sender.send({ url: d.url, secret, id: d.eventId, body });
+    const body = webhookBody(d.payloadFormat, { id: d.eventId, type: d.type, createdAt: new Date(d.createdAt), payload: d.payload });
+    return this.sender.send({ url: d.url, secret, id: d.eventId, body, format: d.payloadFormat });
   }
 
   private async settle(d: ClaimedDelivery, result: AttemptResult): Promise<void> {

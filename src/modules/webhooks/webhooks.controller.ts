@@ -1,11 +1,11 @@
 import { Body, Controller, Delete, Get, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { RequirePermission } from '../../shared/auth/decorators.js';
+import { Authenticated, RequirePermission } from '../../shared/auth/decorators.js';
 import { Permission } from '../../shared/auth/permissions.js';
 import { IdParam } from '../../shared/http/params.js';
 import { ApiEnvelopeResponse, ApiErrorEnvelopeResponses } from '../../shared/openapi/envelope.js';
 import { DELIVERY_STATUSES } from './deliveries.repository.js';
-import { WebhookDeliveryDto, WebhookDeliveryPageDto, WebhookDto } from './dto/webhook.dto.js';
+import { WebhookCompactDto, WebhookDeliveryDto, WebhookDeliveryPageDto, WebhookDto, WebhookTestResultDto } from './dto/webhook.dto.js';
 import { CreateWebhookRequest, UpdateWebhookRequest } from './dto/webhook-request.dto.js';
 import { WebhooksService } from './webhooks.service.js';
 
@@ -38,6 +38,20 @@ export class WebhooksController {
     return this.webhooks.create(dto);
   }
 
+  /** Declared before `:id`; `compact` is also a static segment, which the router prefers to a parameter. */
+  @Get('compact')
+  @Authenticated()
+  @ApiOperation({
+    operationId: 'handleGetWebhooksCompact',
+    summary: 'Webhook ids and names, by name',
+    description: "Upstream Libredesk's compact list (for pickers such as an automation's webhook): any authenticated agent, as upstream.",
+  })
+  @ApiEnvelopeResponse(WebhookCompactDto, { isArray: true })
+  @ApiErrorEnvelopeResponses(401)
+  compact() {
+    return this.webhooks.compact();
+  }
+
   @Get(':id')
   @RequirePermission(Permission.WebhooksManage)
   @ApiOperation({ operationId: 'handleGetWebhook', summary: 'Get a webhook' })
@@ -57,6 +71,37 @@ export class WebhooksController {
   @ApiErrorEnvelopeResponses(400, 401, 403, 404)
   update(@IdParam() id: number, @Body() dto: UpdateWebhookRequest) {
     return this.webhooks.update(id, dto);
+  }
+
+  @Put(':id/toggle')
+  @RequirePermission(Permission.WebhooksManage)
+  @ApiOperation({
+    operationId: 'handleToggleWebhook',
+    summary: 'Enable a disabled webhook or disable an enabled one',
+    description: 'Flips `enabled`/`is_active` (no request body) and returns the webhook, as upstream Libredesk. Enabling clears `disabled_reason`.',
+  })
+  @ApiParam({ name: 'id', type: 'integer' })
+  @ApiEnvelopeResponse(WebhookDto)
+  @ApiErrorEnvelopeResponses(400, 401, 403, 404)
+  toggle(@IdParam() id: number) {
+    return this.webhooks.toggle(id);
+  }
+
+  @Post(':id/test')
+  @RequirePermission(Permission.WebhooksManage)
+  @ApiOperation({
+    operationId: 'handleTestWebhook',
+    summary: 'Send a webhook.test event now and report how the receiver answered',
+    description:
+      "Sends `webhook.test` (payload `{id, name}`) in the webhook's `payload_format`, signed like every delivery, also when the webhook is disabled. " +
+      'Waits for the answer (at most WEBHOOK_TIMEOUT_MS). A receiver that answers non-2xx, cannot be reached or times out gives `success: false` ' +
+      'with the status (or null) and the error; the request itself still succeeds. Not retried, not in the delivery log.',
+  })
+  @ApiParam({ name: 'id', type: 'integer' })
+  @ApiEnvelopeResponse(WebhookTestResultDto)
+  @ApiErrorEnvelopeResponses(400, 401, 403, 404, 409)
+  test(@IdParam() id: number) {
+    return this.webhooks.test(id);
   }
 
   @Delete(':id')

@@ -1,6 +1,6 @@
 import { iso } from '../../shared/http/serialize.js';
 import type { DeliveryStatus, WebhookDeliveryEntity } from './entities/webhook-delivery.entity.js';
-import type { WebhookEntity } from './entities/webhook.entity.js';
+import type { PayloadFormat, WebhookEntity } from './entities/webhook.entity.js';
 import { maskSecret } from './webhook-signing.js';
 
 export interface Webhook {
@@ -9,10 +9,26 @@ export interface Webhook {
   url: string;
   events: string[];
   enabled: boolean;
+  /** Libredesk's name for `enabled`. */
+  is_active: boolean;
+  payload_format: PayloadFormat;
   secret: string;
   created_at: string;
   updated_at: string;
   disabled_reason: string | null;
+}
+
+export interface WebhookCompact {
+  id: number;
+  name: string;
+}
+
+export interface WebhookTestResult {
+  success: boolean;
+  response_status: number | null;
+  duration_ms: number;
+  error: string | null;
+  webhook_id: string;
 }
 
 export interface WebhookDelivery {
@@ -38,6 +54,8 @@ export function toWebhook(row: WebhookEntity, secret: string, revealSecret = fal
     url: row.url,
     events: row.events ?? [],
     enabled: row.enabled,
+    is_active: row.enabled,
+    payload_format: row.payloadFormat,
     secret: revealSecret ? secret : maskSecret(secret),
     created_at: new Date(row.createdAt).toISOString(),
     updated_at: new Date(row.updatedAt).toISOString(),

@@ -4,7 +4,7 @@ import { EntityManager, Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
 import { WebhookEntity } from './entities/webhook.entity.js';
 
-export type WebhookChanges = Partial<Pick<WebhookEntity, 'name' | 'url' | 'events' | 'secret' | 'enabled'>>;
+export type WebhookChanges = Partial<Pick<WebhookEntity, 'name' | 'url' | 'events' | 'secret' | 'enabled' | 'payloadFormat'>>;
 
 /** Reads and writes of `webhooks`; the worker's failure streak as named statements. */
 @Injectable()
@@ -13,6 +13,31 @@ export class WebhooksRepository {
 
   list(): Promise<WebhookEntity[]> {
     return this.webhooks.find({ order: { id: 'ASC' } });
+  }
+
+  /** Upstream's compact list: ids and names, by name. */
+  compact(): Promise<Array<Pick<WebhookEntity, 'id' | 'name'>>> {
+    return this.webhooks.find({ select: { id: true, name: true }, order: { name: 'ASC', id: 'ASC' } });
+  }
+
+  /**
+   * Flips `enabled` in one statement (two toggles at once give two flips, never a lost one), with the
+   * same side effects as setting it: the reason is cleared, and enabling ends the failure streak.
+   */
+  async toggle(id: number): Promise<WebhookEntity | null> {
+    return this.webhooks.manager.transaction(async (m) => {
+      const result = await m
+        .createQueryBuilder()
+        .update(WebhookEntity)
+        .set({
+          enabled: () => 'NOT enabled',
+          disabledReason: null,
+          consecutiveFailures: () => 'CASE WHEN enabled THEN consecutive_failures ELSE 0 END',
+        })
+        .where('id = :id', { id })
+        .execute();
+      return result.affected ? m.findOneBy(WebhookEntity, { id }) : null;
+    });
   }
 
   findById(id: number): Promise<WebhookEntity | null> {
@@ -36,6 +61,7 @@ export class WebhooksRepository {
       events: values.events,
       secret: values.secret,
       enabled: values.enabled,
+      payloadFormat: values.payloadFormat,
     };
     for (const key of Object.keys(set) as Array<keyof typeof set>) if (set[key] === undefined) delete set[key];
     if (values.enabled !== undefined) set.disabledReason = null;

@@ -6,6 +6,7 @@ import {
   buildMessage,
   IsArray,
   IsBoolean,
+  IsIn,
   IsNotEmpty,
   IsString,
   MaxLength,
@@ -13,8 +14,9 @@ import {
   type ValidationOptions,
 } from 'class-validator';
 import { EVENT_TYPES, isEventType } from '../../events/event-types.js';
+import { PAYLOAD_FORMATS, type PayloadFormat } from '../entities/webhook.entity.js';
 import { parseTargetUrl } from '../target-guard.js';
-import { isValidSecret } from '../webhook-signing.js';
+import { isMaskedSecret, isValidSecret } from '../webhook-signing.js';
 import { Omittable } from '../../../shared/http/validators.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
@@ -22,6 +24,8 @@ const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? val
 /** `isValidSecret` as a pattern for the served document: `whsec_` + base64 of 24-64 bytes, or 16-256 visible ASCII characters. */
 const B64 = '[A-Za-z0-9+/]';
 const SECRET_PATTERN = `^(?:whsec_(?:(?:${B64}{4}){8,20}(?:${B64}{2}==|${B64}{3}=)?|(?:${B64}{4}){21}(?:${B64}{2}==)?)|(?!whsec_)[\\x21-\\x7e]{16,256})$`;
+/** On update, also a masked secret as responses show it (ours, or upstream's "••••••••••"): it keeps the stored one. */
+const UPDATE_SECRET_PATTERN = `${SECRET_PATTERN}|\u2022|^(?:whsec_)?\\*{8}[\\x21-\\x7e]{0,4}$`;
 const EVENTS_SCHEMA = {
   type: 'array' as const,
   items: { type: 'string' as const, enum: ['*', ...EVENT_TYPES] },
@@ -56,18 +60,22 @@ function IsEventFilter(options?: ValidationOptions): PropertyDecorator {
   );
 }
 
-function IsSigningSecret(options?: ValidationOptions): PropertyDecorator {
+function IsSigningSecret(options?: ValidationOptions & { allowMasked?: boolean }): PropertyDecorator {
   return ValidateBy(
     {
       name: 'isSigningSecret',
       validator: {
-        validate: (value: unknown) => isValidSecret(value),
+        validate: (value: unknown) => isValidSecret(value) || (options?.allowMasked === true && isMaskedSecret(value)),
         defaultMessage: buildMessage((each) => `${each}$property must be whsec_ followed by base64 of 24-64 bytes, or 16-256 visible characters`, options),
       },
     },
     options,
   );
 }
+
+const FORMAT_DESCRIPTION =
+  "`standard`: Standard Webhooks body `{id, type, created_at, data}` and headers. `libredesk`: upstream Libredesk's `{event, payload, timestamp}` with its event names and payload shapes, signed with `X-Libredesk-Signature` only";
+const IS_ACTIVE_DESCRIPTION = "Libredesk's name for `enabled`; either may be sent (both with different values is a 400)";
 
 const EVENTS_DESCRIPTION = `Event types to deliver, or \`["*"]\` for all: ${EVENT_TYPES.join(', ')}`;
 
@@ -98,6 +106,16 @@ export class CreateWebhookRequest {
   @Omittable()
   @IsBoolean()
   enabled?: boolean;
+
+  @ApiPropertyOptional({ default: true, description: IS_ACTIVE_DESCRIPTION })
+  @Omittable()
+  @IsBoolean()
+  is_active?: boolean;
+
+  @ApiPropertyOptional({ enum: PAYLOAD_FORMATS, default: 'standard', description: FORMAT_DESCRIPTION })
+  @Omittable()
+  @IsIn(PAYLOAD_FORMATS)
+  payload_format?: PayloadFormat;
 
   @ApiPropertyOptional({
     pattern: SECRET_PATTERN,
@@ -141,9 +159,23 @@ export class UpdateWebhookRequest {
   @IsBoolean()
   enabled?: boolean;
 
-  @ApiPropertyOptional({ pattern: SECRET_PATTERN, description: 'A new signing secret (rotation); deliveries sign with it from then on' })
+  @ApiPropertyOptional({ description: IS_ACTIVE_DESCRIPTION })
+  @Omittable()
+  @IsBoolean()
+  is_active?: boolean;
+
+  @ApiPropertyOptional({ enum: PAYLOAD_FORMATS, description: FORMAT_DESCRIPTION })
+  @Omittable()
+  @IsIn(PAYLOAD_FORMATS)
+  payload_format?: PayloadFormat;
+
+  @ApiPropertyOptional({
+    pattern: UPDATE_SECRET_PATTERN,
+    description:
+      'A new signing secret (rotation); deliveries sign with it from then on. The masked value a response shows (or one containing "•", as Libredesk\'s UI sends back) keeps the current secret',
+  })
   @Omittable()
   @IsString()
-  @IsSigningSecret()
+  @IsSigningSecret({ allowMasked: true })
   secret?: string;
 }

@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { EVENT_TYPES } from '../../events/event-types.js';
+import { PAYLOAD_FORMATS, type PayloadFormat } from '../entities/webhook.entity.js';
 import { DELIVERY_STATUSES, type DeliveryStatus } from '../deliveries.repository.js';
 
 /** Documentation of `toWebhook` (webhooks.mapper.ts). */
@@ -18,6 +19,12 @@ export class WebhookDto {
 
   @ApiProperty({ description: 'Disabled webhooks get nothing; when enabled again they receive the events recorded meanwhile' })
   enabled: boolean;
+
+  @ApiProperty({ description: "The same as `enabled` (Libredesk's name for it)" })
+  is_active: boolean;
+
+  @ApiProperty({ enum: PAYLOAD_FORMATS, description: "Body and signature the receiver gets: `standard` (Standard Webhooks) or `libredesk` (upstream's)" })
+  payload_format: PayloadFormat;
 
   @ApiProperty({
     example: 'whsec_********Qk0=',
@@ -88,4 +95,41 @@ export class WebhookDeliveryPageDto {
 
   @ApiProperty({ example: 1 })
   page: number;
+}
+
+/** `GET /webhooks/compact`: upstream's `[{id, name}]`. */
+export class WebhookCompactDto {
+  @ApiProperty({ example: 1 })
+  id: number;
+
+  @ApiProperty({ example: 'CRM sync' })
+  name: string;
+}
+
+/** `POST /webhooks/{id}/test`: how the receiver answered the `webhook.test` event. */
+export class WebhookTestResultDto {
+  @ApiProperty({ description: 'True when the receiver answered 2xx' })
+  success: boolean;
+
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    example: 200,
+    description: "The receiver's HTTP status; null when none was received (unreachable, timed out, refused)",
+  })
+  response_status: number | null;
+
+  @ApiProperty({ example: 42, description: 'Milliseconds from sending until the answer (or the failure)' })
+  duration_ms: number;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: null,
+    description: 'Why it failed (network error, timeout, the HTTP status and start of the answer); null on success',
+  })
+  error: string | null;
+
+  @ApiProperty({ example: 'test_0b6f7c1e-7b1a-4c55-9a36-2f0d0c6f4b1e', description: 'The `webhook-id` header sent (never a real event id)' })
+  webhook_id: string;
 }

@@ -1,8 +1,12 @@
-import { Column, CreateDateColumn, Entity, OneToMany, PrimaryGeneratedColumn, type Relation, UpdateDateColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, OneToMany, PrimaryGeneratedColumn, type Relation, UpdateDateColumn } from 'typeorm';
 import type { WebhookDeliveryEntity } from './webhook-delivery.entity.js';
+
+export const PAYLOAD_FORMATS = ['standard', 'libredesk'] as const;
+export type PayloadFormat = (typeof PAYLOAD_FORMATS)[number];
 
 /** A subscriber URL for event types (`*` for all); the worker fans the event log out to it past `fanout_cursor`. */
 @Entity('webhooks')
+@Check('webhooks_payload_format_check', `payload_format IN ('standard', 'libredesk')`)
 export class WebhookEntity {
   @PrimaryGeneratedColumn({ primaryKeyConstraintName: 'webhooks_pkey' })
   id: number;
@@ -28,6 +32,10 @@ export class WebhookEntity {
 
   @Column({ type: 'boolean', default: true })
   enabled: boolean;
+
+  /** The body and signature the receiver gets (migration WebhookPayloadFormat1765540000000). */
+  @Column({ name: 'payload_format', type: 'text', default: 'standard' })
+  payloadFormat: PayloadFormat;
 
   @Column({ name: 'disabled_reason', type: 'text', nullable: true })
   disabledReason: string | null;

@@ -11,6 +11,7 @@ import { EventTransactionOrder1765300000000 } from './1765300000000-EventTransac
 import { InboundEmail1765450000000 } from './1765450000000-InboundEmail.js';
 import { Retention1765460000000 } from './1765460000000-Retention.js';
 import { CustomAttributes1765510000000 } from './1765510000000-CustomAttributes.js';
+import { WebhookPayloadFormat1765540000000 } from './1765540000000-WebhookPayloadFormat.js';
 
 /** Every migration, in order. A module that changes the schema adds its migration class here. */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   InboundEmail1765450000000,
   Retention1765460000000,
   CustomAttributes1765510000000,
+  WebhookPayloadFormat1765540000000,
 ];
