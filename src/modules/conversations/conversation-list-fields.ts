@@ -25,4 +25,3 @@ export const CONVERSATION_LIST_COLUMNS: FilterColumns = {
 };
 export const CONVERSATION_LIST_FIELDS: FieldSpecs = Object.fromEntries(Object.entries(CONVERSATION_LIST_COLUMNS).map(([f, c]) => [f, c.kind]));
 export const DEFAULT_CONVERSATION_SORT = 'conversations.last_message_at';
-

@@ -220,7 +220,10 @@ export class ConversationListsRepository {
     request: SortedListRequest,
   ): Promise<{ rows: ConversationListRowWithSortKey[]; total: number }> {
     const { page, count } = customQueries(filter, query, viewerId, request);
-    const [rows, total] = await Promise.all([this.dataSource.query<ConversationListRowWithSortKey[]>(page.sql, page.params), this.count(count.sql, count.params)]);
+    const [rows, total] = await Promise.all([
+      this.dataSource.query<ConversationListRowWithSortKey[]>(page.sql, page.params),
+      this.count(count.sql, count.params),
+    ]);
     return { rows, total };
   }
 

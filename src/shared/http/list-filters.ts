@@ -43,19 +43,7 @@ const MAX_INT = 2_147_483_647;
 const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})$/;
 
-export const OPERATORS = [
-  'equals',
-  'not equals',
-  'greater than',
-  'less than',
-  'between',
-  'in',
-  'contains',
-  'ilike',
-  'not contains',
-  'set',
-  'not set',
-] as const;
+export const OPERATORS = ['equals', 'not equals', 'greater than', 'less than', 'between', 'in', 'contains', 'ilike', 'not contains', 'set', 'not set'] as const;
 type Operator = (typeof OPERATORS)[number];
 const TEXT_ONLY = new Set<Operator>(['contains', 'ilike', 'not contains']);
 const ORDERED_KINDS = new Set<FieldKind>(['id', 'date']);

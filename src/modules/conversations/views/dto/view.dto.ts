@@ -66,7 +66,10 @@ export class FilterTreeDto {
   @ApiProperty({ enum: ['AND', 'OR'], default: 'AND' })
   logic: 'AND' | 'OR';
 
-  @ApiProperty({ type: 'array', items: { oneOf: [{ $ref: getSchemaPath(FilterConditionDto) }, { type: 'object', description: 'A nested {logic, rules} group' }] } })
+  @ApiProperty({
+    type: 'array',
+    items: { oneOf: [{ $ref: getSchemaPath(FilterConditionDto) }, { type: 'object', description: 'A nested {logic, rules} group' }] },
+  })
   rules: unknown[];
 }
 
