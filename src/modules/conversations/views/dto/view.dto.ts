@@ -68,7 +68,7 @@ export class FilterTreeDto {
 
   @ApiProperty({
     type: 'array',
-    items: { oneOf: [{ $ref: getSchemaPath(FilterConditionDto) }, { type: 'object', description: 'A nested {logic, rules} group' }] },
+    items: { anyOf: [{ $ref: getSchemaPath(FilterConditionDto) }, { type: 'object', description: 'A nested {logic, rules} group' }] },
   })
   rules: unknown[];
 }
@@ -77,7 +77,7 @@ const VIEW_FILTERS_SCHEMA = {
   description:
     'Either the object form (every key optional, AND-ed, unknown keys rejected) or the filter language of the lists (`filters`): ' +
     'a flat array of conditions or a `{logic, rules}` tree, validated the same way (a 400 names the reason).',
-  oneOf: [
+  anyOf: [
     { $ref: getSchemaPath(ViewFiltersDto) },
     { type: 'array', items: { $ref: getSchemaPath(FilterConditionDto) } },
     { $ref: getSchemaPath(FilterTreeDto) },
