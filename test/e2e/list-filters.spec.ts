@@ -199,7 +199,7 @@ describe('sorting', () => {
   });
 
   test('cursor pages across every sort give exactly the page-by-page rows', async () => {
-    const sorts = [
+    const sorts: Array<Record<string, string>> = [
       {},
       { order: 'asc' },
       { order_by: 'conversations.waiting_since', order: 'asc' },
