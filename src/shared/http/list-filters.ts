@@ -96,7 +96,11 @@ function jsonArray(text: string, where: string, max: number): unknown[] {
 function tagLeaf(field: string, operator: Operator, value: string, where: string): FilterLeaf {
   if (operator === 'set' || operator === 'not set') return { field, type: 'tags', op: operator === 'set' ? 'set' : 'unset', ids: [] };
   if (operator !== 'contains' && operator !== 'not contains') return fail(`${where}: tags take contains, not contains, set or not set`);
-  const ids = jsonArray(value, where, MAX_IN_VALUES).map((id) => scalar('id', typeof id === 'number' ? String(id) : String(id ?? ''), where) as number);
+  // Upstream's UI sends numbers (`"[1,2]"`); strings of digits are taken too.
+  const ids = jsonArray(value, where, MAX_IN_VALUES).map((id) => {
+    if (typeof id !== 'number' && typeof id !== 'string') return fail(`${where}: tag ids must be numbers`);
+    return scalar('id', String(id), where) as number;
+  });
   return { field, type: 'tags', op: operator === 'contains' ? 'any' : 'none', ids: [...new Set(ids)] };
 }
 

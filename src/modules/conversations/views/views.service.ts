@@ -115,7 +115,7 @@ export class ViewsService {
   private async checkFilters(raw: unknown): Promise<ViewFilters | Record<string, unknown> | unknown[]> {
     if (isFilterLanguage(raw)) {
       parseStoredViewFilters(raw);
-      return raw as Record<string, unknown> | unknown[];
+      return raw;
     }
     const filters = parseViewFilters(raw);
     const missing: Record<string, string> = {};
