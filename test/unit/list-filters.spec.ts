@@ -108,6 +108,9 @@ test.each([
   ['in that is not JSON', [leaf('conversations.status_id', 'in', '1,2')], /JSON array/],
   ['an unknown key', [{ ...leaf('users.email', 'set'), extra: 1 }], /unknown key "extra"/],
   ['a string root', 'status', /must be an object/],
+  ['a NUL character', [leaf('users.email', 'contains', 'a\u0000b')], /NUL/],
+  ['year 0', [leaf('conversations.created_at', 'greater than', '0000-01-01T00:00:00Z')], /not a date/],
+  ['a day past year 9999', [leaf('conversations.created_at', 'equals', '9999-12-31')], /not a date/],
 ])('%s is a 400 naming the reason', (_name, json, message) => {
   expect(reason(json)).toMatch(message);
 });

@@ -62,8 +62,12 @@ function dayRange(text: string): [string, string] | null {
   if (!m) return null;
   const start = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
   if (start.getUTCFullYear() !== Number(m[1]) || start.getUTCMonth() !== Number(m[2]) - 1 || start.getUTCDate() !== Number(m[3])) return null;
-  return [start.toISOString(), new Date(start.getTime() + 86_400_000).toISOString()];
+  const end = new Date(start.getTime() + 86_400_000);
+  return inRange(start) && inRange(end) ? [start.toISOString(), end.toISOString()] : null;
 }
+
+/** Years PostgreSQL and ISO 8601's four digits both hold. */
+const inRange = (date: Date) => date.getUTCFullYear() >= 1 && date.getUTCFullYear() <= 9999;
 
 function scalar(kind: FieldKind, text: string, where: string): FilterValue {
   const value = text.trim();
@@ -73,9 +77,12 @@ function scalar(kind: FieldKind, text: string, where: string): FilterValue {
     return Number(value);
   }
   if (kind === 'date') {
-    if (!INSTANT.test(value) || Number.isNaN(Date.parse(value))) return fail(`${where}: "${value}" is not a date (YYYY-MM-DD) or an ISO 8601 time`);
+    if (!INSTANT.test(value) || Number.isNaN(Date.parse(value)) || !inRange(new Date(value))) {
+      return fail(`${where}: "${value}" is not a date (YYYY-MM-DD) or an ISO 8601 time`);
+    }
     return new Date(value).toISOString();
   }
+  if (value.includes('\u0000')) return fail(`${where}: value must not contain NUL characters`);
   if (value.length > MAX_FILTER_TEXT) return fail(`${where}: value is longer than ${MAX_FILTER_TEXT} characters`);
   return value;
 }
