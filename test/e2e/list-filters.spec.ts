@@ -323,8 +323,8 @@ describe('the common sorts are index-backed (a few thousand rows)', () => {
   beforeAll(async () => {
     const [{ contact }] = await t.dataSource.query(`SELECT contact_id AS contact FROM conversations ORDER BY id LIMIT 1`);
     await t.dataSource.query(
-      `INSERT INTO conversations (contact_id, inbox_id, status_id, subject, last_message, last_message_sender, last_message_at, created_at, waiting_since, next_sla_deadline_at)
-       SELECT $1, $2, 1, 'bulk ' || g, 'hello', 'contact', timestamptz '2019-01-01' + g * interval '4 hours', timestamptz '2019-01-01' + g * interval '3 hours',
+      `INSERT INTO conversations (contact_id, inbox_id, status_id, priority_id, subject, last_message, last_message_sender, last_message_at, created_at, waiting_since, next_sla_deadline_at)
+       SELECT $1, $2, 1, CASE WHEN g % 5 = 0 THEN 1 + g % 3 END, 'bulk ' || g, 'hello', 'contact', timestamptz '2019-01-01' + g * interval '4 hours', timestamptz '2019-01-01' + g * interval '3 hours',
               CASE WHEN g % 4 <> 0 THEN timestamptz '2019-01-01' + g * interval '5 hours' END,
               CASE WHEN g % 2 = 0 THEN timestamptz '2019-01-01' + g * interval '7 hours' END
          FROM generate_series(1, 5000) g`,
@@ -347,10 +347,11 @@ describe('the common sorts are index-backed (a few thousand rows)', () => {
     ['conversations.waiting_since', 'asc', 'conversations_waiting_idx'],
     ['conversations.next_sla_deadline_at', 'asc', 'conversations_sla_deadline_idx'],
     ['conversations.last_message_at', 'asc', 'conversations_activity_idx'],
+    ['conversations.priority_id', 'desc', 'conversations_priority_idx'],
   ])('order_by %s %s reads %s', async (field, dir, index) => {
     const repo = t.app.get(ConversationListsRepository, { strict: false });
     const sort = parseSort({ order_by: field, order: dir }, CONVERSATION_LIST_FIELDS, 'conversations.last_message_at');
-    for (const after of [null, { key: '2019-06-01T00:00:00.000000Z', id: 2_000_000_000 }]) {
+    for (const after of [null, { key: field.endsWith('_id') ? 2 : '2019-06-01T00:00:00.000000Z', id: 2_000_000_000 }]) {
       const query = repo.customPageQuery({ list: 'all' }, { filter: null, sort }, t.admin.id, { page: 1, pageSize: 20, offset: 0, after });
       const [row] = await t.dataSource.query(`EXPLAIN (FORMAT JSON) ${query.sql}`, query.params);
       const json = typeof row['QUERY PLAN'] === 'string' ? JSON.parse(row['QUERY PLAN']) : row['QUERY PLAN'];
