@@ -94,7 +94,7 @@ describe('views CRUD', () => {
     ['tags not strings', { name: 'v', filters: { tags: [1] } }],
     ['too many tags', { name: 'v', filters: { tags: Array.from({ length: 21 }, (_, i) => `t${i}`) } }],
     ['long text', { name: 'v', filters: { text: 'x'.repeat(201) } }],
-    ['filters as array', { name: 'v', filters: [] }],
+    ['filter language with an unknown field', { name: 'v', filters: [{ model: 'conversations', field: 'colour', operator: 'equals', value: 'red' }] }],
     ['filters as string', { name: 'v', filters: 'status=open' }],
     ['unknown status id', { name: 'v', filters: { status_id: 999999 } }],
     ['unknown agent id', { name: 'v', filters: { assigned_user_id: 999999 } }],

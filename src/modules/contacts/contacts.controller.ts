@@ -5,8 +5,10 @@ import { CurrentUser, RequirePermission } from '../../shared/auth/decorators.js'
 import { Permission } from '../../shared/auth/permissions.js';
 import type { Principal } from '../../shared/auth/principal.js';
 import { IfMatch, type Precondition } from '../../shared/http/conditional.js';
+import { parseFilterParam, parseSort } from '../../shared/http/list-filters.js';
 import { parsePage } from '../../shared/http/pagination.js';
-import { ApiIfMatch } from '../../shared/openapi/extensions.js';
+import { ApiIfMatch, ApiListFilters } from '../../shared/openapi/extensions.js';
+import { CONTACT_LIST_FIELDS, DEFAULT_CONTACT_SORT } from './contacts.repository.js';
 import { IdParam } from '../../shared/http/params.js';
 import { ContactNotesService } from './contact-notes.service.js';
 import { ContactsService } from './contacts.service.js';
@@ -23,8 +25,13 @@ export class ContactsController {
   @Get()
   @RequirePermission(Permission.ContactsReadAll)
   @ApiOperation({ operationId: 'handleGetContacts' })
+  @ApiListFilters(Object.keys(CONTACT_LIST_FIELDS), DEFAULT_CONTACT_SORT)
   list(@Query() query: Record<string, unknown>) {
-    return this.contacts.list(parsePage(query));
+    return this.contacts.list(
+      parsePage(query),
+      parseFilterParam(query.filters, CONTACT_LIST_FIELDS),
+      parseSort(query, CONTACT_LIST_FIELDS, DEFAULT_CONTACT_SORT),
+    );
   }
 
   @Get(':id')

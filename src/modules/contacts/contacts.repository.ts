@@ -1,7 +1,21 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { type FilterColumns, filterSql, orderSql } from '../../shared/database/list-filter-sql.js';
+import type { FieldSpecs, FilterNode, ListSort } from '../../shared/http/list-filters.js';
 import type { ContactNoteRow, ContactRow } from './contacts.mapper.js';
+
+/** What the contact list's `filters` and `order_by` may name (upstream's `makeUserListQuery`). */
+const CONTACT_LIST_COLUMNS: FilterColumns = {
+  // Listed contacts all have an email.
+  'users.email': { sql: 'users.email', kind: 'text', notNull: true },
+  'users.created_at': { sql: 'users.created_at', kind: 'date', notNull: true },
+  'users.updated_at': { sql: 'users.updated_at', kind: 'date', notNull: true },
+};
+export const CONTACT_LIST_FIELDS: FieldSpecs = Object.fromEntries(Object.entries(CONTACT_LIST_COLUMNS).map(([f, c]) => [f, c.kind]));
+export const DEFAULT_CONTACT_SORT = 'users.created_at';
+
+const noTags = () => 'TRUE';
 
 const CONTACT_COLUMNS = `id, created_at, updated_at, type, first_name, last_name, email, availability_status, phone_number_country_code,
   phone_number, avatar_url, enabled, last_active_at, last_login_at, custom_attributes`;
@@ -66,6 +80,23 @@ export class ContactsRepository {
         [limit, offset],
       ),
       this.dataSource.query<{ total: number }[]>(`SELECT count(*)::int AS total FROM users WHERE ${IS_CONTACT} AND email IS NOT NULL`),
+    ]);
+    return { rows, total };
+  }
+
+  /** A page of the contacts matching `filter`, in `sort`'s order (ties by id); unprepared, as plans depend on the values. */
+  async filteredPage(limit: number, offset: number, query: { filter: FilterNode | null; sort: ListSort }): Promise<{ rows: ContactRow[]; total: number }> {
+    const params: unknown[] = [];
+    const where = `${IS_CONTACT} AND email IS NOT NULL${query.filter ? ` AND ${filterSql(query.filter, CONTACT_LIST_COLUMNS, params, noTags)}` : ''}`;
+    const order = orderSql(query.sort, CONTACT_LIST_COLUMNS[query.sort.field], 'users.id');
+    const n = params.length;
+    const [rows, [{ total }]] = await Promise.all([
+      this.dataSource.query<ContactRow[]>(`SELECT ${CONTACT_COLUMNS} FROM users WHERE ${where} ORDER BY ${order} LIMIT $${n + 1} OFFSET $${n + 2}`, [
+        ...params,
+        limit,
+        offset,
+      ]),
+      this.dataSource.query<{ total: number }[]>(`SELECT count(*)::int AS total FROM users WHERE ${where}`, params),
     ]);
     return { rows, total };
   }

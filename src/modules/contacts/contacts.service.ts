@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Conflict, InvalidInput, NotFound } from '../../shared/http/errors.js';
+import type { FilterNode, ListSort } from '../../shared/http/list-filters.js';
 import type { PageRequest, PageResults } from '../../shared/http/pagination.js';
 import { pageResults } from '../../shared/http/pagination.js';
 import type { Precondition } from '../../shared/http/conditional.js';
@@ -47,8 +48,10 @@ export class ContactsService {
     return { id: raced, created: false };
   }
 
-  async list(page: PageRequest): Promise<PageResults<ContactListItem>> {
-    const { rows, total } = await this.repo.page(page.pageSize, page.offset);
+  /** Newest first, or as `filters` and `order_by` say (README "List filters and sorting"). */
+  async list(page: PageRequest, filter: FilterNode | null, sort: ListSort & { custom: boolean }): Promise<PageResults<ContactListItem>> {
+    const custom = filter || sort.custom ? { filter, sort } : null;
+    const { rows, total } = custom ? await this.repo.filteredPage(page.pageSize, page.offset, custom) : await this.repo.page(page.pageSize, page.offset);
     return pageResults(rows.map(toContactListItem), total, page);
   }
 

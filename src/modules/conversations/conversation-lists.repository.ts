@@ -4,7 +4,10 @@ import { LRUCache } from 'lru-cache';
 import { DataSource } from 'typeorm';
 import { conversationAccessSql } from '../../shared/auth/conversation-access.js';
 import type { Principal } from '../../shared/auth/principal.js';
-import { keysetAt, type ListRequest } from '../../shared/http/keyset.js';
+import { afterSql, filterFields, filterSql, orderSql, type TagConditionSql } from '../../shared/database/list-filter-sql.js';
+import { keysetAt, type ListRequest, type SortedListRequest, type SortKey } from '../../shared/http/keyset.js';
+import type { FilterNode, ListSort } from '../../shared/http/list-filters.js';
+import { CONVERSATION_LIST_COLUMNS } from './conversation-list-fields.js';
 import { type ConversationListRow, conversationJoins, LIST_COLUMNS } from './conversation.rows.js';
 import { ID_FILTERS, type ViewFilters } from './views/view-filters.js';
 import { preparedSql } from '../../shared/database/prepared-statements.js';
@@ -28,6 +31,32 @@ interface Where {
 }
 
 export type ConversationListRowWithKey = ConversationListRow & { sort_at: string };
+export type ConversationListRowWithSortKey = ConversationListRow & { sort_key: SortKey };
+
+/** A list's `filters` (null: none) and order. */
+export interface ConversationListQuery {
+  filter: FilterNode | null;
+  sort: ListSort;
+}
+
+const tagCondition: TagConditionSql = (leaf, params) => {
+  if (leaf.op === 'set' || leaf.op === 'unset') {
+    return `${leaf.op === 'unset' ? 'NOT ' : ''}EXISTS (SELECT 1 FROM conversation_tags ft WHERE ft.conversation_id = c.id)`;
+  }
+  if (leaf.ids.length === 0) return 'TRUE';
+  params.push(leaf.ids);
+  return `${leaf.op === 'none' ? 'NOT ' : ''}EXISTS (SELECT 1 FROM conversation_tags ft WHERE ft.conversation_id = c.id AND ft.tag_id = ANY($${params.length}::int[]))`;
+};
+
+/** The joins the page and count need for the fields a filter or sort reads (the list rows join them anyway). */
+function joinsFor(fields: Set<string>, contact: boolean): string {
+  const models = new Set([...fields].map((f) => f.split('.')[0]));
+  const joins: string[] = [];
+  if (contact || models.has('users')) joins.push('JOIN users ct ON ct.id = c.contact_id');
+  if (models.has('conversation_statuses')) joins.push('JOIN conversation_statuses s ON s.id = c.status_id');
+  if (models.has('inboxes')) joins.push('JOIN inboxes i ON i.id = c.inbox_id');
+  return joins.join(' ');
+}
 
 const LARGE_TOTAL = 10_000;
 const LARGE_TOTAL_TTL_MS = 10_000;
@@ -126,6 +155,42 @@ function whereOf(filter: ConversationListFilter): Where {
   }
 }
 
+/** The sort key as the cursor carries it: timestamps to the microsecond in UTC. */
+const sortKeySql = (sort: ListSort) => {
+  const column = CONVERSATION_LIST_COLUMNS[sort.field];
+  return column.kind === 'date' ? keysetAt(column.sql) : column.sql;
+};
+
+/**
+ * A filtered or custom-sorted list: its statements depend on the filter's shape and values, so they
+ * run unprepared (each planned for its values). Parameters: the list's, the filter's, the cursor's,
+ * then the viewer, limit and offset.
+ */
+function customQueries(filter: ConversationListFilter, query: ConversationListQuery, viewerId: number, request: SortedListRequest) {
+  const where = whereOf(filter);
+  const params = [...where.params];
+  const conditions = [`(${where.sql})`];
+  if (query.filter) conditions.push(filterSql(query.filter, CONVERSATION_LIST_COLUMNS, params, tagCondition));
+  const fields = filterFields(query.filter, new Set([query.sort.field]));
+  const joins = joinsFor(fields, where.contact);
+  const count = { sql: `SELECT count(*)::int AS n FROM conversations c ${joins} WHERE ${conditions.join(' AND ')}`, params: [...params] };
+  const column = CONVERSATION_LIST_COLUMNS[query.sort.field];
+  if (request.after) conditions.push(afterSql(query.sort, column, 'c.id', request.after.key, request.after.id, params));
+  const order = orderSql(query.sort, column, 'c.id');
+  params.push(viewerId, request.pageSize + 1, request.offset);
+  const n = params.length;
+  const page = `WITH page AS (
+              SELECT c.id FROM conversations c ${joins}
+               WHERE ${conditions.join(' AND ')}
+               ORDER BY ${order}
+               LIMIT $${n - 1} OFFSET $${n}
+            )
+            SELECT ${LIST_COLUMNS}, ${sortKeySql(query.sort)} AS sort_key ${conversationJoins(`$${n - 2}`)}
+             WHERE c.id = ANY (ARRAY(SELECT id FROM page))
+             ORDER BY ${order}`;
+  return { page: { sql: page, params }, count };
+}
+
 /** The paginated conversation lists, newest activity first. */
 @Injectable()
 export class ConversationListsRepository {
@@ -145,6 +210,26 @@ export class ConversationListsRepository {
     const count = filter.list === 'view' ? countSql(where) : CONVERSATION_LIST_SQL[filter.list].count;
     const [rows, total] = await Promise.all([this.dataSource.query<ConversationListRowWithKey[]>(page.sql, page.params), this.count(count, where.params)]);
     return { rows, total };
+  }
+
+  /** A list with `filters` or `order_by`, within the list's own conditions (and, for views, access). */
+  async listCustom(
+    filter: ConversationListFilter,
+    query: ConversationListQuery,
+    viewerId: number,
+    request: SortedListRequest,
+  ): Promise<{ rows: ConversationListRowWithSortKey[]; total: number }> {
+    const { page, count } = customQueries(filter, query, viewerId, request);
+    const [rows, total] = await Promise.all([
+      this.dataSource.query<ConversationListRowWithSortKey[]>(page.sql, page.params),
+      this.count(count.sql, count.params),
+    ]);
+    return { rows, total };
+  }
+
+  /** The page statement of `listCustom` (to EXPLAIN it in tests). */
+  customPageQuery(filter: ConversationListFilter, query: ConversationListQuery, viewerId: number, request: SortedListRequest) {
+    return customQueries(filter, query, viewerId, request).page;
   }
 
   /**

@@ -4,10 +4,14 @@ import { CurrentUser, RequirePermission } from '../../shared/auth/decorators.js'
 import { Permission } from '../../shared/auth/permissions.js';
 import type { Principal } from '../../shared/auth/principal.js';
 import { IdParam, UuidParam } from '../../shared/http/params.js';
-import { ApiCursorPage } from '../../shared/openapi/extensions.js';
+import { ApiCursorPage, ApiListFilters } from '../../shared/openapi/extensions.js';
+import { CONVERSATION_LIST_FIELDS, DEFAULT_CONVERSATION_SORT } from './conversation-list-fields.js';
 import { ConversationLists } from './conversation-lists.service.js';
 import { ConversationsService } from './conversations.service.js';
 import { CreateConversationDto } from './dto/create-conversation.dto.js';
+
+const LIST_FIELDS = Object.keys(CONVERSATION_LIST_FIELDS);
+const ApiConversationFilters = () => ApiListFilters(LIST_FIELDS, DEFAULT_CONVERSATION_SORT);
 
 /** Not `Query`: that name is the decorator, and tsc's decorator metadata would name it as the parameter's type. */
 type QueryString = Record<string, unknown>;
@@ -31,6 +35,7 @@ export class ConversationsController {
   @RequirePermission(Permission.ConversationsReadAll)
   @ApiOperation({ operationId: 'handleGetAllConversations' })
   @ApiCursorPage()
+  @ApiConversationFilters()
   all(@CurrentUser() user: Principal, @Query() query: QueryString) {
     return this.lists.all(user, query);
   }
@@ -39,6 +44,7 @@ export class ConversationsController {
   @RequirePermission(Permission.ConversationsReadAssigned)
   @ApiOperation({ operationId: 'handleGetAssignedConversations' })
   @ApiCursorPage()
+  @ApiConversationFilters()
   assigned(@CurrentUser() user: Principal, @Query() query: QueryString) {
     return this.lists.assigned(user, query);
   }
@@ -47,6 +53,7 @@ export class ConversationsController {
   @RequirePermission(Permission.ConversationsReadUnassigned)
   @ApiOperation({ operationId: 'handleGetUnassignedConversations' })
   @ApiCursorPage()
+  @ApiConversationFilters()
   unassigned(@CurrentUser() user: Principal, @Query() query: QueryString) {
     return this.lists.unassigned(user, query);
   }
@@ -55,6 +62,7 @@ export class ConversationsController {
   @RequirePermission(Permission.ConversationsReadTeamInbox)
   @ApiOperation({ operationId: 'handleGetTeamUnassignedConversations' })
   @ApiCursorPage()
+  @ApiConversationFilters()
   teamUnassigned(@CurrentUser() user: Principal, @IdParam() id: number, @Query() query: QueryString) {
     return this.lists.teamUnassigned(user, id, query);
   }
@@ -63,6 +71,7 @@ export class ConversationsController {
   @RequirePermission(Permission.ConversationsRead)
   @ApiOperation({ operationId: 'handleGetViewConversations' })
   @ApiCursorPage()
+  @ApiListFilters(LIST_FIELDS, DEFAULT_CONVERSATION_SORT, { filters: false })
   view(@CurrentUser() user: Principal, @IdParam() id: number, @Query() query: QueryString) {
     return this.lists.view(user, id, query);
   }

@@ -80,3 +80,88 @@ export function cursorPageResults<T, R extends { id: number; sort_at: string }>(
     next_cursor: more && last ? encodeKeysetCursor(kind, { at: last.sort_at, id: last.id }) : null,
   };
 }
+
+/** A custom sort's key in a cursor: a timestamp (as `KeysetPosition.at`), an integer, a text, or null (sorted last). */
+export type SortKey = string | number | null;
+export type SortKeyType = 'timestamp' | 'integer' | 'text';
+export interface SortedPosition {
+  key: SortKey;
+  id: number;
+}
+export interface SortedListRequest extends PageRequest {
+  after: SortedPosition | null;
+}
+/** A list order other than the default: `tag` names it in the cursor (`conversations.waiting_since:asc`). */
+export interface CursorSort {
+  tag: string;
+  type: SortKeyType;
+}
+
+const MAX_TEXT_KEY = 1000;
+
+function validKey(type: SortKeyType, key: unknown): key is SortKey {
+  if (key === null) return true;
+  if (type === 'timestamp') return typeof key === 'string' && AT.test(key) && !Number.isNaN(Date.parse(key));
+  if (type === 'integer') return typeof key === 'number' && Number.isSafeInteger(key);
+  return typeof key === 'string' && key.length <= MAX_TEXT_KEY;
+}
+
+export function encodeSortedCursor(kind: string, sort: CursorSort | null, position: SortedPosition): string {
+  if (!sort) return encodeKeysetCursor(kind, { at: String(position.key), id: position.id });
+  return Buffer.from(`${kind}2|${sort.tag}|${position.id}|${JSON.stringify(position.key)}`, 'utf8').toString('base64url');
+}
+
+/** A cursor of a custom sort; one issued under another sort (or the default) is refused. */
+function decodeSortedCursor(kind: string, sort: CursorSort, cursor: unknown): SortedPosition {
+  const fail = () => new InvalidInput('`cursor` is not a cursor this list issued with this order_by and order', { fields: { cursor: 'invalid cursor' } });
+  if (typeof cursor !== 'string' || !/^[A-Za-z0-9_-]{1,2000}$/.test(cursor)) throw fail();
+  const text = Buffer.from(cursor, 'base64url').toString('utf8');
+  const prefix = `${kind}2|${sort.tag}|`;
+  if (!text.startsWith(prefix)) throw fail();
+  const rest = text.slice(prefix.length);
+  const bar = rest.indexOf('|');
+  const id = rest.slice(0, bar);
+  if (bar < 0 || !/^[1-9]\d{0,9}$/.test(id) || Number(id) > 2_147_483_647) throw fail();
+  let key: unknown;
+  try {
+    key = JSON.parse(rest.slice(bar + 1));
+  } catch {
+    throw fail();
+  }
+  if (!validKey(sort.type, key)) throw fail();
+  const position = { key, id: Number(id) };
+  if (encodeSortedCursor(kind, sort, position) !== cursor) throw fail();
+  return position;
+}
+
+/** `parseListRequest` for a list that may be sorted otherwise than by default (`sort` null: the default). */
+export function parseSortedListRequest(query: Record<string, unknown> | undefined, kind: string, sort: CursorSort | null): SortedListRequest {
+  if (!sort || query?.cursor === undefined || query?.page !== undefined) {
+    const request = parseListRequest(query, kind);
+    return { ...request, after: request.after && { key: request.after.at, id: request.after.id } };
+  }
+  const page = parsePage(query);
+  return { page: 0, pageSize: page.pageSize, offset: 0, after: decodeSortedCursor(kind, sort, query.cursor) };
+}
+
+/** `cursorPageResults` for rows carrying their sort key as `sort_key`. */
+export function sortedCursorPageResults<T, R extends { id: number; sort_key: SortKey }>(
+  kind: string,
+  sort: CursorSort | null,
+  rows: R[],
+  total: number,
+  request: SortedListRequest,
+  map: (row: R) => T,
+): CursorPageResults<T> {
+  const more = rows.length > request.pageSize;
+  const shown = more ? rows.slice(0, request.pageSize) : rows;
+  const last = shown[shown.length - 1];
+  return {
+    results: shown.map(map),
+    total,
+    per_page: request.pageSize,
+    total_pages: Math.ceil(total / request.pageSize),
+    page: request.page,
+    next_cursor: more && last ? encodeSortedCursor(kind, sort, { key: last.sort_key, id: last.id }) : null,
+  };
+}

@@ -149,3 +149,35 @@ function addDataProperties(ok: Json | undefined, properties: Record<string, Json
     target[name] = property;
   }
 }
+
+/** A list taking upstream's `filters`, `order_by` and `order` (shared/http/list-filters.ts; README "List filters and sorting"). */
+export const ApiListFilters = (fields: readonly string[], defaultSort: string, options: { filters?: boolean } = {}) =>
+  ApiContractExtension('list-filters', {
+    parameters: [
+      ...(options.filters === false
+        ? []
+        : [
+            {
+              name: 'filters',
+              in: 'query',
+              required: false,
+              schema: { type: 'string' },
+              example: '[{"model":"conversations","field":"status_id","operator":"equals","value":"1"}]',
+              description:
+                'URL-encoded JSON: a flat array of conditions `{model, field, operator, value}` (AND-ed) or a `{logic: AND|OR, rules}` tree ' +
+                '(groups nest 2 levels; at most 10 groups, 50 conditions, 100 `in` values). `value` is always a string. ' +
+                'Operators: equals, not equals, greater than, less than, between ("a,b"), in (JSON array of strings), contains/ilike, ' +
+                'not contains, set, not set. `YYYY-MM-DD` dates are UTC day ranges. ' +
+                `Fields: ${fields.join(', ')}. An invalid filter is a 400 naming the reason.`,
+            },
+          ]),
+      {
+        name: 'order_by',
+        in: 'query',
+        required: false,
+        schema: { type: 'string', enum: fields.filter((f) => !f.endsWith('.tags')) },
+        description: `The sort field (default \`${defaultSort}\`); NULLs sort last, the id breaks ties. Cursors stay valid only for the same order.`,
+      },
+      { name: 'order', in: 'query', required: false, schema: { type: 'string', enum: ['asc', 'desc'], default: 'desc' }, description: 'Sort direction' },
+    ],
+  });

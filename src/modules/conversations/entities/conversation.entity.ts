@@ -38,6 +38,11 @@ export type SenderType = 'agent' | 'contact';
 @Index('conversations_assigned_team_idx', ['assignedTeamId', 'lastMessageAt', 'id'])
 @Index('conversations_contact_idx', ['contactId', 'createdAt'])
 @Index('conversations_status_idx', ['statusId'])
+// The custom sorts of the lists (`order_by`), migration ListSortIndexes (priority: DESC NULLS LAST, id DESC).
+@Index('conversations_created_idx', ['createdAt', 'id'])
+@Index('conversations_waiting_idx', ['waitingSince', 'id'])
+@Index('conversations_sla_deadline_idx', ['nextSlaDeadlineAt', 'id'])
+@Index('conversations_priority_idx', ['priorityId', 'id'])
 @Index('conversations_snoozed_idx', ['snoozedUntil'], { where: 'snoozed_until IS NOT NULL' })
 // Search: lower(subject) text_pattern_ops btree and a trigram GIN (migrations SearchGrowth, SearchIndexes).
 @Index('conversations_subject_lower_idx', { synchronize: false })

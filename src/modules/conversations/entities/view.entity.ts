@@ -24,8 +24,9 @@ export class ViewEntity {
   @Column({ type: 'text' })
   name: string;
 
+  /** The object form's conditions, or the filter language (an array or a `{logic, rules}` tree). */
   @Column({ type: 'jsonb', default: () => "'{}'" })
-  filters: Record<string, unknown>;
+  filters: Record<string, unknown> | unknown[];
 
   @Column({ type: 'text', default: 'user' })
   visibility: ViewVisibility;

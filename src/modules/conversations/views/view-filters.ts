@@ -1,4 +1,6 @@
 import { InvalidFields } from '../../../shared/http/errors.js';
+import { type FilterNode, parseFilterJson } from '../../../shared/http/list-filters.js';
+import { CONVERSATION_LIST_FIELDS } from '../conversation-list-fields.js';
 
 const MAX_INT = 2_147_483_647;
 export const ID_FILTERS = ['status_id', 'priority_id', 'assigned_user_id', 'assigned_team_id', 'inbox_id'] as const;
@@ -44,4 +46,20 @@ export function parseViewFilters(raw: unknown): ViewFilters {
   }
   if (Object.keys(problems).length) throw new InvalidFields(problems);
   return out;
+}
+
+/** A view's stored filters: the original object's conditions, or upstream's filter language (the lists' `filters`). */
+export interface StoredViewFilters {
+  conditions: ViewFilters;
+  tree: FilterNode | null;
+}
+
+/** Whether stored filters are in the filter language: a flat array of conditions or a `{logic, rules}` tree. */
+export const isFilterLanguage = (raw: unknown): raw is object =>
+  Array.isArray(raw) || (typeof raw === 'object' && raw !== null && ('logic' in raw || 'rules' in raw));
+
+/** Either form, validated as on the lists (a 400 naming the reason). */
+export function parseStoredViewFilters(raw: unknown): StoredViewFilters {
+  if (isFilterLanguage(raw)) return { conditions: {}, tree: parseFilterJson(raw, CONVERSATION_LIST_FIELDS) };
+  return { conditions: parseViewFilters(raw), tree: null };
 }

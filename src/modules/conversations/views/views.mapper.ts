@@ -10,6 +10,6 @@ export function toView(view: ViewEntity): ViewDto {
     visibility: view.visibility,
     user_id: view.userId,
     team_id: view.teamId,
-    filters: view.filters ?? {},
+    filters: (view.filters ?? {}) as ViewDto['filters'],
   };
 }

@@ -8,7 +8,7 @@ import { PrioritiesService } from '../../statuses/priorities.service.js';
 import { StatusesService } from '../../statuses/statuses.service.js';
 import { TeamsService } from '../../teams/teams.service.js';
 import type { CreateViewDto, UpdateViewDto, ViewDto } from './dto/view.dto.js';
-import { parseViewFilters, type ViewFilters } from './view-filters.js';
+import { isFilterLanguage, parseStoredViewFilters, parseViewFilters, type StoredViewFilters, type ViewFilters } from './view-filters.js';
 import type { ViewEntity, ViewVisibility } from '../entities/view.entity.js';
 import { toView } from './views.mapper.js';
 import { ViewsRepository } from './views.repository.js';
@@ -39,8 +39,8 @@ export class ViewsService {
   }
 
   /** The view's conditions, once the caller is allowed to use it (404 unknown, 403 not theirs). */
-  async filtersFor(principal: Principal, id: number): Promise<ViewFilters> {
-    return parseViewFilters((await this.visible(principal, id)).filters);
+  async filtersFor(principal: Principal, id: number): Promise<StoredViewFilters> {
+    return parseStoredViewFilters((await this.visible(principal, id)).filters);
   }
 
   async create(principal: Principal, dto: CreateViewDto): Promise<ViewDto> {
@@ -108,8 +108,15 @@ export class ViewsService {
     return teamId;
   }
 
-  /** Strictly valid filters whose ids all exist. */
-  private async checkFilters(raw: unknown): Promise<ViewFilters> {
+  /**
+   * Strictly valid filters. The filter language is stored as sent once it parses (as upstream); in the
+   * object form every id must exist.
+   */
+  private async checkFilters(raw: unknown): Promise<ViewFilters | Record<string, unknown> | unknown[]> {
+    if (isFilterLanguage(raw)) {
+      parseStoredViewFilters(raw);
+      return raw;
+    }
     const filters = parseViewFilters(raw);
     const missing: Record<string, string> = {};
     const exists = async (key: keyof ViewFilters, lookup: (id: number) => Promise<unknown>) => {

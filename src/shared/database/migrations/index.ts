@@ -12,6 +12,7 @@ import { InboundEmail1765450000000 } from './1765450000000-InboundEmail.js';
 import { Retention1765460000000 } from './1765460000000-Retention.js';
 import { CustomAttributes1765510000000 } from './1765510000000-CustomAttributes.js';
 import { WebhookPayloadFormat1765540000000 } from './1765540000000-WebhookPayloadFormat.js';
+import { ListSortIndexes1765520000000 } from './1765520000000-ListSortIndexes.js';
 
 /** Every migration, in order. A module that changes the schema adds its migration class here. */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   Retention1765460000000,
   CustomAttributes1765510000000,
   WebhookPayloadFormat1765540000000,
+  ListSortIndexes1765520000000,
 ];

@@ -1,7 +1,8 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiExtraModels, ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsNotEmpty, IsObject, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsNotEmpty, IsString, Max, MaxLength, Min, ValidateBy } from 'class-validator';
 import { MAX_FILTER_TAGS, MAX_FILTER_TEXT } from '../view-filters.js';
+import { OPERATORS } from '../../../../shared/http/list-filters.js';
 import { VIEW_VISIBILITIES, type ViewVisibility } from '../../entities/view.entity.js';
 import { Nullable, Omittable } from '../../../../shared/http/validators.js';
 
@@ -45,6 +46,57 @@ export class ViewFiltersDto {
   text?: string | null;
 }
 
+/** A condition of the filter language (the lists' `filters`). */
+export class FilterConditionDto {
+  @ApiProperty({ example: 'conversations' })
+  model: string;
+
+  @ApiProperty({ example: 'status_id' })
+  field: string;
+
+  @ApiProperty({ enum: OPERATORS })
+  operator: string;
+
+  @ApiProperty({ description: 'Always a string (a JSON array in a string for `in` and tags); ignored by set / not set', example: '1' })
+  value: string;
+}
+
+/** A `{logic, rules}` tree of the filter language: rules are conditions or (one level down) groups. */
+export class FilterTreeDto {
+  @ApiProperty({ enum: ['AND', 'OR'], default: 'AND' })
+  logic: 'AND' | 'OR';
+
+  @ApiProperty({
+    type: 'array',
+    items: { anyOf: [{ $ref: getSchemaPath(FilterConditionDto) }, { type: 'object', description: 'A nested {logic, rules} group' }] },
+  })
+  rules: unknown[];
+}
+
+const VIEW_FILTERS_SCHEMA = {
+  description:
+    'Either the object form (every key optional, AND-ed, unknown keys rejected) or the filter language of the lists (`filters`): ' +
+    'a flat array of conditions or a `{logic, rules}` tree, validated the same way (a 400 names the reason).',
+  anyOf: [
+    { $ref: getSchemaPath(ViewFiltersDto) },
+    { type: 'array', items: { $ref: getSchemaPath(FilterConditionDto) } },
+    { $ref: getSchemaPath(FilterTreeDto) },
+  ],
+};
+
+/** An object, or an array (the filter language); the service validates the contents. */
+const IsViewFilters = () =>
+  ValidateBy({
+    name: 'isViewFilters',
+    validator: {
+      validate: (value: unknown) => typeof value === 'object' && value !== null,
+      defaultMessage: () => 'filters must be an object, an array of conditions or a {logic, rules} tree',
+    },
+  });
+
+export type ViewFiltersInput = Record<string, unknown> | unknown[];
+
+@ApiExtraModels(ViewFiltersDto, FilterConditionDto, FilterTreeDto)
 export class CreateViewDto {
   @ApiProperty({ minLength: 1, maxLength: 140, pattern: '\\S', example: 'Open billing' })
   @Transform(trim)
@@ -69,10 +121,10 @@ export class CreateViewDto {
   @Max(MAX_INT)
   team_id?: number | null;
 
-  @ApiPropertyOptional({ type: ViewFiltersDto })
+  @ApiPropertyOptional(VIEW_FILTERS_SCHEMA)
   @Omittable()
-  @IsObject({ message: 'filters must be an object' })
-  filters?: Record<string, unknown>;
+  @IsViewFilters()
+  filters?: ViewFiltersInput;
 }
 
 /** A partial update: omitted fields keep their values. */
@@ -97,10 +149,10 @@ export class UpdateViewDto {
   @Max(MAX_INT)
   team_id?: number | null;
 
-  @ApiPropertyOptional({ type: ViewFiltersDto, description: 'Replaces the filters' })
+  @ApiPropertyOptional({ ...VIEW_FILTERS_SCHEMA, description: `Replaces the filters. ${VIEW_FILTERS_SCHEMA.description}` })
   @Omittable()
-  @IsObject({ message: 'filters must be an object' })
-  filters?: Record<string, unknown>;
+  @IsViewFilters()
+  filters?: ViewFiltersInput;
 }
 
 export class ViewDto {
@@ -125,6 +177,6 @@ export class ViewDto {
   @ApiProperty({ type: 'integer', nullable: true })
   team_id: number | null;
 
-  @ApiProperty({ type: ViewFiltersDto })
-  filters: ViewFiltersDto;
+  @ApiProperty(VIEW_FILTERS_SCHEMA)
+  filters: ViewFiltersDto | FilterConditionDto[] | FilterTreeDto;
 }
