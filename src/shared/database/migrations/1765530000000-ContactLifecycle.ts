@@ -1,0 +1,24 @@
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+
+/**
+ * Contact lifecycle: the Admin role gains `contacts:delete` and `contacts:export` (once, whatever it
+ * holds already). Deleting a contact cascades through `conversation_messages.sender_id` (ON DELETE SET
+ * NULL), which had no index: without one every contact deletion scanned all messages.
+ */
+export class ContactLifecycle1765530000000 implements MigrationInterface {
+  name = 'ContactLifecycle1765530000000';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(
+      `UPDATE roles SET permissions = permissions || ARRAY(SELECT p FROM unnest($1::text[]) AS p WHERE p <> ALL (permissions)), updated_at = now()
+        WHERE name = 'Admin' AND NOT ($1::text[] <@ permissions)`,
+      [['contacts:delete', 'contacts:export']],
+    );
+    await q.query(`CREATE INDEX conversation_messages_sender_idx ON conversation_messages (sender_id)`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP INDEX conversation_messages_sender_idx`);
+    await q.query(`UPDATE roles SET permissions = array_remove(array_remove(permissions, 'contacts:delete'), 'contacts:export'), updated_at = now()`);
+  }
+}
