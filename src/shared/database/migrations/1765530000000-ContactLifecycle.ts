@@ -3,7 +3,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 /**
  * Contact lifecycle: the Admin role gains `contacts:delete` and `contacts:export` (once, whatever it
  * holds already). Deleting a contact cascades through `conversation_messages.sender_id` (ON DELETE SET
- * NULL), which had no index: without one every contact deletion scanned all messages.
+ * NULL) and each deleted message through `mail_inbound_receipts.conversation_message_id` (likewise),
+ * neither of which had an index: every deletion scanned those tables (the receipts once per message).
  */
 export class ContactLifecycle1765530000000 implements MigrationInterface {
   name = 'ContactLifecycle1765530000000';
@@ -15,9 +16,11 @@ export class ContactLifecycle1765530000000 implements MigrationInterface {
       [['contacts:delete', 'contacts:export']],
     );
     await q.query(`CREATE INDEX conversation_messages_sender_idx ON conversation_messages (sender_id)`);
+    await q.query(`CREATE INDEX mail_inbound_receipts_message_idx ON mail_inbound_receipts (conversation_message_id) WHERE conversation_message_id IS NOT NULL`);
   }
 
   async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP INDEX mail_inbound_receipts_message_idx`);
     await q.query(`DROP INDEX conversation_messages_sender_idx`);
     await q.query(`UPDATE roles SET permissions = array_remove(array_remove(permissions, 'contacts:delete'), 'contacts:export'), updated_at = now()`);
   }
