@@ -16,7 +16,9 @@ export class ContactLifecycle1765530000000 implements MigrationInterface {
       [['contacts:delete', 'contacts:export']],
     );
     await q.query(`CREATE INDEX conversation_messages_sender_idx ON conversation_messages (sender_id)`);
-    await q.query(`CREATE INDEX mail_inbound_receipts_message_idx ON mail_inbound_receipts (conversation_message_id) WHERE conversation_message_id IS NOT NULL`);
+    await q.query(
+      `CREATE INDEX mail_inbound_receipts_message_idx ON mail_inbound_receipts (conversation_message_id) WHERE conversation_message_id IS NOT NULL`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {
