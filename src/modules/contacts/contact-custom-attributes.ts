@@ -22,7 +22,7 @@ export function checkContactCustomAttributes(values: Record<string, unknown>): R
     if (!KEY.test(key)) throw new InvalidFields({ custom_attributes: `key "${key.slice(0, 40)}" must be 1-140 letters, digits, _ . or -` });
     const ok = typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value)) || (typeof value === 'string' && value.length <= MAX_TEXT);
     if (!ok) throw new InvalidFields({ [`custom_attributes.${key}`]: `must be a string (up to ${MAX_TEXT} characters), a number or a boolean` });
-    out[key] = value as CustomAttributeValue;
+    out[key] = value;
   }
   return out;
 }

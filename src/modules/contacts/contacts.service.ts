@@ -49,7 +49,7 @@ export class ContactsService {
   }
 
   /**
-   * POST /contacts. The email, when given, must be free among live contacts and visitors; the
+   * POST /contacts. The email must be free among live contacts and visitors; the
    * unique index decides between concurrent creates, so the loser gets the same 409.
    */
   async create(dto: CreateContactDto): Promise<Contact> {
@@ -58,7 +58,7 @@ export class ContactsService {
       const id = await this.repo.insertContact(m, {
         first_name: dto.first_name,
         last_name: dto.last_name ?? '',
-        email: dto.email ?? null,
+        email: dto.email,
         phone_number: dto.phone_number ?? null,
         phone_number_country_code: dto.phone_number_country_code ?? null,
         country: dto.country ?? null,

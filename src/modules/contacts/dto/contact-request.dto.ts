@@ -81,7 +81,10 @@ export class CreateContactNoteDto {
   note: string;
 }
 
-/** POST /contacts (JSON). Only `first_name` is required; an email, when given, is unique among contacts. */
+/**
+ * POST /contacts (JSON). `first_name` and `email` are required: the contract's Contact always has an
+ * email (upstream's unmerged design makes it optional), and it is unique among contacts.
+ */
 export class CreateContactDto {
   @ApiProperty({ minLength: 1, maxLength: 140, example: 'Ada' })
   @Transform(trim)
@@ -97,13 +100,13 @@ export class CreateContactDto {
   @MaxLength(140)
   last_name?: string;
 
-  @ApiPropertyOptional({ maxLength: 320, format: 'email', example: 'ada@example.com', description: 'Unique among contacts, case-insensitively (409)' })
-  @Nullable()
+  @ApiProperty({ maxLength: 320, format: 'email', example: 'ada@example.com', description: 'Unique among contacts, case-insensitively (409)' })
   @Transform(trimLower)
   @IsString()
+  @IsNotEmpty({ message: 'email must not be empty' })
   @MaxLength(320)
   @IsEmail(EMAIL_OPTIONS, { message: 'Invalid email address' })
-  email?: string | null;
+  email: string;
 
   @ApiPropertyOptional({ example: '20 7946 0958' })
   @Nullable()
