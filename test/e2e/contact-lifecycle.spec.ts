@@ -1,7 +1,16 @@
-import { existsSync } from 'node:fs';
+import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestApp } from '../support/test-app.js';
 import { createAgent, createConversation, createRole, startConversationsApp, unique } from './conversations.fixtures.js';
+
+// s3rver ships no types.
+const S3rver = createRequire(import.meta.url)('s3rver') as new (options: Record<string, unknown>) => {
+  run(): Promise<{ port: number }>;
+  close(): Promise<void>;
+};
 
 const PNG_1x1 = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
 
@@ -253,5 +262,45 @@ describe('permissions', () => {
     await t.http.delete(`/api/v1/contacts/${contact.id}`).set('Authorization', t.token(writer)).expect(403);
     await t.http.delete(`/api/v1/contacts/${contact.id}`).set('Authorization', t.token(deleter)).expect(200);
     await t.http.post('/api/v1/contacts').send({ first_name: 'Anon', email: 'anon@example.com' }).expect(401);
+  });
+});
+
+describe('DELETE /api/v1/contacts/{id} on the S3 store', () => {
+  let s3t: TestApp;
+  let s3: InstanceType<typeof S3rver>;
+  let dir: string;
+  let client: S3Client;
+  const keys = async () => ((await client.send(new ListObjectsV2Command({ Bucket: 'contacts-test' }))).Contents ?? []).map((o) => o.Key);
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 's3rver-'));
+    s3 = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: dir, configureBuckets: [{ name: 'contacts-test', configs: [] }] });
+    const { port } = await s3.run();
+    const endpoint = `http://127.0.0.1:${port}`;
+    client = new S3Client({ region: 'us-east-1', endpoint, forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+    s3t = await startConversationsApp({
+      MEDIA_STORE: 's3',
+      S3_BUCKET: 'contacts-test',
+      S3_REGION: 'us-east-1',
+      S3_ENDPOINT: endpoint,
+      S3_ACCESS_KEY_ID: 'S3RVER',
+      S3_SECRET_ACCESS_KEY: 'S3RVER',
+      S3_FORCE_PATH_STYLE: 'true',
+    });
+  });
+  afterAll(async () => {
+    await s3t?.close();
+    client?.destroy();
+    await s3?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('the attachment objects are removed after commit', async () => {
+    const auth = s3t.token(s3t.admin);
+    const up = await s3t.http.post('/api/v1/media').set('Authorization', auth).attach('files', PNG_1x1, { filename: 's3.png' }).expect(200);
+    const c = await createConversation(s3t, { contact_email: `${unique('s3')}@example.com`, attachments: [up.body.data.id] });
+    expect(await keys()).toContain(up.body.data.uuid);
+    await s3t.http.delete(`/api/v1/contacts/${c.contact_id}`).set('Authorization', auth).expect(200);
+    expect(await keys()).not.toContain(up.body.data.uuid);
+    expect(await s3t.dataSource.query(`SELECT id FROM media WHERE uuid = $1`, [up.body.data.uuid])).toEqual([]);
   });
 });
