@@ -174,6 +174,12 @@ export const CALLS: Record<string, Build> = {
   handleGetContact: (_, __, v) => ({ method: 'get', path: `/api/v1/contacts/${v.contactId}` }),
   handleUpdateContact: (_, __, v) => ({ method: 'put', path: `/api/v1/contacts/${v.contactId}`, fields: { first_name: 'Renamed' } }),
   handleBlockContact: (_, __, v) => ({ method: 'put', path: `/api/v1/contacts/${v.contactId}/block`, body: { enabled: false } }),
+  handleCreateContact: () => ({ method: 'post', path: '/api/v1/contacts', body: { first_name: 'Matrix', email: `${unique('created')}@example.com` } }),
+  handleDeleteContact: async (f) => ({
+    method: 'delete',
+    path: `/api/v1/contacts/${(await f.call<{ id: number }>('post', '/api/v1/contacts', { first_name: 'Doomed', email: `${unique('doomed')}@example.com` })).id}`,
+  }),
+  handleExportContact: (_, __, v) => ({ method: 'get', path: `/api/v1/contacts/${v.contactId}/export` }),
   handleGetContactNotes: (_, __, v) => ({ method: 'get', path: `/api/v1/contacts/${v.contactId}/notes` }),
   handleCreateContactNote: (_, __, v) => ({ method: 'post', path: `/api/v1/contacts/${v.contactId}/notes`, body: { note: 'hello' } }),
   handleDeleteContactNote: async (f, c, v) => ({ method: 'delete', path: `/api/v1/contacts/${v.contactId}/notes/${await f.note(v.contactId, c.id)}` }),

@@ -80,6 +80,9 @@ const MATRIX: Row[] = [
   row('handleGetContact',                         P.ContactsRead,                     O,    D,    O),
   row('handleUpdateContact',                      P.ContactsWrite,                    O,    D,    O),
   row('handleBlockContact',                       P.ContactsBlock,                    O,    D,    O),
+  row('handleCreateContact',                      P.ContactsWrite,                    O,    D,    O),
+  row('handleDeleteContact',                      P.ContactsDelete,                   O,    D,    O),
+  row('handleExportContact',                      P.ContactsExport,                   O,    D,    O),
   row('handleGetContactNotes',                    P.ContactNotesRead,                 O,    D,    O),
   row('handleCreateContactNote',                  P.ContactNotesWrite,                O,    D,    O),
   row('handleDeleteContactNote',                  P.ContactNotesDelete,               O,    D,    O),  // own note; another's: below

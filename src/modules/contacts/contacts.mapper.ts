@@ -17,6 +17,11 @@ export interface ContactRow {
   custom_attributes: Record<string, unknown> | null;
 }
 
+export interface ContactExportRow extends ContactRow {
+  country: string | null;
+  external_user_id: string | null;
+}
+
 export interface ContactNoteRow {
   id: number;
   created_at: Date;

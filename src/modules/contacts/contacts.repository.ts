@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { type FilterColumns, filterSql, orderSql } from '../../shared/database/list-filter-sql.js';
 import type { FieldSpecs, FilterNode, ListSort } from '../../shared/http/list-filters.js';
-import type { ContactNoteRow, ContactRow } from './contacts.mapper.js';
+import type { ContactExportRow, ContactNoteRow, ContactRow } from './contacts.mapper.js';
 
 /** What the contact list's `filters` and `order_by` may name (upstream's `makeUserListQuery`). */
 const CONTACT_LIST_COLUMNS: FilterColumns = {
@@ -28,6 +28,10 @@ export type ContactColumns = Partial<
   Pick<ContactRow, 'first_name' | 'last_name' | 'email' | 'phone_number' | 'phone_number_country_code' | 'enabled' | 'avatar_url'>
 >;
 
+export type NewContact = Pick<ContactRow, 'first_name' | 'last_name' | 'email' | 'phone_number' | 'phone_number_country_code' | 'custom_attributes'> & {
+  country: string | null;
+};
+
 /** Named queries over contacts (users of type `contact`, not deleted) and their notes. */
 @Injectable()
 export class ContactsRepository {
@@ -48,6 +52,29 @@ export class ContactsRepository {
     return rows[0]?.id ?? null;
   }
 
+  /**
+   * A new contact (POST /contacts). With an email, the partial unique index `users_contact_email_key`
+   * is the conflict target, so of two concurrent creates one answers null (the caller's 409).
+   */
+  async insertContact(manager: EntityManager, contact: NewContact): Promise<number | null> {
+    const rows: Array<{ id: number }> = await manager.query(
+      `INSERT INTO users (type, first_name, last_name, email, phone_number, phone_number_country_code, country, custom_attributes)
+       VALUES ('contact', $1, $2, $3, $4, $5, $6, $7::jsonb)
+       ON CONFLICT ((lower(email))) WHERE type IN ('contact', 'visitor') AND deleted_at IS NULL AND external_user_id IS NULL
+       DO NOTHING RETURNING id`,
+      [
+        contact.first_name,
+        contact.last_name,
+        contact.email,
+        contact.phone_number,
+        contact.phone_number_country_code,
+        contact.country,
+        JSON.stringify(contact.custom_attributes),
+      ],
+    );
+    return rows[0]?.id ?? null;
+  }
+
   /** A live contact or visitor with this email (other than `exceptId`), as the unique index sees them. */
   async findIdByEmail(manager: EntityManager, email: string, exceptId: number | null = null): Promise<number | null> {
     const rows: Array<{ id: number }> = await manager.query(
@@ -62,6 +89,14 @@ export class ContactsRepository {
 
   async findById(id: number, manager: EntityManager = this.dataSource.manager): Promise<ContactRow | null> {
     const rows: ContactRow[] = await manager.query(`SELECT ${CONTACT_COLUMNS} FROM users WHERE id = $1 AND ${IS_CONTACT}`, [id]);
+    return rows[0] ?? null;
+  }
+
+  /** The contact with the columns only the data export shows. */
+  async findForExport(id: number, manager: EntityManager): Promise<ContactExportRow | null> {
+    const rows: ContactExportRow[] = await manager.query(`SELECT ${CONTACT_COLUMNS}, country, external_user_id FROM users WHERE id = $1 AND ${IS_CONTACT}`, [
+      id,
+    ]);
     return rows[0] ?? null;
   }
 
@@ -129,8 +164,8 @@ export class ContactsRepository {
     return rows.length > 0;
   }
 
-  listNotes(contactId: number): Promise<ContactNoteRow[]> {
-    return this.dataSource.query(`${NOTE_SELECT} WHERE n.contact_id = $1 ORDER BY n.created_at DESC, n.id DESC`, [contactId]);
+  listNotes(contactId: number, manager: EntityManager = this.dataSource.manager): Promise<ContactNoteRow[]> {
+    return manager.query(`${NOTE_SELECT} WHERE n.contact_id = $1 ORDER BY n.created_at DESC, n.id DESC`, [contactId]);
   }
 
   async findNote(contactId: number, noteId: number): Promise<ContactNoteRow | null> {

@@ -10,7 +10,8 @@ import { EventsService } from '../events/events.service.js';
 import { type IncomingFile, MediaService } from '../media/media.service.js';
 import { type Contact, type ContactListItem, toContact, toContactListItem } from './contacts.mapper.js';
 import { type ContactColumns, ContactsRepository } from './contacts.repository.js';
-import type { UpdateContactDto } from './dto/contact-request.dto.js';
+import { checkContactCustomAttributes } from './contact-custom-attributes.js';
+import type { CreateContactDto, UpdateContactDto } from './dto/contact-request.dto.js';
 
 const NAME_MAX = 140;
 const AVATAR_MAX_BYTES = 2 * 1024 * 1024;
@@ -46,6 +47,29 @@ export class ContactsService {
     const raced = await this.repo.findIdByEmail(manager, email);
     if (raced === null) throw new Error(`contact for ${email} neither inserted nor found`);
     return { id: raced, created: false };
+  }
+
+  /**
+   * POST /contacts. The email must be free among live contacts and visitors; the
+   * unique index decides between concurrent creates, so the loser gets the same 409.
+   */
+  async create(dto: CreateContactDto): Promise<Contact> {
+    const customAttributes = checkContactCustomAttributes(dto.custom_attributes ?? {});
+    return this.dataSource.transaction(async (m) => {
+      const id = await this.repo.insertContact(m, {
+        first_name: dto.first_name,
+        last_name: dto.last_name ?? '',
+        email: dto.email,
+        phone_number: dto.phone_number ?? null,
+        phone_number_country_code: dto.phone_number_country_code ?? null,
+        country: dto.country ?? null,
+        custom_attributes: customAttributes,
+      });
+      if (id === null) throw new Conflict('Another contact with same email already exists');
+      const contact = toContact((await this.repo.findById(id, m))!);
+      await this.events.record(m, 'contact.created', { contact });
+      return contact;
+    });
   }
 
   /** Newest first, or as `filters` and `order_by` say (README "List filters and sorting"). */

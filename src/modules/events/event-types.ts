@@ -11,6 +11,7 @@ export const EVENT_TYPES = [
   'message.updated',
   'contact.created',
   'contact.updated',
+  'contact.deleted',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

@@ -62,6 +62,15 @@ export class MediaRepository {
     );
   }
 
+  /** Deletes the rows these models hold, in the caller's transaction; the files are the caller's to remove after commit. */
+  async deleteForModels(modelType: string, modelIds: number[], manager: EntityManager): Promise<MediaRow[]> {
+    const [rows]: [MediaRow[], number] = await manager.query(`DELETE FROM media WHERE model_type = $1 AND model_id = ANY($2::int[]) RETURNING ${COLUMNS}`, [
+      modelType,
+      modelIds,
+    ]);
+    return rows;
+  }
+
   /** Deletes the row, only if it belongs to `owner` when one is given. */
   async deleteByUuid(uuid: string, owner: MediaOwner | null, manager: EntityManager = this.dataSource.manager): Promise<MediaRow | null> {
     const [rows]: [MediaRow[], number] = await manager.query(

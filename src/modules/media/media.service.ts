@@ -225,7 +225,16 @@ export class MediaService {
     return true;
   }
 
-  /** Removes a stored file whose row was rolled back with the caller's transaction. */
+  /**
+   * Deletes the media rows of these models in the caller's transaction and returns them: once that
+   * commits, pass each to `discard` to remove its file (a rollback keeps rows and files).
+   */
+  async deleteRowsOf(manager: EntityManager, modelType: string, modelIds: number[]): Promise<MediaRow[]> {
+    if (modelIds.length === 0) return [];
+    return this.repo.deleteForModels(modelType, [...new Set(modelIds)], manager);
+  }
+
+  /** Removes a stored file whose row was rolled back with (or deleted by) the caller's transaction. */
   async discard(row: Pick<MediaRow, 'uuid'>): Promise<void> {
     await this.removeFile(row.uuid);
   }

@@ -41,6 +41,8 @@ export const Permission = {
   ContactsRead: 'contacts:read',
   ContactsWrite: 'contacts:write',
   ContactsBlock: 'contacts:block',
+  ContactsDelete: 'contacts:delete',
+  ContactsExport: 'contacts:export',
   ContactNotesRead: 'contact_notes:read',
   ContactNotesWrite: 'contact_notes:write',
   ContactNotesDelete: 'contact_notes:delete',

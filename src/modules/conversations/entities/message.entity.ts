@@ -24,6 +24,8 @@ export type MessageContentType = 'text' | 'html';
 @Entity('conversation_messages')
 @Unique('conversation_messages_uuid_key', ['uuid'])
 @Index('conversation_messages_conversation_idx', ['conversationId', 'createdAt', 'id'])
+// Deleting a user sets sender_id to NULL through this index (migration ContactLifecycle).
+@Index('conversation_messages_sender_idx', ['senderId'])
 @Index('conversation_messages_pending_idx', ['status'], { where: `status IN ('pending', 'failed')` })
 // Threading of inbound email looks replies up by Message-ID (migration InboundEmail).
 @Index('conversation_messages_source_id_idx', ['sourceId'], { where: 'source_id IS NOT NULL' })

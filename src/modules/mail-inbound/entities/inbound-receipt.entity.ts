@@ -10,6 +10,8 @@ export type ReceiptOutcome = (typeof RECEIPT_OUTCOMES)[number];
 @Index('mail_inbound_receipts_message_id_key', ['messageId'], { unique: true })
 // (inbox_id, created_at DESC): the descending order is not expressible here, so the migration owns it.
 @Index('mail_inbound_receipts_inbox_idx', { synchronize: false })
+// Deleting messages (a contact's deletion) sets conversation_message_id to NULL through this index.
+@Index('mail_inbound_receipts_message_idx', ['conversationMessageId'], { where: 'conversation_message_id IS NOT NULL' })
 @Check('mail_inbound_receipts_outcome_check', `outcome IN ('imported', 'auto_reply', 'loop', 'bounce', 'blocked')`)
 export class InboundReceiptEntity {
   @PrimaryGeneratedColumn({ primaryKeyConstraintName: 'mail_inbound_receipts_pkey' })

@@ -13,6 +13,7 @@ import { Retention1765460000000 } from './1765460000000-Retention.js';
 import { CustomAttributes1765510000000 } from './1765510000000-CustomAttributes.js';
 import { WebhookPayloadFormat1765540000000 } from './1765540000000-WebhookPayloadFormat.js';
 import { ListSortIndexes1765520000000 } from './1765520000000-ListSortIndexes.js';
+import { ContactLifecycle1765530000000 } from './1765530000000-ContactLifecycle.js';
 
 /** Every migration, in order. A module that changes the schema adds its migration class here. */
 export const MIGRATIONS = [
@@ -31,4 +32,5 @@ export const MIGRATIONS = [
   CustomAttributes1765510000000,
   WebhookPayloadFormat1765540000000,
   ListSortIndexes1765520000000,
+  ContactLifecycle1765530000000,
 ];

@@ -1,0 +1,28 @@
+import { InvalidFields } from '../../shared/http/errors.js';
+
+export type CustomAttributeValue = string | number | boolean;
+
+const MAX_KEYS = 100;
+const KEY = /^[A-Za-z0-9_.-]{1,140}$/;
+const MAX_TEXT = 10_000;
+
+/**
+ * The custom attribute values given when a contact is created, checked and normalised.
+ *
+ * This is the one seam for definition-based validation (issue 17 item 2): today every key of a safe
+ * shape with a string, finite number or boolean value is accepted; once definitions exist, this
+ * function checks each key against its contact definition (unknown key, type, list values, regex,
+ * ISO dates) and throws an `InvalidFields` naming the key.
+ */
+export function checkContactCustomAttributes(values: Record<string, unknown>): Record<string, CustomAttributeValue> {
+  const entries = Object.entries(values);
+  if (entries.length > MAX_KEYS) throw new InvalidFields({ custom_attributes: `at most ${MAX_KEYS} keys` });
+  const out: Record<string, CustomAttributeValue> = {};
+  for (const [key, value] of entries) {
+    if (!KEY.test(key)) throw new InvalidFields({ custom_attributes: `key "${key.slice(0, 40)}" must be 1-140 letters, digits, _ . or -` });
+    const ok = typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value)) || (typeof value === 'string' && value.length <= MAX_TEXT);
+    if (!ok) throw new InvalidFields({ [`custom_attributes.${key}`]: `must be a string (up to ${MAX_TEXT} characters), a number or a boolean` });
+    out[key] = value;
+  }
+  return out;
+}
