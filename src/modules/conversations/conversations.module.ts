@@ -30,7 +30,9 @@ import { MessagesService } from './messages/messages.service.js';
 import { OutgoingMessagesLink } from './messages/outgoing-messages.link.js';
 import { OutgoingMessagesRepository } from './messages/outgoing-messages.repository.js';
 import { SnoozeWaker } from './snooze/snooze-waker.service.js';
+import { TagsController } from './tags/tags.controller.js';
 import { TagsRepository } from './tags/tags.repository.js';
+import { TagsService } from './tags/tags.service.js';
 import { ViewEntity } from './entities/view.entity.js';
 import { ViewsController } from './views/views.controller.js';
 import { ViewsRepository } from './views/views.repository.js';
@@ -48,7 +50,7 @@ import { ViewsService } from './views/views.service.js';
     StatusesModule,
     TeamsModule,
   ],
-  controllers: [ConversationsController, ConversationUpdatesController, MessagesController, ViewsController],
+  controllers: [ConversationsController, ConversationUpdatesController, MessagesController, TagsController, ViewsController],
   providers: [
     ConversationAccess,
     ConversationAssignment,
@@ -70,6 +72,7 @@ import { ViewsService } from './views/views.service.js';
     OutgoingMessagesRepository,
     SnoozeWaker,
     TagsRepository,
+    TagsService,
     ViewsRepository,
     ViewsService,
   ],
