@@ -1,3 +1,4 @@
+import { TagsRoles1765500000000 } from '../../src/shared/database/migrations/1765500000000-TagsRoles.js';
 import { Permission as P } from '../../src/shared/auth/permissions.js';
 import type { TestApp } from '../support/test-app.js';
 import { createAgent, createConversation, createRole, createTeam, startConversationsApp, unique } from './conversations.fixtures.js';
@@ -210,5 +211,37 @@ describe('POST /conversations/{uuid}/tags', () => {
     expect(res.status).toBe(400);
     expect(res.body.message).toMatch(/action must be one of set_tags, add_tags, remove_tags/);
     expect(await tagsOf(c.uuid)).toEqual([]);
+  });
+});
+
+describe('migration 1765500000000-TagsRoles', () => {
+  test('merges tags that differ only in case into the oldest, keeping every conversation tagged', async () => {
+    const migration = new TagsRoles1765500000000();
+    const base = unique('Merge');
+    const [c1, c2] = [await createConversation(t), await createConversation(t)];
+    const ids: number[] = [];
+    // One connection for the whole of it (the embedded database has only one): no HTTP until released.
+    const runner = t.dataSource.createQueryRunner();
+    try {
+      await migration.down(runner);
+      for (const name of [base, base.toLowerCase(), base.toUpperCase()]) {
+        ids.push((await runner.query(`INSERT INTO tags (name) VALUES ($1) RETURNING id`, [name]))[0].id);
+      }
+      const link = `INSERT INTO conversation_tags (conversation_id, tag_id) SELECT id, $1 FROM conversations WHERE uuid = $2`;
+      await runner.query(link, [ids[1], c1.uuid]);
+      await runner.query(link, [ids[2], c1.uuid]);
+      await runner.query(link, [ids[2], c2.uuid]);
+      await migration.up(runner);
+    } finally {
+      await runner.release();
+    }
+    expect(await t.dataSource.query(`SELECT id, name FROM tags WHERE lower(name) = lower($1)`, [base])).toEqual([{ id: ids[0], name: base }]);
+    expect(await tagsOf(c1.uuid)).toEqual([base]);
+    expect(await tagsOf(c2.uuid)).toEqual([base]);
+    expect(await t.dataSource.query(`SELECT name, built_in FROM roles WHERE built_in IS NOT NULL ORDER BY built_in`)).toEqual([
+      { name: 'Admin', built_in: 'admin' },
+      { name: 'Agent', built_in: 'agent' },
+    ]);
+    expect((await as(manager).post('/tags', { name: base.toLowerCase() })).status).toBe(409);
   });
 });
