@@ -195,8 +195,11 @@ describe('POST /conversations/{uuid}/tags', () => {
     const post = (body: object) => as(admin).post(`/conversations/${c.uuid}/tags`, body).expect(200);
     await post({ tags: [a.toLowerCase(), b] });
     expect(await tagsOf(c.uuid)).toEqual([a, b].sort());
-    // Same names in another case: nothing changes, nothing is recorded.
+    // Same names in another case: nothing changes, nothing is recorded, no tag id is used up.
+    const lastId = async () => String((await t.dataSource.query(`SELECT last_value FROM tags_id_seq`))[0].last_value);
+    const before = await lastId();
     expect(await eventsOf(() => post({ tags: [a.toUpperCase(), b.toLowerCase()] }))).toEqual([]);
+    expect(await lastId()).toBe(before);
     await post({ tags: [b.toUpperCase()], action: 'remove_tags' });
     expect(await tagsOf(c.uuid)).toEqual([a]);
     await post({ tags: [b.toLowerCase(), a], action: 'add_tags' });

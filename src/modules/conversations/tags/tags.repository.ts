@@ -90,13 +90,14 @@ export class TagsRepository {
    */
   async ensure(manager: EntityManager, names: string[]): Promise<TagRef[]> {
     if (names.length === 0) return [];
-    await manager
-      .createQueryBuilder()
-      .insert()
-      .into(TagEntity)
-      .values(names.map((name) => ({ name })))
-      .orIgnore()
-      .execute();
+    // Only names no tag has yet reach the insert: a conflicting insert would use up a sequence value.
+    await manager.query(
+      `INSERT INTO tags (name)
+       SELECT DISTINCT ON (lower(n)) n FROM unnest($1::text[]) AS n
+        WHERE NOT EXISTS (SELECT 1 FROM tags t WHERE lower(t.name) = lower(n))
+       ON CONFLICT DO NOTHING`,
+      [names],
+    );
     return this.findByNames(manager, names);
   }
 
