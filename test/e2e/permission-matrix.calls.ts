@@ -61,6 +61,8 @@ export class Fixtures {
       key: unique('matrix').replace(/-/g, '_'),
       data_type: 'text',
     });
+  tag = () => this.call<{ id: number }>('post', '/api/v1/tags', { name: unique('Tag') });
+  role = () => this.call<{ id: number }>('post', '/api/v1/roles', { name: unique('Role'), permissions: ['conversations:read'] });
   agent = () => this.call<{ id: number }>('post', '/api/v1/agents', { email: `${unique('victim')}@example.com`, first_name: 'Vic', roles: ['Agent'] });
 
   async conversation(assignee: number | null = null): Promise<{ uuid: string; contactId: number }> {
@@ -246,6 +248,15 @@ export const CALLS: Record<string, Build> = {
   handleGetView: (f) => ({ method: 'get', path: `/api/v1/views/${f.sharedViewId}` }),
   handleUpdateView: async (f, c) => ({ method: 'put', path: `/api/v1/views/${await f.ownView(c)}`, body: { name: unique('Renamed view') } }),
   handleDeleteView: async (f, c) => ({ method: 'delete', path: `/api/v1/views/${await f.ownView(c)}` }),
+  handleGetTags: () => ({ method: 'get', path: '/api/v1/tags' }),
+  handleCreateTag: () => ({ method: 'post', path: '/api/v1/tags', body: { name: unique('New tag') } }),
+  handleUpdateTag: async (f) => ({ method: 'put', path: `/api/v1/tags/${(await f.tag()).id}`, body: { name: unique('Renamed tag') } }),
+  handleDeleteTag: async (f) => ({ method: 'delete', path: `/api/v1/tags/${(await f.tag()).id}` }),
+  handleGetRoles: () => ({ method: 'get', path: '/api/v1/roles' }),
+  handleGetRole: async (f) => ({ method: 'get', path: `/api/v1/roles/${(await f.role()).id}` }),
+  handleCreateRole: () => ({ method: 'post', path: '/api/v1/roles', body: { name: unique('New role'), permissions: ['messages:read'] } }),
+  handleUpdateRole: async (f) => ({ method: 'put', path: `/api/v1/roles/${(await f.role()).id}`, body: { name: unique('Renamed role') } }),
+  handleDeleteRole: async (f) => ({ method: 'delete', path: `/api/v1/roles/${(await f.role()).id}` }),
   handleGetEvents: () => ({ method: 'get', path: '/api/v1/events?wait=0' }),
   handleGetWebhooks: () => ({ method: 'get', path: '/api/v1/webhooks' }),
   handleCreateWebhook: () => ({ method: 'post', path: '/api/v1/webhooks', body: { name: unique('New hook'), url: 'http://127.0.0.1:9/new' } }),

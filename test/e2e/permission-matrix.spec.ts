@@ -135,6 +135,15 @@ const MATRIX: Row[] = [
   row('handleUpdateView',                         P.ViewManage,                       O,    O,    O),  // its own view
   row('handleDeleteView',                         P.ViewManage,                       O,    O,    O),  // its own view
   row('handleGetEvents',                          AUTH,                               O,    O,    O),
+  row('handleGetTags',                            AUTH,                               O,    O,    O),
+  row('handleCreateTag',                          P.TagsManage,                       O,    D,    O),
+  row('handleUpdateTag',                          P.TagsManage,                       O,    D,    O),
+  row('handleDeleteTag',                          P.TagsManage,                       O,    D,    O),
+  row('handleGetRoles',                           AUTH,                               O,    O,    O),
+  row('handleGetRole',                            P.RolesManage,                      O,    D,    O),
+  row('handleCreateRole',                         P.RolesManage,                      O,    D,    O),
+  row('handleUpdateRole',                         P.RolesManage,                      O,    D,    O),
+  row('handleDeleteRole',                         P.RolesManage,                      O,    D,    O),
   row('handleGetWebhooks',                        P.WebhooksManage,                   O,    D,    O),
   row('handleCreateWebhook',                      P.WebhooksManage,                   O,    D,    O),
   row('handleGetWebhook',                         P.WebhooksManage,                   O,    D,    O),

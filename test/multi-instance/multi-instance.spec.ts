@@ -91,6 +91,32 @@ describe.skipIf(!process.env.DATABASE_URL)('several instances on one database (P
     }
   });
 
+  test(`a role edited through one instance changes its holders' permissions on the others within ${REVOCATION_BUDGET_MS} ms`, async () => {
+    const role = await call(0, 'POST', '/api/v1/roles', { auth: admin, body: { name: `Multi-${Date.now()}`, permissions: ['roles:manage'] } });
+    expect(role.status, JSON.stringify(role.body)).toBe(200);
+    const holder = await newAgent(role.body.data.name, 'Holder');
+    const probe = (i: number) => call(i, 'GET', `/api/v1/roles/${role.body.data.id}`, { auth: holder.auth });
+    // Every instance has recently accepted the holder (so any cache it keeps is warm).
+    for (let i = 0; i < INSTANCES; i++) expect((await probe(i)).status).toBe(200);
+
+    expect((await call(0, 'PUT', `/api/v1/roles/${role.body.data.id}`, { auth: admin, body: { permissions: ['tags:manage'] } })).status).toBe(200);
+    const changedAt = Date.now();
+    const deniedAfter = await Promise.all(
+      servers.map(async (_, i) => {
+        for (;;) {
+          const res = await probe(i);
+          if (res.status === 403) return Date.now() - changedAt;
+          expect(res.status).toBe(200);
+          if (Date.now() - changedAt > 5_000) return Infinity;
+          await sleep(20);
+        }
+      }),
+    );
+    console.log(`[multi-instance] role edited: denied after ${deniedAfter.map((ms) => `${ms} ms`).join(', ')} (instances 0..${INSTANCES - 1})`);
+    expect(deniedAfter[0]).toBeLessThan(Infinity);
+    for (const ms of deniedAfter) expect(ms).toBeLessThanOrEqual(REVOCATION_BUDGET_MS);
+  });
+
   test('the outbox workers of all instances never send a message twice', async () => {
     const sender = await newAgent('Admin', 'Sender');
     const inbox = await call(0, 'POST', '/api/v1/inboxes', {

@@ -97,6 +97,20 @@ export class ConversationEvents {
     await this.record(m, 'conversation.tags_changed', { conversation_uuid: c.uuid, added, removed, tags }, scopeOf(c));
   }
 
+  /**
+   * A tag was renamed or deleted: one `conversation.tags_changed` for each conversation that carries
+   * (or carried) it, `tags` read after the change.
+   */
+  async tagsChangedIn(m: EntityManager, targets: EventTarget[], added: string[], removed: string[]): Promise<void> {
+    const names = await this.tags.namesOf(
+      m,
+      targets.map((c) => c.id),
+    );
+    for (const c of targets) {
+      await this.record(m, 'conversation.tags_changed', { conversation_uuid: c.uuid, added, removed, tags: names.get(c.id) ?? [] }, scopeOf(c));
+    }
+  }
+
   assigned(m: EntityManager, c: EventTarget, type: AssigneeType, assigneeId: number, previousId: number | null): Promise<void> {
     return this.record(
       m,

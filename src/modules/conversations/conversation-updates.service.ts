@@ -101,20 +101,12 @@ export class ConversationUpdates {
     const wanted = [...new Set(names)];
     return this.locked(principal, id, ifMatch, async (m, c) => {
       const current = await this.tags.ofConversation(m, c.id);
-      const has = new Set(current.map((t) => t.name));
-      const added =
-        action === 'remove_tags'
-          ? []
-          : await this.tags.ensure(
-              m,
-              wanted.filter((n) => !has.has(n)),
-            );
-      const removed =
-        action === 'set_tags'
-          ? current.filter((t) => !wanted.includes(t.name))
-          : action === 'remove_tags'
-            ? current.filter((t) => wanted.includes(t.name))
-            : [];
+      const has = new Set(current.map((t) => t.id));
+      // Names match existing tags case-insensitively; `named` are the tags the request means.
+      const named = action === 'remove_tags' ? await this.tags.findByNames(m, wanted) : await this.tags.ensure(m, wanted);
+      const meant = new Set(named.map((t) => t.id));
+      const added = action === 'remove_tags' ? [] : named.filter((t) => !has.has(t.id));
+      const removed = action === 'set_tags' ? current.filter((t) => !meant.has(t.id)) : action === 'remove_tags' ? current.filter((t) => meant.has(t.id)) : [];
       await this.tags.link(
         m,
         c.id,

@@ -33,7 +33,9 @@ import { MessagesService } from './messages/messages.service.js';
 import { OutgoingMessagesLink } from './messages/outgoing-messages.link.js';
 import { OutgoingMessagesRepository } from './messages/outgoing-messages.repository.js';
 import { SnoozeWaker } from './snooze/snooze-waker.service.js';
+import { TagsController } from './tags/tags.controller.js';
 import { TagsRepository } from './tags/tags.repository.js';
+import { TagsService } from './tags/tags.service.js';
 import { ViewEntity } from './entities/view.entity.js';
 import { ViewsController } from './views/views.controller.js';
 import { ViewsRepository } from './views/views.repository.js';
@@ -52,7 +54,7 @@ import { ViewsService } from './views/views.service.js';
     StatusesModule,
     TeamsModule,
   ],
-  controllers: [ConversationsController, ConversationUpdatesController, ConversationAttributesController, MessagesController, ViewsController],
+  controllers: [ConversationsController, ConversationUpdatesController, ConversationAttributesController, MessagesController, TagsController, ViewsController],
   providers: [
     ConversationAccess,
     ConversationAttributes,
@@ -75,6 +77,7 @@ import { ViewsService } from './views/views.service.js';
     OutgoingMessagesRepository,
     SnoozeWaker,
     TagsRepository,
+    TagsService,
     ViewsRepository,
     ViewsService,
   ],

@@ -1,9 +1,10 @@
-import { Check, Column, CreateDateColumn, Entity, OneToMany, PrimaryGeneratedColumn, type Relation, Unique, UpdateDateColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, Index, OneToMany, PrimaryGeneratedColumn, type Relation, UpdateDateColumn } from 'typeorm';
 import type { ConversationTagEntity } from './conversation-tag.entity.js';
 
-/** A tag name; created the first time a conversation is tagged with it. */
+/** A tag name, unique case-insensitively; created over `/tags` or the first time a conversation is tagged with it. */
 @Entity('tags')
-@Unique('tags_name_key', ['name'])
+// unique lower(name) (expression index)
+@Index('tags_name_lower_key', { synchronize: false })
 @Check('tags_name_check', 'length(name) <= 140')
 export class TagEntity {
   @PrimaryGeneratedColumn({ primaryKeyConstraintName: 'tags_pkey' })

@@ -10,10 +10,11 @@ import { AgentChangeNotify1765200000000 } from './1765200000000-AgentChangeNotif
 import { EventTransactionOrder1765300000000 } from './1765300000000-EventTransactionOrder.js';
 import { InboundEmail1765450000000 } from './1765450000000-InboundEmail.js';
 import { Retention1765460000000 } from './1765460000000-Retention.js';
+import { TagsRoles1765500000000 } from './1765500000000-TagsRoles.js';
 import { CustomAttributes1765510000000 } from './1765510000000-CustomAttributes.js';
-import { WebhookPayloadFormat1765540000000 } from './1765540000000-WebhookPayloadFormat.js';
 import { ListSortIndexes1765520000000 } from './1765520000000-ListSortIndexes.js';
 import { ContactLifecycle1765530000000 } from './1765530000000-ContactLifecycle.js';
+import { WebhookPayloadFormat1765540000000 } from './1765540000000-WebhookPayloadFormat.js';
 
 /** Every migration, in order. A module that changes the schema adds its migration class here. */
 export const MIGRATIONS = [
@@ -29,8 +30,9 @@ export const MIGRATIONS = [
   EventTransactionOrder1765300000000,
   InboundEmail1765450000000,
   Retention1765460000000,
+  TagsRoles1765500000000,
   CustomAttributes1765510000000,
-  WebhookPayloadFormat1765540000000,
   ListSortIndexes1765520000000,
   ContactLifecycle1765530000000,
+  WebhookPayloadFormat1765540000000,
 ];
