@@ -205,6 +205,9 @@ export class Seeder {
     const [{ convBase }] = await select<{ convBase: number }>(q, `SELECT COALESCE(max(id), 0)::int AS "convBase" FROM conversations`);
     const [{ msgBase }] = await select<{ msgBase: string }>(q, `SELECT COALESCE(max(id), 0)::bigint AS "msgBase" FROM conversation_messages`);
     const M = o.messagesPerConversation;
+    // One clock for every batch and statement: a conversation and its messages are written by different
+    // statements (and sessions), whose now() differ, and last_message_at must equal its last message's time.
+    const epoch = new Date().toISOString();
     const batch = o.batchSize ?? Math.max(1000, Math.floor(100_000 / Math.max(1, M)));
     // One row per conversation index i: every column is a pure function of i, so messages can recompute
     // the contact, assignee and timestamps without a join.
@@ -219,7 +222,7 @@ export class Seeder {
                   THEN ($4::int[])[1 + (pg_temp.rnd('cta', i) % greatest(cardinality($4::int[]), 1))::int] END AS assigned_team_id,
              pg_temp.rnd('cst', i) % 100 AS st,
              ($5::int[])[1 + (pg_temp.rnd('cpr', i) % 4)::int] AS priority_id,
-             now() - make_interval(mins => (pg_temp.rnd('ccr', i) % 525600)::int + ${M} * 23) AS created_at,
+             '${epoch}'::timestamptz - make_interval(mins => (pg_temp.rnd('ccr', i) % 525600)::int + ${M} * 23) AS created_at,
              pg_temp.pick($6, 'csu', i) || CASE WHEN pg_temp.rnd('csn', i) % 2 = 0 THEN ' #' || (10000 + pg_temp.rnd('cso', i) % 90000) ELSE '' END AS subject
         FROM generate_series($7::int, $8::int) i`;
     const msgKind = `CASE WHEN k = 0 THEN 'in' WHEN k % 6 = 5 THEN 'act' WHEN k % 5 = 3 THEN 'note' WHEN k % 2 = 1 THEN 'out' ELSE 'in' END`;
