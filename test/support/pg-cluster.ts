@@ -65,7 +65,22 @@ export class PgCluster {
    */
   async replica(): Promise<PgCluster> {
     const standby = new PgCluster(this.bin, await PgCluster.privateDir(), await freePort(), this.database);
-    await standby.pg('pg_basebackup', ['-h', '127.0.0.1', '-p', String(this.port), '-U', 'postgres', '-D', standby.dataDir, '-R', '-X', 'stream', '--no-sync']);
+    await standby.pg('pg_basebackup', [
+      '-h',
+      '127.0.0.1',
+      '-p',
+      String(this.port),
+      '-U',
+      'postgres',
+      '-D',
+      standby.dataDir,
+      '-R',
+      '-X',
+      'stream',
+      '-c',
+      'fast',
+      '--no-sync',
+    ]);
     await standby.start();
     return standby;
   }
