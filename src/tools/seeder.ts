@@ -313,9 +313,10 @@ export class Seeder {
    */
   private async dropIndexesAndConstraints(q: QueryRunner): Promise<Dropped> {
     const loaded = BULK_TABLES.filter((t) => t !== 'users');
-    const constraints = await select<{ name: string; tbl: string; type: 'p' | 'u' | 'f'; def: string }>(
+    const constraints = await select<{ name: string; tbl: string; type: 'p' | 'u' | 'f'; def: string; index: string | null }>(
       q,
-      `SELECT c.conname AS name, c.conrelid::regclass::text AS tbl, c.contype AS type, pg_get_constraintdef(c.oid) AS def
+      `SELECT c.conname AS name, c.conrelid::regclass::text AS tbl, c.contype AS type, pg_get_constraintdef(c.oid) AS def,
+              CASE WHEN c.contype IN ('p', 'u') THEN pg_get_indexdef(c.conindid) END AS index
          FROM pg_constraint c
         WHERE c.connamespace = current_schema()::regnamespace
           AND ((c.contype IN ('p', 'u', 'f') AND c.conrelid = ANY($1::text[]::regclass[]))
@@ -336,25 +337,38 @@ export class Seeder {
     const keys = constraints.filter((c) => c.type !== 'f');
     for (const c of [...foreign, ...keys]) await q.query(`ALTER TABLE ${c.tbl} DROP CONSTRAINT ${quoteIdent(c.name)}`);
     for (const i of indexes) await q.query(`DROP INDEX IF EXISTS ${quoteIdent(i.name)}`);
+    // A key's index is built like the others (CREATE INDEX takes a lock that lets other builds on the table
+    // run at the same time; ADD CONSTRAINT would lock them out) and attached afterwards, which is instant.
+    // A deferrable key is added as it was defined.
+    const attachable = (c: { def: string; index: string | null }) =>
+      c.index !== null && !/DEFERRABLE/i.test(c.def) && /^(PRIMARY KEY|UNIQUE) \([^)]*\)$/.test(c.def);
+    const addConstraint = (c: { tbl: string; name: string; def: string }) => `ALTER TABLE ${c.tbl} ADD CONSTRAINT ${quoteIdent(c.name)} ${c.def}`;
     return {
       // Built in parallel, the largest table first and its GIN indexes (the slowest builds) before the rest.
       build: [
-        ...keys.map((c) => ({ tbl: c.tbl, sql: `ALTER TABLE ${c.tbl} ADD CONSTRAINT ${quoteIdent(c.name)} ${c.def}`, gin: false })),
+        ...keys.filter(attachable).map((c) => ({ tbl: c.tbl, sql: c.index!, gin: false })),
         ...indexes.map((i) => ({ tbl: i.tbl, sql: i.def, gin: / USING gin /i.test(i.def) })),
       ].sort((a, b) => buildRank(b) - buildRank(a)),
-      // Foreign keys last, one at a time: each validates with one join and locks two tables.
-      foreign: foreign.map((c) => `ALTER TABLE ${c.tbl} ADD CONSTRAINT ${quoteIdent(c.name)} ${c.def}`),
+      // Then one at a time: keys attached to their indexes (or added whole), and the foreign keys, each validated with one join.
+      after: [
+        ...keys.map((c) =>
+          attachable(c)
+            ? `ALTER TABLE ${c.tbl} ADD CONSTRAINT ${quoteIdent(c.name)} ${c.def.split(' (')[0]} USING INDEX ${quoteIdent(c.name)}`
+            : addConstraint(c),
+        ),
+        ...foreign.map(addConstraint),
+      ],
     };
   }
 
   private async rebuild(runners: QueryRunner[], dropped: Dropped): Promise<void> {
-    this.progress.start(dropped.build.length + dropped.foreign.length, 'rebuilding indexes and constraints');
+    this.progress.start(dropped.build.length + dropped.after.length, 'rebuilding indexes and constraints');
     let done = 0;
     await inParallel(runners, dropped.build, async (r, item) => {
       await r.query(item.sql);
       this.progress.update(++done);
     });
-    for (const sql of dropped.foreign) {
+    for (const sql of dropped.after) {
       await runners[0].query(sql);
       this.progress.update(++done);
     }
@@ -364,7 +378,7 @@ export class Seeder {
 
 interface Dropped {
   build: Array<{ tbl: string; sql: string; gin: boolean }>;
-  foreign: string[];
+  after: string[];
 }
 
 const TABLE_RANK: Record<string, number> = { conversation_messages: 4, conversations: 3, conversation_participants: 2, conversation_tags: 1 };
