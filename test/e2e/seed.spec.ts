@@ -19,20 +19,26 @@ const SCHEMA_SQL = `
   SELECT 'constraint', conname, conrelid::regclass::text || ' ' || pg_get_constraintdef(oid) FROM pg_constraint WHERE connamespace = current_schema()::regnamespace
   ORDER BY 1, 2, 3`;
 
+/** Runs the command with its progress bar (stderr) silenced; answers what it printed on stdout. */
+async function quietly(fn: () => Promise<void>): Promise<string> {
+  const out: string[] = [];
+  const stdout = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => (out.push(String(chunk)), true));
+  const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+  try {
+    await fn();
+  } finally {
+    stdout.mockRestore();
+    stderr.mockRestore();
+  }
+  return out.join('');
+}
+
 test('fills every table consistently and leaves the schema exactly as migrated', async () => {
   const before = await t.dataSource.query(SCHEMA_SQL);
-  const out: string[] = [];
-  const write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = ((chunk: string) => (out.push(String(chunk)), true)) as typeof process.stdout.write;
-  const stderr = process.stderr.write.bind(process.stderr);
-  process.stderr.write = (() => true) as typeof process.stderr.write;
-  try {
-    await runSeed(t.dataSource, { conversations: 300, messagesPerConversation: 4, contacts: 100, agents: 5, teams: 2, seed: 7, force: false, batchSize: 70 });
-  } finally {
-    process.stdout.write = write;
-    process.stderr.write = stderr;
-  }
-  expect(JSON.parse(out.join('').trim())).toMatchObject({ conversations: 300, messages: 1200 });
+  const out = await quietly(() =>
+    runSeed(t.dataSource, { conversations: 300, messagesPerConversation: 4, contacts: 100, agents: 5, teams: 2, seed: 7, force: false, batchSize: 70 }),
+  );
+  expect(JSON.parse(out.trim())).toMatchObject({ conversations: 300, messages: 1200 });
   expect(await t.dataSource.query(SCHEMA_SQL)).toEqual(before);
 
   const [counts] = await t.dataSource.query<Array<Record<string, number>>>(`
@@ -61,14 +67,7 @@ test('fills every table consistently and leaves the schema exactly as migrated',
   await expect(
     runSeed(t.dataSource, { conversations: 1, messagesPerConversation: 1, contacts: 1, agents: 1, teams: 1, seed: 7, force: false }),
   ).rejects.toBeInstanceOf(SeedRefused);
-  process.stdout.write = (() => true) as typeof process.stdout.write;
-  process.stderr.write = (() => true) as typeof process.stderr.write;
-  try {
-    await runSeed(t.dataSource, { conversations: 20, messagesPerConversation: 2, contacts: 5, agents: 5, teams: 2, seed: 7, force: true });
-  } finally {
-    process.stdout.write = write;
-    process.stderr.write = stderr;
-  }
+  await quietly(() => runSeed(t.dataSource, { conversations: 20, messagesPerConversation: 2, contacts: 5, agents: 5, teams: 2, seed: 7, force: true }));
   const [again] = await t.dataSource.query<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM conversations`);
   expect(again.n).toBe(320);
   expect(await t.dataSource.query(SCHEMA_SQL)).toEqual(before);
