@@ -5,10 +5,11 @@ import { Seeder, type SeedOptions, type SeedProgress } from './seeder.js';
 
 export class SeedUsageError extends Error {}
 
-export const SEED_USAGE = `  seed --conversations N --messages-per-conversation M --contacts K --agents A --teams T [--seed S] [--force]
+export const SEED_USAGE = `  seed --conversations N --messages-per-conversation M --contacts K --agents A --teams T [--seed S] [--force] [--jobs J]
       Fills the database with deterministic, realistic data (names, subjects, message bodies, statuses,
       priorities, assignments, tags, private notes and activity messages). Refuses a database that
-      already holds conversations or contacts unless --force is given.`;
+      already holds conversations or contacts unless --force is given. --jobs: database sessions
+      loading and building indexes in parallel (default 2 on PostgreSQL, at most DB_POOL_SIZE; 1 on PGlite).`;
 
 function positive(name: string, value: string | undefined, fallback?: number): number {
   if (value === undefined) {
@@ -34,6 +35,7 @@ export function parseSeedArgs(args: string[]): SeedOptions {
         seed: { type: 'string' },
         force: { type: 'boolean' },
         'batch-size': { type: 'string' },
+        jobs: { type: 'string' },
       },
     });
   } catch (err) {
@@ -49,7 +51,9 @@ export function parseSeedArgs(args: string[]): SeedOptions {
     seed: positive('seed', values.seed, 1),
     force: values.force ?? false,
     batchSize: values['batch-size'] ? positive('batch-size', values['batch-size']) : undefined,
+    jobs: values.jobs ? positive('jobs', values.jobs) : undefined,
   };
+  if (options.jobs === 0) throw new SeedUsageError('--jobs must be at least 1');
   if (options.contacts === 0) options.contacts = Math.max(1, Math.ceil(options.conversations / 3));
   if (options.messagesPerConversation < 1) throw new SeedUsageError('--messages-per-conversation must be at least 1');
   return options;
@@ -76,6 +80,9 @@ function progressBar(): SeedProgress {
 }
 
 export async function runSeed(dataSource: DataSource, options: SeedOptions): Promise<void> {
-  const result = await new Seeder(dataSource, progressBar()).run(options);
+  // Each job holds one pooled connection for the whole run, so there are never more jobs than connections.
+  const pool = (dataSource.options as { poolSize?: number }).poolSize ?? 1;
+  const jobs = Math.max(1, Math.min(options.jobs ?? 2, pool));
+  const result = await new Seeder(dataSource, progressBar()).run({ ...options, jobs });
   process.stdout.write(`${JSON.stringify({ ...result, rate_messages_per_s: Math.round(result.messages / Math.max(result.seconds, 0.001)) })}\n`);
 }

@@ -34,16 +34,14 @@ export class PgCluster {
     this.url = `postgres://postgres@127.0.0.1:${port}/${database}`;
   }
 
+  /**
+   * A new cluster with its database. `wal_level=replica` (PostgreSQL's default) and the trust rule initdb
+   * writes for replication connections on 127.0.0.1 let `replica()` clone it with pg_basebackup.
+   */
   static async create(database = 'libredesk'): Promise<PgCluster> {
     const bin = postgresBinDir();
     if (!bin) throw new Error('No PostgreSQL binaries under /usr/lib/postgresql');
-    const dir = mkdtempSync(join(tmpdir(), 'libredesk-pgcluster-'));
-    if (process.getuid?.() === 0) {
-      const { stdout } = await run('id', ['-u', 'postgres']);
-      const { stdout: gid } = await run('id', ['-g', 'postgres']);
-      chownSync(dir, Number(stdout.trim()), Number(gid.trim()));
-    }
-    const cluster = new PgCluster(bin, dir, await freePort(), database);
+    const cluster = new PgCluster(bin, await PgCluster.privateDir(), await freePort(), database);
     await cluster.pg('initdb', ['-D', cluster.dataDir, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--no-sync', '--no-instructions']);
     await cluster.start();
     const admin = new pg.Client({ connectionString: `postgres://postgres@127.0.0.1:${cluster.port}/postgres` });
@@ -51,6 +49,69 @@ export class PgCluster {
     await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(database)}`);
     await admin.end();
     return cluster;
+  }
+
+  /** Whether `replica()` can work here: the binaries and pg_basebackup are installed. */
+  static replicationUnavailable(): string | null {
+    const bin = postgresBinDir();
+    if (!bin) return 'no PostgreSQL binaries under /usr/lib/postgresql';
+    if (!existsSync(join(bin, 'pg_basebackup'))) return `no pg_basebackup in ${bin}`;
+    return null;
+  }
+
+  /**
+   * A hot-standby streaming replica of this cluster on another loopback port: `pg_basebackup -R` copies the
+   * data directory and writes primary_conninfo + standby.signal, then the copy starts and follows the WAL.
+   */
+  async replica(): Promise<PgCluster> {
+    const standby = new PgCluster(this.bin, await PgCluster.privateDir(), await freePort(), this.database);
+    await standby.pg('pg_basebackup', [
+      '-h',
+      '127.0.0.1',
+      '-p',
+      String(this.port),
+      '-U',
+      'postgres',
+      '-D',
+      standby.dataDir,
+      '-R',
+      '-X',
+      'stream',
+      '-c',
+      'fast',
+      '--no-sync',
+    ]);
+    await standby.start();
+    return standby;
+  }
+
+  /** Waits until the replica has replayed everything the primary wrote so far (its LSN now). */
+  async waitForReplay(standby: PgCluster, timeoutMs = 15_000): Promise<void> {
+    const primary = await this.client();
+    const replica = await standby.client();
+    try {
+      const { rows } = await primary.query<{ lsn: string }>('SELECT pg_current_wal_lsn()::text AS lsn');
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const r = await replica.query<{ caught: boolean }>('SELECT pg_last_wal_replay_lsn() >= $1::pg_lsn AS caught', [rows[0].lsn]);
+        if (r.rows[0].caught) return;
+        if (Date.now() > deadline) throw new Error(`replica did not replay up to ${rows[0].lsn} within ${timeoutMs} ms`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    } finally {
+      await primary.end();
+      await replica.end();
+    }
+  }
+
+  private static async privateDir(): Promise<string> {
+    const dir = mkdtempSync(join(tmpdir(), 'libredesk-pgcluster-'));
+    if (process.getuid?.() === 0) {
+      const { stdout } = await run('id', ['-u', 'postgres']);
+      const { stdout: gid } = await run('id', ['-g', 'postgres']);
+      chownSync(dir, Number(stdout.trim()), Number(gid.trim()));
+    }
+    return dir;
   }
 
   private get dataDir(): string {

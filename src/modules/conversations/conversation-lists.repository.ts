@@ -11,6 +11,7 @@ import { CONVERSATION_LIST_COLUMNS } from './conversation-list-fields.js';
 import { type ConversationListRow, conversationJoins, LIST_COLUMNS } from './conversation.rows.js';
 import { ID_FILTERS, type ViewFilters } from './views/view-filters.js';
 import { preparedSql } from '../../shared/database/prepared-statements.js';
+import { queryReplica } from '../../shared/database/replica.js';
 
 /** Which conversations a list shows; the repository turns it into SQL. */
 export type ConversationListFilter =
@@ -208,7 +209,10 @@ export class ConversationListsRepository {
     const where = whereOf(filter);
     const page = this.pageQuery(filter, viewerId, request);
     const count = filter.list === 'view' ? countSql(where) : CONVERSATION_LIST_SQL[filter.list].count;
-    const [rows, total] = await Promise.all([this.dataSource.query<ConversationListRowWithKey[]>(page.sql, page.params), this.count(count, where.params)]);
+    const [rows, total] = await Promise.all([
+      queryReplica<ConversationListRowWithKey[]>(this.dataSource, page.sql, page.params),
+      this.count(count, where.params),
+    ]);
     return { rows, total };
   }
 
@@ -241,7 +245,7 @@ export class ConversationListsRepository {
     const key = `${sql}\u0000${JSON.stringify(params)}`;
     const cached = this.largeTotals.get(key);
     if (cached !== undefined) return cached;
-    const [{ n }] = await this.dataSource.query<Array<{ n: number }>>(sql, params);
+    const [{ n }] = await queryReplica<Array<{ n: number }>>(this.dataSource, sql, params);
     if (n >= LARGE_TOTAL) this.largeTotals.set(key, n);
     return n;
   }

@@ -8,6 +8,7 @@ import type { ConversationEntity } from '../conversations/entities/conversation.
 import type { MessageEntity } from '../conversations/entities/message.entity.js';
 import type { StatusEntity } from '../statuses/entities/status.entity.js';
 import type { SearchTerm } from './search-query.js';
+import { queryReplica } from '../../shared/database/replica.js';
 import { contactSearchSql, conversationSearchSql, messageSearchSql, type SqlQuery } from './search.sql.js';
 
 export type ConversationHitRow = Columns<ConversationEntity, 'createdAt' | 'uuid' | 'referenceNumber' | 'subject'> & { status: StatusEntity['name'] };
@@ -19,7 +20,7 @@ export type MessageHitRow = Columns<MessageEntity, 'createdAt' | 'textContent'> 
 /** Only contacts with an email are found. */
 export type ContactHitRow = Columns<ContactEntity, 'id' | 'createdAt' | 'firstName' | 'lastName'> & { email: NonNullable<ContactEntity['email']> };
 
-/** Indexed search queries; see search.sql.ts for the SQL and the indexes it relies on. */
+/** Indexed search queries (on a read replica when there is one); see search.sql.ts for the SQL and the indexes it relies on. */
 @Injectable()
 export class SearchRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
@@ -37,6 +38,6 @@ export class SearchRepository {
   }
 
   private run<T>({ sql, params }: SqlQuery): Promise<T[]> {
-    return this.dataSource.query<T[]>(sql, params);
+    return queryReplica<T[]>(this.dataSource, sql, params);
   }
 }

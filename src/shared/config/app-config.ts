@@ -36,6 +36,14 @@ export class EnvironmentVariables {
   @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'DATABASE_URL must be a postgres:// or postgresql:// URL' })
   DATABASE_URL?: string;
 
+  /** Read replicas of DATABASE_URL (comma list): list and search reads go to them (README: Read replicas). */
+  @Transform(blankToUndefined)
+  @IsOptional()
+  @Matches(/^\s*postgres(ql)?:\/\/[^\s,]+\s*(,\s*postgres(ql)?:\/\/[^\s,]+\s*)*$/, {
+    message: 'DATABASE_REPLICA_URLS must be a comma-separated list of postgres:// or postgresql:// URLs',
+  })
+  DATABASE_REPLICA_URLS?: string;
+
   @IsString()
   DATA_DIR = './data';
 

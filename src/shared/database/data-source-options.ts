@@ -55,12 +55,21 @@ export interface OpenDatabaseOptions {
   pglite?: PGlite;
 }
 
+/** The DATABASE_REPLICA_URLS list (already validated), without blanks. */
+export function replicaUrls(list: string | undefined): string[] {
+  return (list ?? '')
+    .split(',')
+    .map((url) => url.trim())
+    .filter(Boolean);
+}
+
 /** Real PostgreSQL when DATABASE_URL is set; otherwise the embedded PGlite under DATA_DIR. */
 export async function openDatabase(
-  config: Pick<EnvironmentVariables, 'DATABASE_URL' | 'DATA_DIR' | 'DB_POOL_SIZE'>,
+  config: Pick<EnvironmentVariables, 'DATABASE_URL' | 'DATA_DIR' | 'DB_POOL_SIZE'> & Partial<Pick<EnvironmentVariables, 'DATABASE_REPLICA_URLS'>>,
   { entities, pglite }: OpenDatabaseOptions,
 ): Promise<DatabaseHandle> {
   if (config.DATABASE_URL && !pglite) {
+    const replicas = replicaUrls(config.DATABASE_REPLICA_URLS);
     return {
       kind: 'postgres',
       url: config.DATABASE_URL,
@@ -68,6 +77,11 @@ export async function openDatabase(
         ...common,
         entities,
         url: config.DATABASE_URL,
+        // With replicas, TypeORM keeps one pool per server. Everything runs on the primary (`defaultMode`),
+        // reads included; only the statements that ask for a replica (replica.ts) are sent to one.
+        ...(replicas.length && {
+          replication: { master: { url: config.DATABASE_URL }, slaves: replicas.map((url) => ({ url })), defaultMode: 'master' as const },
+        }),
         poolSize: config.DB_POOL_SIZE,
         extra: { connectionTimeoutMillis: 5000, idleTimeoutMillis: 30000, Client: PreparingClient },
       },
