@@ -73,8 +73,8 @@ test('the served client types drive operations beyond the contract', async () =>
   const refused = await api.POST('/api/v1/custom-attributes', {
     body: { name: 'CRM id', applies_to: 'contact', key: 'crm_id', data_type: 'text' },
   });
-  expect(refused.response.status).toBeGreaterThanOrEqual(400);
-  expect(refused.error).toMatchObject({ status: 'error' });
+  expect(refused.response.status).toBe(409);
+  expect(refused.error).toMatchObject({ status: 'error', error_type: 'ConflictException', message: 'Custom attribute already exists' });
 
   // A contract operation through the same client, with the server's conditional GET.
   const views = await api.GET('/api/v1/views');
