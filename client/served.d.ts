@@ -8,13 +8,21 @@
  *   - participants-enveloped
  *   - activity-messages
  *
- * Operations beyond the contract (26):
+ * Operations beyond the contract (41):
+ *   GET /api/v1/roles handleGetRoles
+ *   POST /api/v1/roles handleCreateRole
+ *   GET /api/v1/roles/{id} handleGetRole
+ *   PUT /api/v1/roles/{id} handleUpdateRole
+ *   DELETE /api/v1/roles/{id} handleDeleteRole
  *   GET /api/v1/inboxes handleGetInboxes
  *   POST /api/v1/inboxes handleCreateInbox
  *   GET /api/v1/inboxes/{id} handleGetInbox
  *   PUT /api/v1/inboxes/{id} handleUpdateInbox
  *   DELETE /api/v1/inboxes/{id} handleDeleteInbox
  *   GET /uploads/{uuid} serveUpload
+ *   POST /api/v1/contacts handleCreateContact
+ *   DELETE /api/v1/contacts/{id} handleDeleteContact
+ *   GET /api/v1/contacts/{id}/export handleExportContact
  *   GET /api/v1/custom-attributes handleGetCustomAttributes
  *   POST /api/v1/custom-attributes handleCreateCustomAttribute
  *   GET /api/v1/custom-attributes/{id} handleGetCustomAttribute
@@ -22,6 +30,10 @@
  *   DELETE /api/v1/custom-attributes/{id} handleDeleteCustomAttribute
  *   PUT /api/v1/conversations/{uuid}/custom-attributes handleUpdateConversationCustomAttributes
  *   PUT /api/v1/conversations/{uuid}/contacts/custom-attributes handleUpdateContactCustomAttributes
+ *   GET /api/v1/tags handleGetTags
+ *   POST /api/v1/tags handleCreateTag
+ *   PUT /api/v1/tags/{id} handleUpdateTag
+ *   DELETE /api/v1/tags/{id} handleDeleteTag
  *   GET /api/v1/views handleGetViews
  *   POST /api/v1/views handleCreateView
  *   GET /api/v1/views/{id} handleGetView
@@ -30,9 +42,12 @@
  *   GET /api/v1/events handleGetEvents
  *   GET /api/v1/webhooks handleGetWebhooks
  *   POST /api/v1/webhooks handleCreateWebhook
+ *   GET /api/v1/webhooks/compact handleGetWebhooksCompact
  *   GET /api/v1/webhooks/{id} handleGetWebhook
  *   PUT /api/v1/webhooks/{id} handleUpdateWebhook
  *   DELETE /api/v1/webhooks/{id} handleDeleteWebhook
+ *   PUT /api/v1/webhooks/{id}/toggle handleToggleWebhook
+ *   POST /api/v1/webhooks/{id}/test handleTestWebhook
  *   GET /api/v1/webhooks/{id}/deliveries handleGetWebhookDeliveries
  *   POST /api/v1/webhooks/{id}/deliveries/{deliveryId}/redeliver handleRedeliverWebhook
  */
@@ -139,6 +154,49 @@ export interface paths {
         post: operations["handleGenerateAPIKey"];
         /** Revoke A P I Key */
         delete: operations["handleRevokeAPIKey"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/roles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every role, by id */
+        get: operations["handleGetRoles"];
+        put?: never;
+        /** Create a role; a name in use is 409 */
+        post: operations["handleCreateRole"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/roles/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One role */
+        get: operations["handleGetRole"];
+        /**
+         * Update a role (omitted fields are unchanged)
+         * @description The seeded Admin role cannot be changed (400). The holders' next request, on any instance, has the new permissions.
+         */
+        put: operations["handleUpdateRole"];
+        post?: never;
+        /**
+         * Delete a role
+         * @description The seeded Admin and Agent roles cannot be deleted (400). Agents holding the role lose it, as in Libredesk.
+         */
+        delete: operations["handleDeleteRole"];
         options?: never;
         head?: never;
         patch?: never;
@@ -315,7 +373,11 @@ export interface paths {
         /** Get Contacts */
         get: operations["handleGetContacts"];
         put?: never;
-        post?: never;
+        /**
+         * Create a contact
+         * @description `first_name` and `email` are required. An email already held by another contact or visitor (case-insensitively) is a 409.
+         */
+        post: operations["handleCreateContact"];
         delete?: never;
         options?: never;
         head?: never;
@@ -333,6 +395,30 @@ export interface paths {
         get: operations["handleGetContact"];
         /** Update Contact */
         put: operations["handleUpdateContact"];
+        post?: never;
+        /**
+         * Delete a contact and all their data
+         * @description A hard delete in one transaction: the contact, their conversations with messages, participants and tag links, their notes and media; the stored files are removed after commit. Records `contact.deleted`.
+         */
+        delete: operations["handleDeleteContact"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/contacts/{id}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export a contact's data
+         * @description Everything held about the contact, for a data-protection request: profile, notes, conversations with their non-private messages and attachments (signed URLs). Upstream's unmerged design serves the bare document; here it is in the success envelope like every other answer (so clients parse it the same way), with `Content-Disposition: attachment; filename="contact-{id}-data.json"` so a browser saves it as a file.
+         */
+        get: operations["handleExportContact"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -926,6 +1012,48 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every tag, by name */
+        get: operations["handleGetTags"];
+        put?: never;
+        /** Create a tag; a name taken in any case is 409 */
+        post: operations["handleCreateTag"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tags/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Rename a tag
+         * @description Every conversation carrying the tag gets a `conversation.tags_changed` event. A name taken by another tag in any case is 409.
+         */
+        put: operations["handleUpdateTag"];
+        post?: never;
+        /**
+         * Delete a tag
+         * @description The tag is removed from every conversation, each of which gets a `conversation.tags_changed` event.
+         */
+        delete: operations["handleDeleteTag"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/views": {
         parameters: {
             query?: never;
@@ -1004,6 +1132,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/webhooks/compact": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Webhook ids and names, by name
+         * @description Upstream Libredesk's compact list (for pickers such as an automation's webhook): any authenticated agent, as upstream.
+         */
+        get: operations["handleGetWebhooksCompact"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/webhooks/{id}": {
         parameters: {
             query?: never;
@@ -1018,6 +1166,46 @@ export interface paths {
         post?: never;
         /** Delete a webhook and its delivery log */
         delete: operations["handleDeleteWebhook"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}/toggle": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Enable a disabled webhook or disable an enabled one
+         * @description Flips `enabled`/`is_active` (no request body) and returns the webhook, as upstream Libredesk. Enabling clears `disabled_reason`.
+         */
+        put: operations["handleToggleWebhook"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a webhook.test event now and report how the receiver answered
+         * @description Sends `webhook.test` (payload `{id, name}`) in the webhook's `payload_format`, signed like every delivery, also when the webhook is disabled. Waits for the answer (at most WEBHOOK_TIMEOUT_MS). A receiver that answers non-2xx, cannot be reached or times out gives `success: false` with the status (or null) and the error; the request itself still succeeds. Not retried, not in the delivery log.
+         */
+        post: operations["handleTestWebhook"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -1067,6 +1255,66 @@ export interface components {
         CreateAgentDto: Record<string, never>;
         AvailabilityDto: Record<string, never>;
         UpdateAgentDto: Record<string, never>;
+        RoleDto: {
+            /** @example 3 */
+            id: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            /** @example Billing agents */
+            name: string;
+            /** @example Agents who handle invoices and refunds */
+            description: string;
+            /**
+             * @example [
+             *       "conversations:read",
+             *       "messages:read"
+             *     ]
+             */
+            permissions: string[];
+        };
+        CreateRoleDto: {
+            /**
+             * @description Trimmed; unique
+             * @example Billing agents
+             */
+            name: string;
+            /**
+             * @default
+             * @example Agents who handle invoices and refunds
+             */
+            description?: string;
+            /**
+             * @description At least one; an unknown permission is a 400 naming it
+             * @example [
+             *       "conversations:read",
+             *       "conversations:read_assigned",
+             *       "messages:read",
+             *       "messages:write"
+             *     ]
+             */
+            permissions: ("conversations:read_all" | "conversations:read_unassigned" | "conversations:read_assigned" | "conversations:read_team_inbox" | "conversations:read_team_all" | "conversations:read" | "conversations:update_user_assignee" | "conversations:update_team_assignee" | "conversations:update_priority" | "conversations:update_status" | "conversations:update_tags" | "conversations:write" | "messages:read" | "messages:write" | "messages:write_as_contact" | "view:manage" | "shared_views:manage" | "status:manage" | "tags:manage" | "macros:manage" | "users:manage" | "teams:manage" | "automations:manage" | "inboxes:manage" | "roles:manage" | "webhooks:manage" | "context_links:manage" | "templates:manage" | "reports:manage" | "business_hours:manage" | "sla:manage" | "general_settings:manage" | "notification_settings:manage" | "oidc:manage" | "ai:manage" | "custom_attributes:manage" | "activity_logs:manage" | "contacts:read_all" | "contacts:read" | "contacts:write" | "contacts:block" | "contacts:delete" | "contacts:export" | "contact_notes:read" | "contact_notes:write" | "contact_notes:delete")[];
+        };
+        UpdateRoleDto: {
+            /**
+             * @description Trimmed; unique
+             * @example Billing agents
+             */
+            name?: string;
+            /** @example Agents who handle invoices and refunds */
+            description?: string;
+            /**
+             * @description At least one; an unknown permission is a 400 naming it
+             * @example [
+             *       "conversations:read",
+             *       "conversations:read_assigned",
+             *       "messages:read",
+             *       "messages:write"
+             *     ]
+             */
+            permissions?: ("conversations:read_all" | "conversations:read_unassigned" | "conversations:read_assigned" | "conversations:read_team_inbox" | "conversations:read_team_all" | "conversations:read" | "conversations:update_user_assignee" | "conversations:update_team_assignee" | "conversations:update_priority" | "conversations:update_status" | "conversations:update_tags" | "conversations:write" | "messages:read" | "messages:write" | "messages:write_as_contact" | "view:manage" | "shared_views:manage" | "status:manage" | "tags:manage" | "macros:manage" | "users:manage" | "teams:manage" | "automations:manage" | "inboxes:manage" | "roles:manage" | "webhooks:manage" | "context_links:manage" | "templates:manage" | "reports:manage" | "business_hours:manage" | "sla:manage" | "general_settings:manage" | "notification_settings:manage" | "oidc:manage" | "ai:manage" | "custom_attributes:manage" | "activity_logs:manage" | "contacts:read_all" | "contacts:read" | "contacts:write" | "contacts:block" | "contacts:delete" | "contacts:export" | "contact_notes:read" | "contact_notes:write" | "contact_notes:delete")[];
+        };
         CreateTeamDto: Record<string, never>;
         UpdateTeamDto: Record<string, never>;
         StatusRequestDto: {
@@ -1249,10 +1497,131 @@ export interface components {
             /** @description What the upload is for, e.g. `messages` */
             linked_model?: string;
         };
+        CreateContactDto: {
+            /** @example Ada */
+            first_name: string;
+            /** @example Lovelace */
+            last_name?: string;
+            /**
+             * Format: email
+             * @description Unique among contacts, case-insensitively (409)
+             * @example ada@example.com
+             */
+            email: string;
+            /** @example 20 7946 0958 */
+            phone_number?: Record<string, never> | null;
+            /** @example +44 */
+            phone_number_country_code?: Record<string, never> | null;
+            /** @example United Kingdom */
+            country?: Record<string, never> | null;
+            /**
+             * @description Keys to string, number or boolean values
+             * @example {
+             *       "crm_id": "C-1042",
+             *       "vip": true
+             *     }
+             */
+            custom_attributes?: {
+                [key: string]: string | number | boolean;
+            };
+        };
         UpdateContactDto: {
             phone_number?: Record<string, never> | null;
             phone_number_country_code?: Record<string, never> | null;
             avatar_url?: Record<string, never> | null;
+        };
+        ContactExportProfileDto: {
+            /** @example 12 */
+            id: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            /** @example Ada */
+            first_name: string;
+            /** @example Lovelace */
+            last_name: string;
+            /** @example ada@example.com */
+            email: string | null;
+            phone_number_country_code: string | null;
+            phone_number: string | null;
+            country: string | null;
+            avatar_url: string | null;
+            external_user_id: string | null;
+            custom_attributes: {
+                [key: string]: unknown;
+            };
+            /** @example offline */
+            availability_status: string;
+            /** Format: date-time */
+            last_active_at: string | null;
+            /** Format: date-time */
+            last_login_at: string | null;
+            enabled: boolean;
+        };
+        ContactExportNoteDto: {
+            /** @example 3 */
+            id: number;
+            /** Format: date-time */
+            created_at: string;
+            /** @example Prefers email over phone. */
+            note: string;
+        };
+        ContactExportAttachmentDto: {
+            /** @example invoice.pdf */
+            name: string;
+            /** @example application/pdf */
+            content_type: string;
+            /** @example 48213 */
+            size: number;
+            /**
+             * @description Signed download URL (expires after MEDIA_URL_EXPIRY_SECONDS)
+             * @example /uploads/8f0c…?exp=1767225600&sig=…
+             */
+            url: string;
+        };
+        ContactExportMessageDto: {
+            /** Format: uuid */
+            uuid: string;
+            /** Format: date-time */
+            created_at: string;
+            /** @enum {string} */
+            type: "incoming" | "outgoing";
+            /** @enum {string} */
+            sender_type: "agent" | "contact";
+            /** @enum {string} */
+            content_type: "text" | "html";
+            /** @example <p>Where is my order?</p> */
+            content: string;
+            attachments: components["schemas"]["ContactExportAttachmentDto"][];
+        };
+        ContactExportConversationDto: {
+            /** Format: uuid */
+            uuid: string;
+            /** @example 100 */
+            reference_number: string;
+            /** Format: date-time */
+            created_at: string;
+            /** @example Order #4411 */
+            subject: string;
+            /** @example Open */
+            status: string;
+            /** @example High */
+            priority: string | null;
+            custom_attributes: {
+                [key: string]: unknown;
+            };
+            /** @description Incoming and outgoing messages only: private notes and activity lines are left out */
+            messages: components["schemas"]["ContactExportMessageDto"][];
+        };
+        ContactExportDto: {
+            /** Format: date-time */
+            exported_at: string;
+            contact: components["schemas"]["ContactExportProfileDto"];
+            /** @description Agents' notes about the contact */
+            notes: components["schemas"]["ContactExportNoteDto"][];
+            /** @description Oldest first */
+            conversations: components["schemas"]["ContactExportConversationDto"][];
         };
         BlockContactDto: Record<string, never>;
         CreateContactNoteDto: Record<string, never>;
@@ -1358,6 +1727,38 @@ export interface components {
         StatusDto: Record<string, never>;
         TagsDto: Record<string, never>;
         SendMessageDto: Record<string, never>;
+        TagDto: {
+            /** @example 1 */
+            id: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            /** @example billing */
+            name: string;
+        };
+        TagRequestDto: {
+            /**
+             * @description Trimmed; unique regardless of case
+             * @example billing
+             */
+            name: string;
+        };
+        ViewDto: {
+            id: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            name: string;
+            /** @enum {string} */
+            visibility: "user" | "team" | "all";
+            /** @description The owner of a `user` view */
+            user_id: number | null;
+            team_id: number | null;
+            /** @description Either the object form (every key optional, AND-ed, unknown keys rejected) or the filter language of the lists (`filters`): a flat array of conditions or a `{logic, rules}` tree, validated the same way (a 400 names the reason). */
+            filters: components["schemas"]["ViewFiltersDto"] | components["schemas"]["FilterConditionDto"][] | components["schemas"]["FilterTreeDto"];
+        };
         ViewFiltersDto: {
             /**
              * @description Conversation status id
@@ -1388,19 +1789,26 @@ export interface components {
              */
             text?: string | null;
         };
-        ViewDto: {
-            id: number;
-            /** Format: date-time */
-            created_at: string;
-            /** Format: date-time */
-            updated_at: string;
-            name: string;
+        FilterConditionDto: {
+            /** @example conversations */
+            model: string;
+            /** @example status_id */
+            field: string;
             /** @enum {string} */
-            visibility: "user" | "team" | "all";
-            /** @description The owner of a `user` view */
-            user_id: number | null;
-            team_id: number | null;
-            filters: components["schemas"]["ViewFiltersDto"];
+            operator: "equals" | "not equals" | "greater than" | "less than" | "between" | "in" | "contains" | "ilike" | "not contains" | "set" | "not set";
+            /**
+             * @description Always a string (a JSON array in a string for `in` and tags); ignored by set / not set
+             * @example 1
+             */
+            value: string;
+        };
+        FilterTreeDto: {
+            /**
+             * @default AND
+             * @enum {string}
+             */
+            logic: "AND" | "OR";
+            rules: (components["schemas"]["FilterConditionDto"] | Record<string, never>)[];
         };
         CreateViewDto: {
             /** @example Open billing */
@@ -1413,15 +1821,16 @@ export interface components {
             visibility?: "user" | "team" | "all";
             /** @description Required for (and only for) `team` visibility */
             team_id?: number | null;
-            filters?: components["schemas"]["ViewFiltersDto"];
+            /** @description Either the object form (every key optional, AND-ed, unknown keys rejected) or the filter language of the lists (`filters`): a flat array of conditions or a `{logic, rules}` tree, validated the same way (a 400 names the reason). */
+            filters?: components["schemas"]["ViewFiltersDto"] | components["schemas"]["FilterConditionDto"][] | components["schemas"]["FilterTreeDto"];
         };
         UpdateViewDto: {
             name?: string;
             /** @enum {string} */
             visibility?: "user" | "team" | "all";
             team_id?: number | null;
-            /** @description Replaces the filters */
-            filters?: components["schemas"]["ViewFiltersDto"];
+            /** @description Replaces the filters. Either the object form (every key optional, AND-ed, unknown keys rejected) or the filter language of the lists (`filters`): a flat array of conditions or a `{logic, rules}` tree, validated the same way (a 400 names the reason). */
+            filters?: components["schemas"]["ViewFiltersDto"] | components["schemas"]["FilterConditionDto"][] | components["schemas"]["FilterTreeDto"];
         };
         EventDto: {
             /**
@@ -1433,7 +1842,7 @@ export interface components {
              * @example conversation.status_changed
              * @enum {string}
              */
-            type: "conversation.created" | "conversation.updated" | "conversation.status_changed" | "conversation.priority_changed" | "conversation.tags_changed" | "conversation.assigned" | "conversation.unassigned" | "message.created" | "message.updated" | "contact.created" | "contact.updated";
+            type: "conversation.created" | "conversation.updated" | "conversation.status_changed" | "conversation.priority_changed" | "conversation.tags_changed" | "conversation.assigned" | "conversation.unassigned" | "message.created" | "message.updated" | "contact.created" | "contact.updated" | "contact.deleted";
             /** Format: date-time */
             created_at: string;
             /**
@@ -1465,7 +1874,7 @@ export interface components {
             /** @example https://hooks.example.com/libredesk */
             url: string;
             /**
-             * @description `*` or event types: conversation.created, conversation.updated, conversation.status_changed, conversation.priority_changed, conversation.tags_changed, conversation.assigned, conversation.unassigned, message.created, message.updated, contact.created, contact.updated
+             * @description `*` or event types: conversation.created, conversation.updated, conversation.status_changed, conversation.priority_changed, conversation.tags_changed, conversation.assigned, conversation.unassigned, message.created, message.updated, contact.created, contact.updated, contact.deleted
              * @example [
              *       "conversation.created",
              *       "message.created"
@@ -1474,6 +1883,13 @@ export interface components {
             events: string[];
             /** @description Disabled webhooks get nothing; when enabled again they receive the events recorded meanwhile */
             enabled: boolean;
+            /** @description The same as `enabled` (Libredesk's name for it) */
+            is_active: boolean;
+            /**
+             * @description Body and signature the receiver gets: `standard` (Standard Webhooks) or `libredesk` (upstream's)
+             * @enum {string}
+             */
+            payload_format: "standard" | "libredesk";
             /**
              * @description Signing secret. In full only in the create response (when generated or given); masked afterwards
              * @example whsec_********Qk0=
@@ -1495,7 +1911,7 @@ export interface components {
              */
             url: string;
             /**
-             * @description Event types to deliver, or `["*"]` for all: conversation.created, conversation.updated, conversation.status_changed, conversation.priority_changed, conversation.tags_changed, conversation.assigned, conversation.unassigned, message.created, message.updated, contact.created, contact.updated
+             * @description Event types to deliver, or `["*"]` for all: conversation.created, conversation.updated, conversation.status_changed, conversation.priority_changed, conversation.tags_changed, conversation.assigned, conversation.unassigned, message.created, message.updated, contact.created, contact.updated, contact.deleted
              * @default [
              *       "*"
              *     ]
@@ -1504,26 +1920,74 @@ export interface components {
              *       "message.created"
              *     ]
              */
-            events?: ("*" | "conversation.created" | "conversation.updated" | "conversation.status_changed" | "conversation.priority_changed" | "conversation.tags_changed" | "conversation.assigned" | "conversation.unassigned" | "message.created" | "message.updated" | "contact.created" | "contact.updated")[];
+            events?: ("*" | "conversation.created" | "conversation.updated" | "conversation.status_changed" | "conversation.priority_changed" | "conversation.tags_changed" | "conversation.assigned" | "conversation.unassigned" | "message.created" | "message.updated" | "contact.created" | "contact.updated" | "contact.deleted")[];
             /** @default true */
             enabled?: boolean;
+            /**
+             * @description Libredesk's name for `enabled`; either may be sent (both with different values is a 400)
+             * @default true
+             */
+            is_active?: boolean;
+            /**
+             * @description `standard`: Standard Webhooks body `{id, type, created_at, data}` and headers. `libredesk`: upstream Libredesk's `{event, payload, timestamp}` with its event names and payload shapes, signed with `X-Libredesk-Signature` only
+             * @default standard
+             * @enum {string}
+             */
+            payload_format?: "standard" | "libredesk";
             /**
              * @description Signing secret; a `whsec_` secret of 32 random bytes is generated when omitted
              * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
              */
             secret?: string;
         };
+        WebhookCompactDto: {
+            /** @example 1 */
+            id: number;
+            /** @example CRM sync */
+            name: string;
+        };
         UpdateWebhookRequest: {
             /** @example CRM sync */
             name?: string;
             /** @example https://hooks.example.com/libredesk */
             url?: string;
-            /** @description Event types to deliver, or `["*"]` for all: conversation.created, conversation.updated, conversation.status_changed, conversation.priority_changed, conversation.tags_changed, conversation.assigned, conversation.unassigned, message.created, message.updated, contact.created, contact.updated */
-            events?: ("*" | "conversation.created" | "conversation.updated" | "conversation.status_changed" | "conversation.priority_changed" | "conversation.tags_changed" | "conversation.assigned" | "conversation.unassigned" | "message.created" | "message.updated" | "contact.created" | "contact.updated")[];
+            /** @description Event types to deliver, or `["*"]` for all: conversation.created, conversation.updated, conversation.status_changed, conversation.priority_changed, conversation.tags_changed, conversation.assigned, conversation.unassigned, message.created, message.updated, contact.created, contact.updated, contact.deleted */
+            events?: ("*" | "conversation.created" | "conversation.updated" | "conversation.status_changed" | "conversation.priority_changed" | "conversation.tags_changed" | "conversation.assigned" | "conversation.unassigned" | "message.created" | "message.updated" | "contact.created" | "contact.updated" | "contact.deleted")[];
             /** @description Enabling clears `disabled_reason`; events recorded while disabled are then delivered */
             enabled?: boolean;
-            /** @description A new signing secret (rotation); deliveries sign with it from then on */
+            /** @description Libredesk's name for `enabled`; either may be sent (both with different values is a 400) */
+            is_active?: boolean;
+            /**
+             * @description `standard`: Standard Webhooks body `{id, type, created_at, data}` and headers. `libredesk`: upstream Libredesk's `{event, payload, timestamp}` with its event names and payload shapes, signed with `X-Libredesk-Signature` only
+             * @enum {string}
+             */
+            payload_format?: "standard" | "libredesk";
+            /** @description A new signing secret (rotation); deliveries sign with it from then on. The masked value a response shows (or one containing "•", as Libredesk's UI sends back) keeps the current secret */
             secret?: string;
+        };
+        WebhookTestResultDto: {
+            /** @description True when the receiver answered 2xx */
+            success: boolean;
+            /**
+             * @description The receiver's HTTP status; null when none was received (unreachable, timed out, refused)
+             * @example 200
+             */
+            response_status: number | null;
+            /**
+             * @description Milliseconds from sending until the answer (or the failure)
+             * @example 42
+             */
+            duration_ms: number;
+            /**
+             * @description Why it failed (network error, timeout, the HTTP status and start of the answer); null on success
+             * @example null
+             */
+            error: string | null;
+            /**
+             * @description The `webhook-id` header sent (never a real event id)
+             * @example test_0b6f7c1e-7b1a-4c55-9a36-2f0d0c6f4b1e
+             */
+            webhook_id: string;
         };
         WebhookDeliveryDto: {
             /** @example 17 */
@@ -1534,7 +1998,7 @@ export interface components {
              */
             event_id: number;
             /** @enum {string} */
-            event_type: "conversation.created" | "conversation.updated" | "conversation.status_changed" | "conversation.priority_changed" | "conversation.tags_changed" | "conversation.assigned" | "conversation.unassigned" | "message.created" | "message.updated" | "contact.created" | "contact.updated";
+            event_type: "conversation.created" | "conversation.updated" | "conversation.status_changed" | "conversation.priority_changed" | "conversation.tags_changed" | "conversation.assigned" | "conversation.unassigned" | "message.created" | "message.updated" | "contact.created" | "contact.updated" | "contact.deleted";
             /** @enum {string} */
             status: "pending" | "succeeded" | "failed";
             /** @example 1 */
@@ -3002,6 +3466,495 @@ export interface operations {
             };
         };
     };
+    handleGetRoles: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description An `ETag` from an earlier answer (or a list of them, or `*`). When it still matches, the answer is 304 with no body. */
+                "If-None-Match"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    /** @description Strong entity tag of this answer (a hash of the body). Send it as `If-None-Match` or `If-Match`. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "success";
+                        data: components["schemas"]["RoleDto"][];
+                    };
+                };
+            };
+            /** @description Not modified: `If-None-Match` matches the current `ETag`. No body. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "error";
+                        message: string;
+                        /** @example null */
+                        data: Record<string, never> | null;
+                        /** @enum {string} */
+                        error_type: "UnauthorizedException";
+                    };
+                };
+            };
+        };
+    };
+    handleCreateRole: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateRoleDto"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "success";
+                        data: components["schemas"]["RoleDto"];
+                    };
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "error";
+                        message: string;
+                        /**
+                         * @example {
+                         *       "fields": {
+                         *         "name": "name must not be empty"
+                         *       }
+                         *     }
+                         */
+                        data: Record<string, never> | null;
+                        /** @enum {string} */
+                        error_type: "InputException";
+                    };
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "error";
+                        message: string;
+                        /** @example null */
+                        data: Record<string, never> | null;
+                        /** @enum {string} */
+                        error_type: "UnauthorizedException";
+                    };
+                };
+            };
+            /** @description Permission denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "error";
+                        message: string;
+                        /** @example null */
+                        data: Record<string, never> | null;
+                        /** @enum {string} */
+                        error_type: "PermissionException";
+                    };
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "error";
+                        message: string;
+                        /** @example null */
+                        data: Record<string, never> | null;
+                        /** @enum {string} */
+                        error_type: "ConflictException";
+                    };
+                };
+            };
+        };
+    };
+    handleGetRole: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description An `ETag` from an earlier answer (or a list of them, or `*`). When it still matches, the answer is 304 with no body. */
+                "If-None-Match"?: string;
+            };
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    /** @description Strong entity tag of this answer (a hash of the body). Send it as `If-None-Match` or `If-Match`. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "success";
+                        data: components["schemas"]["RoleDto"];
+                    };
+                };
+            };
+            /** @description Not modified: `If-None-Match` matches the current `ETag`. No body. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "error";
+                        message: string;
+                        /**
+                         * @example {
+                         *       "fields": {
+                         *         "name": "name must not be empty"
+                         *       }
+                         *     }
+                         */
+                        data: Record<string, never> | null;
+                        /** @enum {string} */
+                        error_type: "InputException";
+                    };
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "error";
+                        message: string;
+                        /** @example null */
+                        data: Record<string, never> | null;
+                        /** @enum {string} */
+                        error_type: "UnauthorizedException";
+                    };
+                };
+            };
+            /** @description Permission denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "error";
+                        message: string;
+                        /** @example null */
+                        data: Record<string, never> | null;
+                        /** @enum {string} */
+                        error_type: "PermissionException";
+                    };
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "error";
+                        message: string;
+                        /** @example null */
+                        data: Record<string, never> | null;
+                        /** @enum {string} */
+                        error_type: "NotFoundException";
+                    };
+                };
+            };
+        };
+    };
+    handleUpdateRole: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateRoleDto"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "success";
+                        data: components["schemas"]["RoleDto"];
+                    };
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "error";
+                        message: string;
+                        /**
+                         * @example {
+                         *       "fields": {
+                         *         "name": "name must not be empty"
+                         *       }
+                         *     }
+                         */
+                        data: Record<string, never> | null;
+                        /** @enum {string} */
+                        error_type: "InputException";
+                    };
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "error";
+                        message: string;
+                        /** @example null */
+                        data: Record<string, never> | null;
+                        /** @enum {string} */
+                        error_type: "UnauthorizedException";
+                    };
+                };
+            };
+            /** @description Permission denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "error";
+                        message: string;
+                        /** @example null */
+                        data: Record<string, never> | null;
+                        /** @enum {string} */
+                        error_type: "PermissionException";
+                    };
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "error";
+                        message: string;
+                        /** @example null */
+                        data: Record<string, never> | null;
+                        /** @enum {string} */
+                        error_type: "NotFoundException";
+                    };
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "error";
+                        message: string;
+                        /** @example null */
+                        data: Record<string, never> | null;
+                        /** @enum {string} */
+                        error_type: "ConflictException";
+                    };
+                };
+            };
+        };
+    };
+    handleDeleteRole: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "success";
+                        /** @example true */
+                        data: boolean;
+                    };
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "error";
+                        message: string;
+                        /**
+                         * @example {
+                         *       "fields": {
+                         *         "name": "name must not be empty"
+                         *       }
+                         *     }
+                         */
+                        data: Record<string, never> | null;
+                        /** @enum {string} */
+                        error_type: "InputException";
+                    };
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "error";
+                        message: string;
+                        /** @example null */
+                        data: Record<string, never> | null;
+                        /** @enum {string} */
+                        error_type: "UnauthorizedException";
+                    };
+                };
+            };
+            /** @description Permission denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "error";
+                        message: string;
+                        /** @example null */
+                        data: Record<string, never> | null;
+                        /** @enum {string} */
+                        error_type: "PermissionException";
+                    };
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "error";
+                        message: string;
+                        /** @example null */
+                        data: Record<string, never> | null;
+                        /** @enum {string} */
+                        error_type: "NotFoundException";
+                    };
+                };
+            };
+        };
+    };
     handleGetTeams: {
         parameters: {
             query?: never;
@@ -4004,6 +4957,15 @@ export interface operations {
                 page?: number;
                 /** @description Number of items per page (defaults to 30, max 100) */
                 page_size?: number;
+                /**
+                 * @description URL-encoded JSON: a flat array of conditions `{model, field, operator, value}` (AND-ed) or a `{logic: AND|OR, rules}` tree (groups nest 2 levels; at most 10 groups, 50 conditions, 100 `in` values). `value` is always a string. Operators: equals, not equals, greater than, less than, between ("a,b"), in (JSON array of strings), contains/ilike, not contains, set, not set. `YYYY-MM-DD` dates are UTC day ranges. Fields: users.email, users.created_at, users.updated_at. An invalid filter is a 400 naming the reason.
+                 * @example [{"model":"conversations","field":"status_id","operator":"equals","value":"1"}]
+                 */
+                filters?: string;
+                /** @description The sort field (default `users.created_at`); NULLs sort last, the id breaks ties. Cursors stay valid only for the same order. */
+                order_by?: "users.email" | "users.created_at" | "users.updated_at";
+                /** @description Sort direction */
+                order?: "asc" | "desc";
             };
             header?: {
                 /** @description An `ETag` from an earlier answer (or a list of them, or `*`). When it still matches, the answer is 304 with no body. */
@@ -4045,6 +5007,104 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+        };
+    };
+    handleCreateContact: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateContactDto"];
+            };
+        };
+        responses: {
+            /** @description The new contact */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContactResponse"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "error";
+                        message: string;
+                        /**
+                         * @example {
+                         *       "fields": {
+                         *         "name": "name must not be empty"
+                         *       }
+                         *     }
+                         */
+                        data: Record<string, never> | null;
+                        /** @enum {string} */
+                        error_type: "InputException";
+                    };
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "error";
+                        message: string;
+                        /** @example null */
+                        data: Record<string, never> | null;
+                        /** @enum {string} */
+                        error_type: "UnauthorizedException";
+                    };
+                };
+            };
+            /** @description Permission denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "error";
+                        message: string;
+                        /** @example null */
+                        data: Record<string, never> | null;
+                        /** @enum {string} */
+                        error_type: "PermissionException";
+                    };
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "error";
+                        message: string;
+                        /** @example null */
+                        data: Record<string, never> | null;
+                        /** @enum {string} */
+                        error_type: "ConflictException";
+                    };
+                };
             };
         };
     };
@@ -4176,6 +5236,219 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+        };
+    };
+    handleDeleteContact: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "success";
+                        /** @example true */
+                        data: boolean;
+                    };
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "error";
+                        message: string;
+                        /**
+                         * @example {
+                         *       "fields": {
+                         *         "name": "name must not be empty"
+                         *       }
+                         *     }
+                         */
+                        data: Record<string, never> | null;
+                        /** @enum {string} */
+                        error_type: "InputException";
+                    };
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "error";
+                        message: string;
+                        /** @example null */
+                        data: Record<string, never> | null;
+                        /** @enum {string} */
+                        error_type: "UnauthorizedException";
+                    };
+                };
+            };
+            /** @description Permission denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "error";
+                        message: string;
+                        /** @example null */
+                        data: Record<string, never> | null;
+                        /** @enum {string} */
+                        error_type: "PermissionException";
+                    };
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "error";
+                        message: string;
+                        /** @example null */
+                        data: Record<string, never> | null;
+                        /** @enum {string} */
+                        error_type: "NotFoundException";
+                    };
+                };
+            };
+        };
+    };
+    handleExportContact: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description An `ETag` from an earlier answer (or a list of them, or `*`). When it still matches, the answer is 304 with no body. */
+                "If-None-Match"?: string;
+            };
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    /** @description Strong entity tag of this answer (a hash of the body). Send it as `If-None-Match` or `If-Match`. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "success";
+                        data: components["schemas"]["ContactExportDto"];
+                    };
+                };
+            };
+            /** @description Not modified: `If-None-Match` matches the current `ETag`. No body. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "error";
+                        message: string;
+                        /**
+                         * @example {
+                         *       "fields": {
+                         *         "name": "name must not be empty"
+                         *       }
+                         *     }
+                         */
+                        data: Record<string, never> | null;
+                        /** @enum {string} */
+                        error_type: "InputException";
+                    };
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "error";
+                        message: string;
+                        /** @example null */
+                        data: Record<string, never> | null;
+                        /** @enum {string} */
+                        error_type: "UnauthorizedException";
+                    };
+                };
+            };
+            /** @description Permission denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "error";
+                        message: string;
+                        /** @example null */
+                        data: Record<string, never> | null;
+                        /** @enum {string} */
+                        error_type: "PermissionException";
+                    };
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "error";
+                        message: string;
+                        /** @example null */
+                        data: Record<string, never> | null;
+                        /** @enum {string} */
+                        error_type: "NotFoundException";
+                    };
+                };
             };
         };
     };
@@ -5189,6 +6462,15 @@ export interface operations {
                 page_size?: number;
                 /** @description Opaque cursor from `next_cursor` of the previous page: continue after it (instead of `page`; giving both is a 400). A cursor page costs the same at any depth and is not shifted by new rows. With a cursor, `page` is 0. */
                 cursor?: string;
+                /**
+                 * @description URL-encoded JSON: a flat array of conditions `{model, field, operator, value}` (AND-ed) or a `{logic: AND|OR, rules}` tree (groups nest 2 levels; at most 10 groups, 50 conditions, 100 `in` values). `value` is always a string. Operators: equals, not equals, greater than, less than, between ("a,b"), in (JSON array of strings), contains/ilike, not contains, set, not set. `YYYY-MM-DD` dates are UTC day ranges. Fields: conversations.status_id, conversations.priority_id, conversations.assigned_team_id, conversations.assigned_user_id, conversations.inbox_id, conversations.last_message_at, conversations.last_interaction_at, conversations.last_interaction_sender, conversations.created_at, conversations.waiting_since, conversations.next_sla_deadline_at, conversations.snoozed_until, conversations.sla_policy_id, conversations.tags, conversation_statuses.id, conversation_statuses.name, users.email, users.external_user_id, inboxes.channel. An invalid filter is a 400 naming the reason.
+                 * @example [{"model":"conversations","field":"status_id","operator":"equals","value":"1"}]
+                 */
+                filters?: string;
+                /** @description The sort field (default `conversations.last_message_at`); NULLs sort last, the id breaks ties. Cursors stay valid only for the same order. */
+                order_by?: "conversations.status_id" | "conversations.priority_id" | "conversations.assigned_team_id" | "conversations.assigned_user_id" | "conversations.inbox_id" | "conversations.last_message_at" | "conversations.last_interaction_at" | "conversations.last_interaction_sender" | "conversations.created_at" | "conversations.waiting_since" | "conversations.next_sla_deadline_at" | "conversations.snoozed_until" | "conversations.sla_policy_id" | "conversation_statuses.id" | "conversation_statuses.name" | "users.email" | "users.external_user_id" | "inboxes.channel";
+                /** @description Sort direction */
+                order?: "asc" | "desc";
             };
             header?: {
                 /** @description An `ETag` from an earlier answer (or a list of them, or `*`). When it still matches, the answer is 304 with no body. */
@@ -5242,6 +6524,15 @@ export interface operations {
                 page_size?: number;
                 /** @description Opaque cursor from `next_cursor` of the previous page: continue after it (instead of `page`; giving both is a 400). A cursor page costs the same at any depth and is not shifted by new rows. With a cursor, `page` is 0. */
                 cursor?: string;
+                /**
+                 * @description URL-encoded JSON: a flat array of conditions `{model, field, operator, value}` (AND-ed) or a `{logic: AND|OR, rules}` tree (groups nest 2 levels; at most 10 groups, 50 conditions, 100 `in` values). `value` is always a string. Operators: equals, not equals, greater than, less than, between ("a,b"), in (JSON array of strings), contains/ilike, not contains, set, not set. `YYYY-MM-DD` dates are UTC day ranges. Fields: conversations.status_id, conversations.priority_id, conversations.assigned_team_id, conversations.assigned_user_id, conversations.inbox_id, conversations.last_message_at, conversations.last_interaction_at, conversations.last_interaction_sender, conversations.created_at, conversations.waiting_since, conversations.next_sla_deadline_at, conversations.snoozed_until, conversations.sla_policy_id, conversations.tags, conversation_statuses.id, conversation_statuses.name, users.email, users.external_user_id, inboxes.channel. An invalid filter is a 400 naming the reason.
+                 * @example [{"model":"conversations","field":"status_id","operator":"equals","value":"1"}]
+                 */
+                filters?: string;
+                /** @description The sort field (default `conversations.last_message_at`); NULLs sort last, the id breaks ties. Cursors stay valid only for the same order. */
+                order_by?: "conversations.status_id" | "conversations.priority_id" | "conversations.assigned_team_id" | "conversations.assigned_user_id" | "conversations.inbox_id" | "conversations.last_message_at" | "conversations.last_interaction_at" | "conversations.last_interaction_sender" | "conversations.created_at" | "conversations.waiting_since" | "conversations.next_sla_deadline_at" | "conversations.snoozed_until" | "conversations.sla_policy_id" | "conversation_statuses.id" | "conversation_statuses.name" | "users.email" | "users.external_user_id" | "inboxes.channel";
+                /** @description Sort direction */
+                order?: "asc" | "desc";
             };
             header?: {
                 /** @description An `ETag` from an earlier answer (or a list of them, or `*`). When it still matches, the answer is 304 with no body. */
@@ -5295,6 +6586,15 @@ export interface operations {
                 page_size?: number;
                 /** @description Opaque cursor from `next_cursor` of the previous page: continue after it (instead of `page`; giving both is a 400). A cursor page costs the same at any depth and is not shifted by new rows. With a cursor, `page` is 0. */
                 cursor?: string;
+                /**
+                 * @description URL-encoded JSON: a flat array of conditions `{model, field, operator, value}` (AND-ed) or a `{logic: AND|OR, rules}` tree (groups nest 2 levels; at most 10 groups, 50 conditions, 100 `in` values). `value` is always a string. Operators: equals, not equals, greater than, less than, between ("a,b"), in (JSON array of strings), contains/ilike, not contains, set, not set. `YYYY-MM-DD` dates are UTC day ranges. Fields: conversations.status_id, conversations.priority_id, conversations.assigned_team_id, conversations.assigned_user_id, conversations.inbox_id, conversations.last_message_at, conversations.last_interaction_at, conversations.last_interaction_sender, conversations.created_at, conversations.waiting_since, conversations.next_sla_deadline_at, conversations.snoozed_until, conversations.sla_policy_id, conversations.tags, conversation_statuses.id, conversation_statuses.name, users.email, users.external_user_id, inboxes.channel. An invalid filter is a 400 naming the reason.
+                 * @example [{"model":"conversations","field":"status_id","operator":"equals","value":"1"}]
+                 */
+                filters?: string;
+                /** @description The sort field (default `conversations.last_message_at`); NULLs sort last, the id breaks ties. Cursors stay valid only for the same order. */
+                order_by?: "conversations.status_id" | "conversations.priority_id" | "conversations.assigned_team_id" | "conversations.assigned_user_id" | "conversations.inbox_id" | "conversations.last_message_at" | "conversations.last_interaction_at" | "conversations.last_interaction_sender" | "conversations.created_at" | "conversations.waiting_since" | "conversations.next_sla_deadline_at" | "conversations.snoozed_until" | "conversations.sla_policy_id" | "conversation_statuses.id" | "conversation_statuses.name" | "users.email" | "users.external_user_id" | "inboxes.channel";
+                /** @description Sort direction */
+                order?: "asc" | "desc";
             };
             header?: {
                 /** @description An `ETag` from an earlier answer (or a list of them, or `*`). When it still matches, the answer is 304 with no body. */
@@ -5348,6 +6648,15 @@ export interface operations {
                 page_size?: number;
                 /** @description Opaque cursor from `next_cursor` of the previous page: continue after it (instead of `page`; giving both is a 400). A cursor page costs the same at any depth and is not shifted by new rows. With a cursor, `page` is 0. */
                 cursor?: string;
+                /**
+                 * @description URL-encoded JSON: a flat array of conditions `{model, field, operator, value}` (AND-ed) or a `{logic: AND|OR, rules}` tree (groups nest 2 levels; at most 10 groups, 50 conditions, 100 `in` values). `value` is always a string. Operators: equals, not equals, greater than, less than, between ("a,b"), in (JSON array of strings), contains/ilike, not contains, set, not set. `YYYY-MM-DD` dates are UTC day ranges. Fields: conversations.status_id, conversations.priority_id, conversations.assigned_team_id, conversations.assigned_user_id, conversations.inbox_id, conversations.last_message_at, conversations.last_interaction_at, conversations.last_interaction_sender, conversations.created_at, conversations.waiting_since, conversations.next_sla_deadline_at, conversations.snoozed_until, conversations.sla_policy_id, conversations.tags, conversation_statuses.id, conversation_statuses.name, users.email, users.external_user_id, inboxes.channel. An invalid filter is a 400 naming the reason.
+                 * @example [{"model":"conversations","field":"status_id","operator":"equals","value":"1"}]
+                 */
+                filters?: string;
+                /** @description The sort field (default `conversations.last_message_at`); NULLs sort last, the id breaks ties. Cursors stay valid only for the same order. */
+                order_by?: "conversations.status_id" | "conversations.priority_id" | "conversations.assigned_team_id" | "conversations.assigned_user_id" | "conversations.inbox_id" | "conversations.last_message_at" | "conversations.last_interaction_at" | "conversations.last_interaction_sender" | "conversations.created_at" | "conversations.waiting_since" | "conversations.next_sla_deadline_at" | "conversations.snoozed_until" | "conversations.sla_policy_id" | "conversation_statuses.id" | "conversation_statuses.name" | "users.email" | "users.external_user_id" | "inboxes.channel";
+                /** @description Sort direction */
+                order?: "asc" | "desc";
             };
             header?: {
                 /** @description An `ETag` from an earlier answer (or a list of them, or `*`). When it still matches, the answer is 304 with no body. */
@@ -5404,6 +6713,10 @@ export interface operations {
                 page_size?: number;
                 /** @description Opaque cursor from `next_cursor` of the previous page: continue after it (instead of `page`; giving both is a 400). A cursor page costs the same at any depth and is not shifted by new rows. With a cursor, `page` is 0. */
                 cursor?: string;
+                /** @description The sort field (default `conversations.last_message_at`); NULLs sort last, the id breaks ties. Cursors stay valid only for the same order. */
+                order_by?: "conversations.status_id" | "conversations.priority_id" | "conversations.assigned_team_id" | "conversations.assigned_user_id" | "conversations.inbox_id" | "conversations.last_message_at" | "conversations.last_interaction_at" | "conversations.last_interaction_sender" | "conversations.created_at" | "conversations.waiting_since" | "conversations.next_sla_deadline_at" | "conversations.snoozed_until" | "conversations.sla_policy_id" | "conversation_statuses.id" | "conversation_statuses.name" | "users.email" | "users.external_user_id" | "inboxes.channel";
+                /** @description Sort direction */
+                order?: "asc" | "desc";
             };
             header?: {
                 /** @description An `ETag` from an earlier answer (or a list of them, or `*`). When it still matches, the answer is 304 with no body. */
@@ -6417,6 +7730,383 @@ export interface operations {
             };
         };
     };
+    handleGetTags: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description An `ETag` from an earlier answer (or a list of them, or `*`). When it still matches, the answer is 304 with no body. */
+                "If-None-Match"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    /** @description Strong entity tag of this answer (a hash of the body). Send it as `If-None-Match` or `If-Match`. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "success";
+                        data: components["schemas"]["TagDto"][];
+                    };
+                };
+            };
+            /** @description Not modified: `If-None-Match` matches the current `ETag`. No body. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "error";
+                        message: string;
+                        /** @example null */
+                        data: Record<string, never> | null;
+                        /** @enum {string} */
+                        error_type: "UnauthorizedException";
+                    };
+                };
+            };
+        };
+    };
+    handleCreateTag: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TagRequestDto"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "success";
+                        data: components["schemas"]["TagDto"];
+                    };
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "error";
+                        message: string;
+                        /**
+                         * @example {
+                         *       "fields": {
+                         *         "name": "name must not be empty"
+                         *       }
+                         *     }
+                         */
+                        data: Record<string, never> | null;
+                        /** @enum {string} */
+                        error_type: "InputException";
+                    };
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "error";
+                        message: string;
+                        /** @example null */
+                        data: Record<string, never> | null;
+                        /** @enum {string} */
+                        error_type: "UnauthorizedException";
+                    };
+                };
+            };
+            /** @description Permission denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "error";
+                        message: string;
+                        /** @example null */
+                        data: Record<string, never> | null;
+                        /** @enum {string} */
+                        error_type: "PermissionException";
+                    };
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "error";
+                        message: string;
+                        /** @example null */
+                        data: Record<string, never> | null;
+                        /** @enum {string} */
+                        error_type: "ConflictException";
+                    };
+                };
+            };
+        };
+    };
+    handleUpdateTag: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TagRequestDto"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "success";
+                        data: components["schemas"]["TagDto"];
+                    };
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "error";
+                        message: string;
+                        /**
+                         * @example {
+                         *       "fields": {
+                         *         "name": "name must not be empty"
+                         *       }
+                         *     }
+                         */
+                        data: Record<string, never> | null;
+                        /** @enum {string} */
+                        error_type: "InputException";
+                    };
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "error";
+                        message: string;
+                        /** @example null */
+                        data: Record<string, never> | null;
+                        /** @enum {string} */
+                        error_type: "UnauthorizedException";
+                    };
+                };
+            };
+            /** @description Permission denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "error";
+                        message: string;
+                        /** @example null */
+                        data: Record<string, never> | null;
+                        /** @enum {string} */
+                        error_type: "PermissionException";
+                    };
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "error";
+                        message: string;
+                        /** @example null */
+                        data: Record<string, never> | null;
+                        /** @enum {string} */
+                        error_type: "NotFoundException";
+                    };
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "error";
+                        message: string;
+                        /** @example null */
+                        data: Record<string, never> | null;
+                        /** @enum {string} */
+                        error_type: "ConflictException";
+                    };
+                };
+            };
+        };
+    };
+    handleDeleteTag: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "success";
+                        /** @example true */
+                        data: boolean;
+                    };
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "error";
+                        message: string;
+                        /**
+                         * @example {
+                         *       "fields": {
+                         *         "name": "name must not be empty"
+                         *       }
+                         *     }
+                         */
+                        data: Record<string, never> | null;
+                        /** @enum {string} */
+                        error_type: "InputException";
+                    };
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "error";
+                        message: string;
+                        /** @example null */
+                        data: Record<string, never> | null;
+                        /** @enum {string} */
+                        error_type: "UnauthorizedException";
+                    };
+                };
+            };
+            /** @description Permission denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "error";
+                        message: string;
+                        /** @example null */
+                        data: Record<string, never> | null;
+                        /** @enum {string} */
+                        error_type: "PermissionException";
+                    };
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "error";
+                        message: string;
+                        /** @example null */
+                        data: Record<string, never> | null;
+                        /** @enum {string} */
+                        error_type: "NotFoundException";
+                    };
+                };
+            };
+        };
+    };
     handleGetViews: {
         parameters: {
             query?: never;
@@ -7102,6 +8792,59 @@ export interface operations {
             };
         };
     };
+    handleGetWebhooksCompact: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description An `ETag` from an earlier answer (or a list of them, or `*`). When it still matches, the answer is 304 with no body. */
+                "If-None-Match"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    /** @description Strong entity tag of this answer (a hash of the body). Send it as `If-None-Match` or `If-Match`. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "success";
+                        data: components["schemas"]["WebhookCompactDto"][];
+                    };
+                };
+            };
+            /** @description Not modified: `If-None-Match` matches the current `ETag`. No body. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "error";
+                        message: string;
+                        /** @example null */
+                        data: Record<string, never> | null;
+                        /** @enum {string} */
+                        error_type: "UnauthorizedException";
+                    };
+                };
+            };
+        };
+    };
     handleGetWebhook: {
         parameters: {
             query?: never;
@@ -7414,6 +9157,223 @@ export interface operations {
                         data: Record<string, never> | null;
                         /** @enum {string} */
                         error_type: "NotFoundException";
+                    };
+                };
+            };
+        };
+    };
+    handleToggleWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "success";
+                        data: components["schemas"]["WebhookDto"];
+                    };
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "error";
+                        message: string;
+                        /**
+                         * @example {
+                         *       "fields": {
+                         *         "name": "name must not be empty"
+                         *       }
+                         *     }
+                         */
+                        data: Record<string, never> | null;
+                        /** @enum {string} */
+                        error_type: "InputException";
+                    };
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "error";
+                        message: string;
+                        /** @example null */
+                        data: Record<string, never> | null;
+                        /** @enum {string} */
+                        error_type: "UnauthorizedException";
+                    };
+                };
+            };
+            /** @description Permission denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "error";
+                        message: string;
+                        /** @example null */
+                        data: Record<string, never> | null;
+                        /** @enum {string} */
+                        error_type: "PermissionException";
+                    };
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "error";
+                        message: string;
+                        /** @example null */
+                        data: Record<string, never> | null;
+                        /** @enum {string} */
+                        error_type: "NotFoundException";
+                    };
+                };
+            };
+        };
+    };
+    handleTestWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "success";
+                        data: components["schemas"]["WebhookTestResultDto"];
+                    };
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "error";
+                        message: string;
+                        /**
+                         * @example {
+                         *       "fields": {
+                         *         "name": "name must not be empty"
+                         *       }
+                         *     }
+                         */
+                        data: Record<string, never> | null;
+                        /** @enum {string} */
+                        error_type: "InputException";
+                    };
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "error";
+                        message: string;
+                        /** @example null */
+                        data: Record<string, never> | null;
+                        /** @enum {string} */
+                        error_type: "UnauthorizedException";
+                    };
+                };
+            };
+            /** @description Permission denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "error";
+                        message: string;
+                        /** @example null */
+                        data: Record<string, never> | null;
+                        /** @enum {string} */
+                        error_type: "PermissionException";
+                    };
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "error";
+                        message: string;
+                        /** @example null */
+                        data: Record<string, never> | null;
+                        /** @enum {string} */
+                        error_type: "NotFoundException";
+                    };
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "error";
+                        message: string;
+                        /** @example null */
+                        data: Record<string, never> | null;
+                        /** @enum {string} */
+                        error_type: "ConflictException";
                     };
                 };
             };
