@@ -22,6 +22,13 @@ export class ConversationAccess {
     return this.check(principal, await this.repo.lockRef(id, manager));
   }
 
+  /** lockReadable by uuid, in one statement that also reads the contact's email (a reply's first read). */
+  async lockReadableByUuid(principal: Principal, uuid: string, manager: EntityManager): Promise<ConversationRef & { contact_email: string | null }> {
+    const conversation = await this.repo.lockRefByUuid(uuid, manager);
+    this.check(principal, conversation);
+    return conversation!;
+  }
+
   private check(principal: Principal, conversation: ConversationRef | null): ConversationRef {
     if (!conversation) throw new NotFound('Conversation not found');
     const allowed = canReadConversation(principal, {

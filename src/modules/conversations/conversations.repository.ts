@@ -68,6 +68,24 @@ export class ConversationsRepository {
     return rows[0] ?? null;
   }
 
+  /**
+   * lockRef by uuid, with the contact's email: what a reply needs, in the one statement that locks
+   * the row (a reply runs no read before its transaction).
+   */
+  async lockRefByUuid(uuid: string, manager: EntityManager): Promise<(ConversationRef & { contact_email: string | null }) | null> {
+    const rows = await manager.query<(ConversationRef & { contact_email: string | null })[]>(
+      prepared`SELECT c.id, c.uuid, c.contact_id, c.inbox_id, c.status_id, s.name AS status, s.category AS status_category,
+              c.priority_id, p.name AS priority, c.assigned_user_id, c.assigned_team_id, ct.email AS contact_email
+         FROM (SELECT id, uuid, contact_id, inbox_id, status_id, priority_id, assigned_user_id, assigned_team_id
+                 FROM conversations WHERE uuid = $1 FOR UPDATE) c
+         JOIN conversation_statuses s ON s.id = c.status_id
+         LEFT JOIN conversation_priorities p ON p.id = c.priority_id
+         LEFT JOIN users ct ON ct.id = c.contact_id`,
+      [uuid],
+    );
+    return rows[0] ?? null;
+  }
+
   async insert(manager: EntityManager, c: NewConversation): Promise<Pick<ConversationEntity, 'id' | 'uuid'>> {
     const { generatedMaps } = await manager.getRepository(ConversationEntity).insert(c as QueryDeepPartialEntity<ConversationEntity>);
     const created = generatedMaps[0] as Pick<ConversationEntity, 'id' | 'uuid'>;
@@ -169,11 +187,6 @@ export class ConversationsRepository {
       where: { type: 'agent', email: SYSTEM_USER_EMAIL, deletedAt: IsNull() },
       order: { id: 'ASC' },
     });
-  }
-
-  async contactEmail(contactId: number): Promise<string | null> {
-    const user = await this.dataSource.getRepository(UserEntity).findOne({ select: { id: true, email: true }, where: { id: contactId } });
-    return user?.email ?? null;
   }
 
   /** Whether the agent asked to have their conversations reassigned while away. */

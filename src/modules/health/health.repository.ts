@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 
 /** The statement behind `GET /health` (a named constant, so it can be prepared). */
@@ -11,7 +12,11 @@ export class HealthRepository {
 
   /** Resolves when the database answers a trivial statement. */
   async ping(): Promise<void> {
-    await this.dataSource.query(PING_SQL);
+    // Straight through the driver's pool (the same pool and connections): TypeORM's query() builds a
+    // query runner, its broadcaster and a result object per call, a third of this route's database
+    // cost for a statement that reads nothing.
+    const pool = (this.dataSource.driver as unknown as { master?: Pool }).master;
+    await (pool ? pool.query(PING_SQL) : this.dataSource.query(PING_SQL));
   }
 
   /** Whether a migration this build knows is not applied yet, and how many it knows. */

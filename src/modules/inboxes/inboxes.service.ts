@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { AppConfig } from '../../shared/config/app-config.js';
 import { InvalidInput, NotFound } from '../../shared/http/errors.js';
 import type { InboxImapRequest } from './dto/inbox-imap.dto.js';
@@ -117,8 +117,8 @@ export class InboxesService implements OnApplicationBootstrap {
   }
 
   /** The inbox a new conversation goes into; it must exist and be enabled. */
-  async getForConversation(id: number): Promise<ConversationInbox> {
-    const row = await this.repo.findById(id);
+  async getForConversation(id: number, manager?: EntityManager): Promise<ConversationInbox> {
+    const row = await this.repo.findById(id, manager);
     if (!row) throw new NotFound('Inbox not found');
     if (!row.enabled) throw new InvalidInput('Inbox is disabled');
     return { id: row.id, name: row.name, channel: row.channel, enabled: row.enabled, from: row.from, mail: parseMailbox(row.from)?.address ?? '' };

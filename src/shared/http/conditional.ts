@@ -81,15 +81,16 @@ export const IfMatch = createParamDecorator((_: unknown, ctx: ExecutionContext):
  * request whose `If-None-Match` names it gets 304 with no body.
  */
 export function registerConditionalHooks(fastify: FastifyInstance): void {
-  fastify.addHook('onSend', async (request, reply, payload) => {
-    if (request.method !== 'GET' || reply.statusCode !== 200 || typeof payload !== 'string') return payload;
-    if (!request.url.startsWith('/api/') || !/^application\/json\b/i.test(String(reply.getHeader('content-type') ?? ''))) return payload;
+  // Callback-style, like the other onSend hooks: no promise per response.
+  fastify.addHook('onSend', (request, reply, payload, done) => {
+    if (request.method !== 'GET' || reply.statusCode !== 200 || typeof payload !== 'string') return done(null, payload);
+    if (!request.url.startsWith('/api/') || !/^application\/json\b/i.test(String(reply.getHeader('content-type') ?? ''))) return done(null, payload);
     const etag = etagOf(payload);
     reply.header('ETag', etag);
-    if (!noneMatch(request.headers['if-none-match'], etag)) return payload;
+    if (!noneMatch(request.headers['if-none-match'], etag)) return done(null, payload);
     reply.code(304);
     reply.removeHeader('content-type');
     reply.removeHeader('content-length');
-    return null;
+    done(null, null);
   });
 }

@@ -25,18 +25,28 @@ export const errorEnvelope = (message: string, errorType: ErrorType, data: unkno
 });
 
 const RAW_RESPONSE = 'raw-response';
+const wrap = (data: unknown) => success(data === undefined ? true : data);
 /** The route writes its own body (a file download); the envelope is not applied. */
 export const RawResponse = () => SetMetadata(RAW_RESPONSE, true);
 
 /** Wraps every handler's return value in `{"status":"success","data":...}`. */
 @Injectable()
 export class EnvelopeInterceptor implements NestInterceptor {
+  /** Whether each controller's handler is @RawResponse(), looked up once rather than per request. */
+  private readonly raw = new WeakMap<object, WeakMap<object, boolean>>();
+
   constructor(private readonly reflector: Reflector) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    if (this.reflector.getAllAndOverride<boolean>(RAW_RESPONSE, [context.getHandler(), context.getClass()])) {
-      return next.handle();
+    const [handler, controller] = [context.getHandler(), context.getClass()];
+    let byHandler = this.raw.get(controller);
+    if (!byHandler) this.raw.set(controller, (byHandler = new WeakMap()));
+    let raw = byHandler.get(handler);
+    if (raw === undefined) {
+      raw = this.reflector.getAllAndOverride<boolean>(RAW_RESPONSE, [handler, controller]) ?? false;
+      byHandler.set(handler, raw);
     }
-    return next.handle().pipe(map((data) => success(data === undefined ? true : data)));
+    if (raw) return next.handle();
+    return next.handle().pipe(map(wrap));
   }
 }

@@ -23,6 +23,8 @@ export function registerAccessLog(fastify: FastifyInstance, logger: Logger): voi
   const log = logger.child({ context: 'HTTP' });
   fastify.addHook('onResponse', (request, reply, done) => {
     const status = reply.statusCode;
+    // Below the configured level (LOG_LEVEL=warn) the line is not even built.
+    if (!log.isLevelEnabled(status >= 500 ? 'warn' : 'info')) return done();
     const line = {
       request_id: request.id,
       method: request.method,

@@ -17,10 +17,6 @@ export class ContactReplies {
     private readonly events: ConversationEvents,
   ) {}
 
-  contactEmail(contactId: number): Promise<string | null> {
-    return this.repo.contactEmail(contactId);
-  }
-
   /**
    * Before the contact's message is written: a conversation that is not Open is reopened by the
    * System user (with its activity, so the contact's message stays the latest), and an assignee who

@@ -16,8 +16,9 @@ export interface Actor {
 export const actorOf = (principal: Principal): Actor => ({ id: principal.id, name: fullName(principal) });
 
 /**
- * Every message is written through here, inside the caller's transaction: the row, its
- * attachments, the sender as a participant, and the conversation's last-message fields.
+ * Every message is written through here, inside the caller's transaction: the row, the sender as a
+ * participant and the conversation's last-message fields (one statement), then its attachments and
+ * its `message.created` event.
  */
 @Injectable()
 export class MessageWriter {
@@ -28,15 +29,11 @@ export class MessageWriter {
   ) {}
 
   async write(manager: EntityManager, msg: NewMessage, attachmentIds: number[] = []): Promise<InsertedMessage> {
-    const inserted = await this.repo.insert(manager, msg);
-    await this.media.attachToMessage(manager, attachmentIds, inserted.id);
-    await this.repo.recordInConversation(manager, msg.conversationId, {
+    const inserted = await this.repo.insert(manager, msg, {
       text: messagePreview(msg.textContent),
-      at: inserted.created_at,
-      senderType: msg.senderType,
-      senderId: msg.senderId,
       interaction: !msg.private && msg.type !== 'activity',
     });
+    await this.media.attachToMessage(manager, attachmentIds, inserted.id);
     await this.recordCreated(manager, inserted, attachmentIds.length > 0);
     return inserted;
   }

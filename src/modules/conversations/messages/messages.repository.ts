@@ -37,29 +37,33 @@ export type MessageRowWithKey = MessageRow & { sort_at: string };
 const MESSAGE_SELECT_WITH_KEY = `SELECT ${MESSAGE_COLUMNS}, ${keysetAt('m.created_at')} AS sort_at ${messageFrom('conversation_messages')}`;
 
 /**
- * The message insert; its timestamps come from the clock, not the transaction start, so messages
- * order as they were written. $11 a uuid chosen by the caller (else generated), $12 the email Message-ID.
+ * A message written in one statement: the row (its timestamps from the clock, not the transaction
+ * start, so messages order as they were written), its sender joined to the conversation's
+ * participants, and the conversation's last-message preview moved forward, never back (should an
+ * older message commit later). Interactions are what the contact sees: not private notes, not
+ * activity. The answer is the message with its conversation's assignment. $11 a uuid chosen by the
+ * caller (else generated), $12 the email Message-ID, $13 the preview text, $14 whether it is an
+ * interaction.
  */
 export const MESSAGE_INSERT_SQL = prepared`WITH inserted AS (
          INSERT INTO conversation_messages
            (created_at, updated_at, uuid, type, status, private, conversation_id, content_type, content, text_content, sender_id, sender_type, meta, source_id)
          VALUES (clock_timestamp(), clock_timestamp(), COALESCE($11::uuid, gen_random_uuid()), $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $12)
-         RETURNING *)
+         RETURNING *),
+       participant AS (
+         INSERT INTO conversation_participants (conversation_id, user_id) SELECT conversation_id, sender_id FROM inserted
+         ON CONFLICT (conversation_id, user_id) DO NOTHING),
+       preview AS (
+         UPDATE conversations SET
+                last_message = $13, last_message_at = i.created_at, last_message_sender = i.sender_type, last_message_sender_id = i.sender_id,
+                last_interaction = CASE WHEN $14 THEN $13 ELSE last_interaction END,
+                last_interaction_at = CASE WHEN $14 THEN i.created_at ELSE last_interaction_at END,
+                last_interaction_sender = CASE WHEN $14 THEN i.sender_type ELSE last_interaction_sender END,
+                last_interaction_sender_id = CASE WHEN $14 THEN i.sender_id ELSE last_interaction_sender_id END,
+                updated_at = now()
+           FROM inserted i
+          WHERE conversations.id = i.conversation_id AND conversations.last_message_at <= i.created_at)
        SELECT ${MESSAGE_COLUMNS}, c.assigned_user_id, c.assigned_team_id ${messageFrom('inserted')}`;
-
-/** The sender joins the participants and the conversation's preview moves forward (see recordInConversation). */
-const RECORD_IN_CONVERSATION_SQL = prepared`WITH participant AS (
-         INSERT INTO conversation_participants (conversation_id, user_id) VALUES ($1, $5)
-         ON CONFLICT (conversation_id, user_id) DO NOTHING
-       )
-       UPDATE conversations SET
-              last_message = $2, last_message_at = $3, last_message_sender = $4, last_message_sender_id = $5,
-              last_interaction = CASE WHEN $6 THEN $2 ELSE last_interaction END,
-              last_interaction_at = CASE WHEN $6 THEN $3 ELSE last_interaction_at END,
-              last_interaction_sender = CASE WHEN $6 THEN $4 ELSE last_interaction_sender END,
-              last_interaction_sender_id = CASE WHEN $6 THEN $5 ELSE last_interaction_sender_id END,
-              updated_at = now()
-        WHERE id = $1 AND last_message_at <= $3`;
 
 function filterClause(conversationId: number, filter: MessageFilter): { clause: string; params: unknown[] } {
   const params: unknown[] = [conversationId];
@@ -129,7 +133,8 @@ export class MessagesRepository {
    * Timestamps come from the clock, not the transaction start, so messages order as they were written.
    * Answers the whole row as reads render it, so the writer need not read it back.
    */
-  async insert(manager: EntityManager, msg: NewMessage): Promise<InsertedMessage> {
+  /** Writes a message, its sender as a participant and the conversation's preview (MESSAGE_INSERT_SQL). */
+  async insert(manager: EntityManager, msg: NewMessage, preview: { text: string; interaction: boolean }): Promise<InsertedMessage> {
     const rows = await manager.query<InsertedMessage[]>(MESSAGE_INSERT_SQL, [
       msg.type,
       msg.status,
@@ -143,20 +148,9 @@ export class MessagesRepository {
       msg.meta,
       msg.uuid ?? null,
       msg.sourceId ?? null,
+      preview.text,
+      preview.interaction,
     ]);
     return rows[0];
-  }
-
-  /**
-   * After a message is written: its sender joins the conversation's participants, and the
-   * conversation's last-message preview moves forward (never back, should an older message commit
-   * later). Interactions are what the contact sees: not private notes, not activity. One statement.
-   */
-  async recordInConversation(
-    manager: EntityManager,
-    conversationId: number,
-    preview: { text: string; at: Date; senderType: SenderType; senderId: number; interaction: boolean },
-  ): Promise<void> {
-    await manager.query(RECORD_IN_CONVERSATION_SQL, [conversationId, preview.text, preview.at, preview.senderType, preview.senderId, preview.interaction]);
   }
 }

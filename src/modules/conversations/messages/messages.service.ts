@@ -11,7 +11,6 @@ import { MediaService } from '../../media/media.service.js';
 import { OutboxService } from '../../mail/outbox.service.js';
 import { ConversationAccess } from '../conversation-access.service.js';
 import { DefaultStatuses } from '../default-statuses.service.js';
-import type { ConversationRef } from '../conversation.rows.js';
 import { ContactReplies } from './contact-replies.service.js';
 import type { SendMessageDto } from './dto/send-message.dto.js';
 import { htmlToPlainText, sanitizeMessageHtml } from './message-content.js';
@@ -73,27 +72,30 @@ export class MessagesService {
    * a message recorded as the contact, which reopens the conversation.
    */
   async send(principal: Principal, conversationUuid: string, dto: SendMessageDto): Promise<Message> {
-    const conversation = await this.access.readable(principal, conversationUuid);
     const senderType = dto.sender_type ?? 'agent';
     const isPrivate = dto.private ?? false;
-    if (senderType === 'contact') {
-      if (isPrivate) throw new InvalidFields({ private: 'a contact message cannot be private' }, 'A contact message cannot be private');
-      if (!hasPermission(principal, Permission.MessagesWriteAsContact)) throw new Forbidden('Permission denied');
-    }
-    const inbox = await this.inboxes.getForConversation(conversation.inbox_id);
+    // Pure work first, so the row lock below is held only for the statements.
     const content = sanitizeMessageHtml(dto.message);
     const textContent = htmlToPlainText(content);
-    if (!textContent && !/<img\b/i.test(content) && !dto.attachments?.length) {
-      throw new InvalidFields({ message: 'must not be empty' }, '`message` is empty');
-    }
-    const recipients = senderType === 'agent' && !isPrivate ? await this.recipients(conversation, dto) : null;
+    const empty = !textContent && !/<img\b/i.test(content) && !dto.attachments?.length;
     const attachments = dto.attachments ?? [];
     const open = await this.statuses.get('Open');
 
-    // The answer is read before the commit: once the write is committed nothing can fail any more, so a
-    // 5xx always means nothing was written and a retry (which a released Idempotency-Key allows) is safe.
+    // Every read runs inside the transaction, on its one connection: the conversation is found by
+    // uuid, locked, checked and its contact's email read in one statement. The checks keep their
+    // order (404/403, then the sender, then the inbox, then the content), and a refusal rolls back
+    // a transaction that wrote nothing. The answer is read before the commit: once the write is
+    // committed nothing can fail any more, so a 5xx always means nothing was written and a retry
+    // (which a released Idempotency-Key allows) is safe.
     return this.dataSource.transaction(async (m) => {
-      const c = await this.access.lockReadable(principal, conversation.id, m);
+      const c = await this.access.lockReadableByUuid(principal, conversationUuid, m);
+      if (senderType === 'contact') {
+        if (isPrivate) throw new InvalidFields({ private: 'a contact message cannot be private' }, 'A contact message cannot be private');
+        if (!hasPermission(principal, Permission.MessagesWriteAsContact)) throw new Forbidden('Permission denied');
+      }
+      const inbox = await this.inboxes.getForConversation(c.inbox_id, m);
+      if (empty) throw new InvalidFields({ message: 'must not be empty' }, '`message` is empty');
+      const recipients = senderType === 'agent' && !isPrivate ? this.recipients(c.contact_email, dto) : null;
       const base = { conversationId: c.id, contentType: 'html' as const, content, textContent };
       if (senderType === 'contact') {
         await this.contactReplies.onContactMessage(m, c, open);
@@ -171,10 +173,9 @@ export class MessagesService {
   }
 
   /** `to` defaults to the contact's email; cc and bcc are kept only when given. */
-  private async recipients(conversation: ConversationRef, dto: SendMessageDto): Promise<Record<string, string[]>> {
+  private recipients(email: string | null, dto: SendMessageDto): Record<string, string[]> {
     let to = [...new Set(dto.to ?? [])];
     if (to.length === 0) {
-      const email = await this.contactReplies.contactEmail(conversation.contact_id);
       if (!email) throw new InvalidFields({ to: 'required: the contact has no email address' }, 'The contact has no email address; give `to`');
       to = [email];
     }
