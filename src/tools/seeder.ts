@@ -161,7 +161,7 @@ export class Seeder {
   private async seedTags(q: QueryRunner): Promise<number[]> {
     const rows = await select<{ id: number }>(
       q,
-      `INSERT INTO tags (name) SELECT unnest($1::text[]) ON CONFLICT (name) DO UPDATE SET updated_at = now() RETURNING id`,
+      `INSERT INTO tags (name) SELECT unnest($1::text[]) ON CONFLICT (lower(name)) DO UPDATE SET updated_at = now() RETURNING id`,
       [TAG_NAMES],
     );
     return rows.map((r) => r.id);
