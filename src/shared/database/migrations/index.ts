@@ -10,6 +10,7 @@ import { AgentChangeNotify1765200000000 } from './1765200000000-AgentChangeNotif
 import { EventTransactionOrder1765300000000 } from './1765300000000-EventTransactionOrder.js';
 import { InboundEmail1765450000000 } from './1765450000000-InboundEmail.js';
 import { Retention1765460000000 } from './1765460000000-Retention.js';
+import { MessageFullText1765550000000 } from './1765550000000-MessageFullText.js';
 
 /** Every migration, in order. A module that changes the schema adds its migration class here. */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   EventTransactionOrder1765300000000,
   InboundEmail1765450000000,
   Retention1765460000000,
+  MessageFullText1765550000000,
 ];
