@@ -428,6 +428,9 @@ describe('indexes', () => {
     const msgs = await explain(messageSearchSql(term, adminPrincipal), 'COSTS OFF', true);
     expect(msgs).toContain('conversation_messages_text_trgm');
     expect(msgs).not.toMatch(/Seq Scan on conversation_messages/);
+    const words = await explain(messageSearchSql(parseSearchQuery('kettles'), adminPrincipal), 'COSTS OFF', true);
+    expect(words).toContain('conversation_messages_search_idx');
+    expect(words).not.toMatch(/Seq Scan on conversation_messages/);
     const contacts = await explain(contactSearchSql(parseSearchQuery('555 000 42')), 'COSTS OFF', true);
     for (const index of ['users_email_trgm', 'users_email_lower_idx', 'users_full_name_trgm', 'users_full_name_lower_idx', 'users_phone_digits_trgm']) {
       expect(contacts).toContain(index);
@@ -451,5 +454,9 @@ describe('indexes', () => {
     expect(rowsReadThrough(contacts, ['users_contact_created_idx'])).toBeGreaterThan(0);
     const contactMatchers = ['users_contact_created_idx', 'users_email_lower_idx', 'users_email_trgm', 'users_full_name_lower_idx', 'users_full_name_trgm'];
     expect(rowsReadThrough(contacts, contactMatchers)).toBeLessThan(500);
+    // Every bulk message has the word "body": word search stops after its newest candidates.
+    const words = await explain(messageSearchSql(parseSearchQuery('bodies'), adminPrincipal), analyze);
+    expect(words).toMatch(/One-Time Filter/);
+    expect(rowsReadThrough(words, ['conversation_messages_pkey', 'conversation_messages_search_idx', 'conversation_messages_text_trgm'])).toBeLessThan(500);
   });
 });
