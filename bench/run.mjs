@@ -13,6 +13,7 @@ import { createServer } from 'node:net';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import pg from 'pg';
+import { searchLatency } from './search-latency.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -232,6 +233,8 @@ async function measureSize(size) {
     { name: 'messages_list', path: (i) => `/api/v1/conversations/${uuids[i % uuids.length]}/messages`, auth: admin },
     { name: 'search_conversations', path: '/api/v1/conversations/search?query=lovelace', auth: admin },
     { name: 'search_messages', path: '/api/v1/messages/search?query=warehouse', auth: admin },
+    { name: 'search_messages_common', path: '/api/v1/messages/search?query=invoice', auth: admin },
+    { name: 'search_messages_absent', path: '/api/v1/messages/search?query=zebrafish', auth: admin },
     { name: 'search_contacts', path: '/api/v1/contacts/search?query=hopper', auth: admin },
     // Last, so the replies it writes do not sit in front of the searches.
     {
@@ -277,6 +280,11 @@ async function measureSize(size) {
       results.push(line);
       process.stdout.write(`${JSON.stringify(line)}\n`);
     }
+  }
+  // Scenario group: message search p50/p95 at one connection (bench/search-latency.mjs).
+  if (!only || only.has('search_latency')) {
+    const baselineUrl = args['app-only'] ? undefined : `http://127.0.0.1:${basePort}`;
+    results.push(...(await searchLatency({ databaseUrl: url, appUrl: `http://127.0.0.1:${appPort}`, baselineUrl, auth: admin, size })));
   }
   const rss = peakRssMb(app.pid);
   process.stdout.write(`${JSON.stringify({ scenario: 'peak_rss', size, app_peak_rss_mb: rss, baseline_peak_rss_mb: peakRssMb(baseline.pid) })}\n`);
