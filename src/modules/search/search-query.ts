@@ -22,7 +22,7 @@ export interface SearchTerm {
   /**
    * Whether message search looks the query up as words (full-text search, English stems, quoted
    * phrases): only letters, spaces, quotes, apostrophes, hyphens and sentence punctuation. An `@`, a
-   * digit, `_`, `%`, `/`, `\\` and the like mark an email, a path or an identifier, which only a
+   * digit, `_`, `%`, `/`, a backslash and the like mark an email, a path or an identifier, which only a
    * substring match finds.
    */
   words: boolean;
