@@ -114,7 +114,7 @@ const MESSAGE_COLUMNS = `m.created_at, left(m.text_content, ${SNIPPET_CHARS}) AS
              c.reference_number AS conversation_reference_number, s.name AS conversation_status`;
 
 /** How many of the newest word matches full-text search ranks (see messageWordSearchSql). */
-const WORD_CANDIDATES = 100;
+const WORD_CANDIDATES = 50;
 
 /**
  * Word search ranks (ts_rank, then newest) the newest WORD_CANDIDATES readable messages whose
@@ -124,7 +124,7 @@ const WORD_CANDIDATES = 100;
  * the planner chooses from the lexeme statistics. Either way the cost stops growing with the table.
  * When fewer than SEARCH_LIMIT messages match as words, which is exactly when the candidates hold every
  * word match, the newest messages containing the text as a substring follow them ("zorbo" still finds
- * "megazorbo"), through the trigram index; the one-time filter skips that scan otherwise.
+ * "megazorbo"), through the trigram index; the one-time filter skips that scan otherwise. Conversations are joined for the 30 chosen only.
  * $1 is the query text, $2 its ILIKE pattern.
  */
 function messageWordSearchSql(term: SearchTerm, principal: Principal): SqlQuery {
@@ -152,11 +152,10 @@ function messageWordSearchSql(term: SearchTerm, principal: Principal): SqlQuery 
          LIMIT ${SEARCH_LIMIT}
       )
       SELECT ${MESSAGE_COLUMNS}
-        FROM (SELECT * FROM words UNION ALL SELECT * FROM substrings) m
+        FROM (SELECT * FROM words UNION ALL SELECT * FROM substrings ORDER BY rank DESC, created_at DESC, id DESC LIMIT ${SEARCH_LIMIT}) m
         JOIN conversations c ON c.id = m.conversation_id
         JOIN conversation_statuses s ON s.id = c.status_id
-       ORDER BY m.rank DESC, m.created_at DESC, m.id DESC
-       LIMIT ${SEARCH_LIMIT}`,
+       ORDER BY m.rank DESC, m.created_at DESC, m.id DESC`,
     params,
   };
 }
