@@ -75,17 +75,9 @@ export class MessageEntity {
   @Column({ name: 'text_content', type: 'text', default: '' })
   textContent: string;
 
-  /** English stems of the first 100,000 characters of text_content (word search); never selected. */
-  @Column({
-    name: 'search_vector',
-    type: 'tsvector',
-    generatedType: 'STORED',
-    asExpression: `to_tsvector('english'::regconfig, left(text_content, 100000))`,
-    select: false,
-    insert: false,
-    update: false,
-  })
-  searchVector?: string;
+  /** English stems of the first 100,000 characters of text_content (word search), kept by a trigger; never selected. */
+  @Column({ name: 'search_vector', type: 'tsvector', nullable: true, select: false, insert: false, update: false })
+  searchVector?: string | null;
 
   /** The email Message-ID. */
   @Column({ name: 'source_id', type: 'text', nullable: true })
