@@ -26,6 +26,9 @@ export class MessageFullText1765550000000 implements MigrationInterface {
         FOR EACH ROW EXECUTE FUNCTION conversation_messages_search_vector()`);
     await q.query(`UPDATE conversation_messages SET search_vector = to_tsvector('english'::regconfig, left(text_content, 100000))`);
     await q.query(`CREATE INDEX conversation_messages_search_idx ON conversation_messages USING gin (search_vector) WHERE type <> 'activity'`);
+    // Without lexeme statistics the planner takes a common word for a rare one and reads its whole GIN
+    // bitmap (measured: 0.07x the bare query at 100k messages until the table was analyzed).
+    await q.query(`ANALYZE conversation_messages`);
   }
 
   async down(q: QueryRunner): Promise<void> {
