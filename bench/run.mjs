@@ -16,6 +16,7 @@ import { createServer } from 'node:net';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import pg from 'pg';
+import { searchLatency } from './search-latency.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -292,6 +293,11 @@ async function measureSize(size) {
       results.push(line);
       process.stdout.write(`${JSON.stringify(line)}\n`);
     }
+  }
+  // Scenario group: message search p50/p95 at one connection (bench/search-latency.mjs).
+  if (!only || only.has('search_latency')) {
+    const baselineUrl = args['app-only'] ? undefined : `http://127.0.0.1:${basePort}`;
+    results.push(...(await searchLatency({ databaseUrl: url, appUrl: `http://127.0.0.1:${appPort}`, baselineUrl, auth: admin, size })));
   }
   const rss = fullSizes.has(size) ? peakRssMb(app.pid) : null;
   if (rss) process.stdout.write(`${JSON.stringify({ scenario: 'peak_rss', size, app_peak_rss_mb: rss, baseline_peak_rss_mb: peakRssMb(baseline.pid) })}\n`);

@@ -19,9 +19,17 @@ export interface SearchTerm {
   reference: string;
   /** A LIKE pattern over the digits of a phone-like query, or null when the query is not one. */
   phoneDigits: string | null;
+  /**
+   * Whether message search looks the query up as words (full-text search, English stems, quoted
+   * phrases): only letters, spaces, quotes, apostrophes, hyphens and sentence punctuation. An `@`, a
+   * digit, `_`, `%`, `/`, a backslash and the like mark an email, a path or an identifier, which only a
+   * substring match finds.
+   */
+  words: boolean;
 }
 
 const PHONE_LIKE = /^[\d\s+().\-/]+$/;
+const WORDS_ONLY = /^[\p{L}\p{M}\s"'\u2019\-.,;!?]+$/u;
 const LONE_SURROGATE = /\p{Cs}/gu;
 
 export function escapeLike(text: string): string {
@@ -53,5 +61,6 @@ export function parseSearchQuery(raw: unknown): SearchTerm {
     wordStart: `\\m${escapeRegex(text)}`,
     reference: text.replace(/^#/, ''),
     phoneDigits: PHONE_LIKE.test(text) && digits.length >= MIN_QUERY_CHARS ? `%${digits}%` : null,
+    words: WORDS_ONLY.test(text),
   };
 }

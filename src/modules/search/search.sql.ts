@@ -28,7 +28,7 @@ export interface SqlQuery {
  *
  * Conversations and contacts share $1 text, $2 contains, $3 prefix and $4 word-start regex.
  */
-/** How many of the newest matches message search ranks (see messageSearchSql). */
+/** How many of the newest substring matches message search ranks (see messageSubstringSearchSql). */
 const RANK_CANDIDATES = 1000;
 
 const FULL_NAME = `(u.first_name || ' ' || u.last_name)`;
@@ -100,12 +100,72 @@ export function conversationSearchSql(term: SearchTerm, principal: Principal): S
 }
 
 /**
- * Non-activity messages (private notes included) whose text contains the term; word starts first,
- * then newest. Ranking looks at the newest CANDIDATES readable matches only: a common word matches a
- * large share of a big message table, and ranking every match would grow with the table. Walking the
- * primary key backwards stops after that many matches; a rare term goes through the trigram index.
+ * Messages (non-activity, private notes included). A query of words (no `@`, no digit: see
+ * SearchTerm.words) is full-text search: websearch_to_tsquery('english') gives stems ("invoices" finds
+ * "invoice"), quoted phrases and `-word`; see messageWordSearchSql. Any other query is an email or an
+ * identifier, found as a substring through the trigram index; see messageSubstringSearchSql.
  */
 export function messageSearchSql(term: SearchTerm, principal: Principal): SqlQuery {
+  return term.words ? messageWordSearchSql(term, principal) : messageSubstringSearchSql(term, principal);
+}
+
+const MESSAGE_COLUMNS = `m.created_at, left(m.text_content, ${SNIPPET_CHARS}) AS text_content,
+             c.created_at AS conversation_created_at, c.uuid AS conversation_uuid,
+             c.reference_number AS conversation_reference_number, s.name AS conversation_status`;
+
+/** How many of the newest word matches full-text search ranks (see messageWordSearchSql). */
+const WORD_CANDIDATES = 50;
+
+/**
+ * Word search ranks (ts_rank, then newest) the newest WORD_CANDIDATES readable messages whose
+ * search_vector matches. Those are read in primary-key order: for a common word by walking
+ * conversation_messages_pkey backwards until that many matched (about WORD_CANDIDATES divided by the
+ * word's share of rows), for a rare or absent one from the GIN bitmap of conversation_messages_search_idx;
+ * the planner chooses from the lexeme statistics. Either way the cost stops growing with the table.
+ * When fewer than SEARCH_LIMIT messages match as words, which is exactly when the candidates hold every
+ * word match, the newest messages containing the text as a substring follow them ("zorbo" still finds
+ * "megazorbo"), through the trigram index; the one-time filter skips that scan otherwise. Conversations are joined for the 30 chosen only.
+ * $1 is the query text, $2 its ILIKE pattern.
+ */
+function messageWordSearchSql(term: SearchTerm, principal: Principal): SqlQuery {
+  const params: unknown[] = [term.text, term.contains];
+  const access = conversationAccessSql(principal, 'c', params);
+  return {
+    sql: `
+      WITH words AS MATERIALIZED (
+        SELECT m.id, m.created_at, m.text_content, m.conversation_id,
+               ts_rank(m.search_vector, websearch_to_tsquery('english', $1)) AS rank
+          FROM conversation_messages m
+          JOIN conversations c ON c.id = m.conversation_id
+         WHERE m.type <> 'activity' AND m.search_vector @@ websearch_to_tsquery('english', $1) AND ${access}
+         ORDER BY m.id DESC
+         LIMIT ${WORD_CANDIDATES}
+      ),
+      substrings AS MATERIALIZED (
+        SELECT m.id, m.created_at, m.text_content, m.conversation_id, -1::real AS rank
+          FROM conversation_messages m
+          JOIN conversations c ON c.id = m.conversation_id
+         WHERE (SELECT count(*) FROM words) < ${SEARCH_LIMIT}
+           AND m.type <> 'activity' AND m.text_content ILIKE $2 AND ${access}
+           AND m.id NOT IN (SELECT id FROM words)
+         ORDER BY m.id DESC
+         LIMIT ${SEARCH_LIMIT}
+      )
+      SELECT ${MESSAGE_COLUMNS}
+        FROM (SELECT * FROM words UNION ALL SELECT * FROM substrings ORDER BY rank DESC, created_at DESC, id DESC LIMIT ${SEARCH_LIMIT}) m
+        JOIN conversations c ON c.id = m.conversation_id
+        JOIN conversation_statuses s ON s.id = c.status_id
+       ORDER BY m.rank DESC, m.created_at DESC, m.id DESC`,
+    params,
+  };
+}
+
+/**
+ * Non-activity messages whose text contains the term; word starts first, then newest. Ranking looks
+ * at the newest RANK_CANDIDATES readable matches only: walking the primary key backwards stops after
+ * that many matches; a rare term goes through the trigram index.
+ */
+function messageSubstringSearchSql(term: SearchTerm, principal: Principal): SqlQuery {
   const params: unknown[] = [term.contains, term.wordStart];
   const access = conversationAccessSql(principal, 'c', params);
   return {
@@ -118,9 +178,7 @@ export function messageSearchSql(term: SearchTerm, principal: Principal): SqlQue
          ORDER BY m.id DESC
          LIMIT ${RANK_CANDIDATES}
       )
-      SELECT m.created_at, left(m.text_content, ${SNIPPET_CHARS}) AS text_content,
-             c.created_at AS conversation_created_at, c.uuid AS conversation_uuid,
-             c.reference_number AS conversation_reference_number, s.name AS conversation_status
+      SELECT ${MESSAGE_COLUMNS}
         FROM candidates m
         JOIN conversations c ON c.id = m.conversation_id
         JOIN conversation_statuses s ON s.id = c.status_id

@@ -31,6 +31,8 @@ export type MessageContentType = 'text' | 'html';
 @Index('conversation_messages_source_id_idx', ['sourceId'], { where: 'source_id IS NOT NULL' })
 // Message search: a trigram GIN over text_content of non-activity messages (migration SearchIndexes).
 @Index('conversation_messages_text_trgm', { synchronize: false })
+// Message search by words: a GIN over search_vector of non-activity messages (migration MessageFullText).
+@Index('conversation_messages_search_idx', { synchronize: false })
 @Check('conversation_messages_type_check', `type IN ('incoming', 'outgoing', 'activity')`)
 @Check('conversation_messages_status_check', `status IN ('received', 'sent', 'failed', 'pending')`)
 @Check('conversation_messages_content_type_check', `content_type IN ('text', 'html')`)
@@ -74,6 +76,10 @@ export class MessageEntity {
   /** The content as plain text (search, previews). */
   @Column({ name: 'text_content', type: 'text', default: '' })
   textContent: string;
+
+  /** English stems of the first 100,000 characters of text_content (word search), kept by a trigger; never selected. */
+  @Column({ name: 'search_vector', type: 'tsvector', nullable: true, select: false, insert: false, update: false })
+  searchVector?: string | null;
 
   /** The email Message-ID. */
   @Column({ name: 'source_id', type: 'text', nullable: true })

@@ -15,6 +15,7 @@ import { CustomAttributes1765510000000 } from './1765510000000-CustomAttributes.
 import { ListSortIndexes1765520000000 } from './1765520000000-ListSortIndexes.js';
 import { ContactLifecycle1765530000000 } from './1765530000000-ContactLifecycle.js';
 import { WebhookPayloadFormat1765540000000 } from './1765540000000-WebhookPayloadFormat.js';
+import { MessageFullText1765550000000 } from './1765550000000-MessageFullText.js';
 
 /** Every migration, in order. A module that changes the schema adds its migration class here. */
 export const MIGRATIONS = [
@@ -35,4 +36,5 @@ export const MIGRATIONS = [
   ListSortIndexes1765520000000,
   ContactLifecycle1765530000000,
   WebhookPayloadFormat1765540000000,
+  MessageFullText1765550000000,
 ];
