@@ -9,7 +9,8 @@ const lines = readFileSync(process.argv[2] ?? 0, 'utf8')
   .map((l) => JSON.parse(l))
   .filter((l) => typeof l.scenario === 'string');
 const sizes = [...new Set(lines.map((l) => l.size))].sort((a, b) => a - b);
-const rows = lines.filter((l) => l.scenario !== 'peak_rss' && l.scenario !== 'seed');
+const latency = lines.filter((l) => l.scenario.startsWith('search_latency_'));
+const rows = lines.filter((l) => l.scenario !== 'peak_rss' && l.scenario !== 'seed' && !l.scenario.startsWith('search_latency_'));
 const seeds = lines.filter((l) => l.scenario === 'seed');
 const rss = new Map(lines.filter((l) => l.scenario === 'peak_rss').map((l) => [l.size, l]));
 const find = (size, name) => rows.find((r) => r.size === size && r.scenario === name);
@@ -41,18 +42,19 @@ if (seeds.length) {
   out.push('');
 }
 
-const searches = ['search_messages_common', 'search_messages_absent', 'search_messages'];
-if (rows.some((r) => searches.some((n) => r.scenario === `${n}@c1`))) {
-  out.push('### Message search latency at 1 connection (p50 / p99 ms, app against the bare newest-30 trigram query)', '');
+const latencyKinds = ['common', 'rare', 'absent', 'phrase'];
+if (latency.length) {
+  out.push(
+    '### Message search latency at 1 connection (`search_latency`: p50 / p95 ms over 200 sequential requests; in brackets the bare newest-30 trigram query)',
+    '',
+  );
   out.push(`| query | ${sizes.map((s) => `${fmt(s * 5)} messages`).join(' | ')} |`, `|---${'|---'.repeat(sizes.length)}|`);
-  for (const n of searches) {
+  for (const kind of latencyKinds) {
     const cell = (s) => {
-      const x = find(s, `${n}@c1`);
-      return x ? `${x.p50_ms} / ${x.p99_ms} (bare ${x.baseline_p50_ms})` : '–';
+      const x = latency.find((l) => l.size === s && l.scenario === `search_latency_${kind}@c1`);
+      return x ? `\`${x.query}\` (${Math.round(x.share_of_newest_5000 * 100)}%): ${x.p50_ms} / ${x.p95_ms} (bare ${x.baseline_p50_ms ?? '–'})` : '–';
     };
-    out.push(
-      `| ${n.replace('search_messages', 'messages/search').replace('_common', ' common word').replace('_absent', ' absent word')} | ${sizes.map(cell).join(' | ')} |`,
-    );
+    out.push(`| ${kind} | ${sizes.map(cell).join(' | ')} |`);
   }
   out.push('');
 }
@@ -85,7 +87,8 @@ per('replies (POST messages) ≥ 0.8× baseline (c16)', ratioCell('messages_post
 per('message search, common word ≥ 0.5× bare newest-30 (c16)', ratioCell('search_messages_common'));
 per('message search, absent word ≥ 0.5× bare newest-30 (c16)', ratioCell('search_messages_absent'));
 per('message search p50 < 20 ms at 1 connection (common / absent)', (s) => {
-  const [a, b] = [find(s, 'search_messages_common@c1'), find(s, 'search_messages_absent@c1')];
+  const at = (kind) => latency.find((l) => l.size === s && l.scenario === `search_latency_${kind}@c1`) ?? find(s, `search_messages_${kind}@c1`);
+  const [a, b] = [at('common'), at('absent')];
   return a && b ? `${a.p50_ms} / ${b.p50_ms} ms` : null;
 });
 per('page 1000 ≤ 2× page 1 (p50, c16)', (s) => {
