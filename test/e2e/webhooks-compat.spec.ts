@@ -1,62 +1,11 @@
-import { createHmac } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createHmac } from 'node:crypto';
 import { createAgent, createConversation, createTeam, startConversationsApp } from './conversations.fixtures.js';
 import type { TestApp } from '../support/test-app.js';
+import { type Hit, Receiver } from '../support/webhook-receiver.js';
 
 /** Libredesk-compatible webhook admin (issue 17 item 6): is_active, toggle, test, compact, payload_format libredesk. */
-
-interface Hit {
-  path: string;
-  headers: IncomingHttpHeaders;
-  raw: string;
-  body: Record<string, unknown>;
-}
-
-type Reply = { status: number } | 'hang';
-
-/** A real HTTP receiver on 127.0.0.1; each path answers with its own script (200 when none). */
-class Receiver {
-  readonly hits: Hit[] = [];
-  private readonly scripts = new Map<string, (hit: Hit) => Reply>();
-  private server: Server;
-  port = 0;
-
-  async start(): Promise<void> {
-    this.server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        const raw = Buffer.concat(chunks).toString('utf8');
-        const hit: Hit = { path: req.url ?? '', headers: req.headers, raw, body: JSON.parse(raw) };
-        this.hits.push(hit);
-        const reply = this.scripts.get(hit.path)?.(hit) ?? { status: 200 };
-        if (reply === 'hang') return;
-        res.writeHead(reply.status, { 'content-type': 'text/plain' });
-        res.end(reply.status < 300 ? 'ok' : `nope ${reply.status}`);
-      });
-    });
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    this.port = (this.server.address() as AddressInfo).port;
-  }
-
-  url(path: string): string {
-    return `http://127.0.0.1:${this.port}${path}`;
-  }
-
-  script(path: string, fn: (hit: Hit) => Reply): void {
-    this.scripts.set(path, fn);
-  }
-
-  at(path: string): Hit[] {
-    return this.hits.filter((h) => h.path === path);
-  }
-
-  close(): Promise<void> {
-    this.server.closeAllConnections();
-    return new Promise((resolve) => this.server.close(() => resolve()));
-  }
-}
 
 let t: TestApp;
 let admin: string;

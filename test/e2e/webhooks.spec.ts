@@ -1,70 +1,14 @@
 import { createHmac } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { EventsService } from '../../src/modules/events/events.service.js';
 import type { EventScope, EventType } from '../../src/modules/events/event-types.js';
 import { WebhookWorker } from '../../src/modules/webhooks/webhook-worker.js';
 import { createAgent } from '../support/factories.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
-
-interface Hit {
-  path: string;
-  headers: IncomingHttpHeaders;
-  raw: string;
-  body: { id: number; type: string; created_at: string; data: Record<string, unknown> };
-  at: number;
-  answered: number | 'hang';
-}
-
-type Reply = { status: number; headers?: Record<string, string> } | 'hang';
-
-/** A real HTTP receiver on 127.0.0.1; each path answers with its own script (200 when none). */
-class Receiver {
-  readonly hits: Hit[] = [];
-  private readonly scripts = new Map<string, (hit: Hit) => Reply>();
-  private server: Server;
-  port = 0;
-
-  async start(): Promise<void> {
-    this.server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        const raw = Buffer.concat(chunks).toString('utf8');
-        const hit: Hit = { path: req.url ?? '', headers: req.headers, raw, body: JSON.parse(raw), at: Date.now(), answered: 200 };
-        const reply = this.scripts.get(hit.path)?.(hit) ?? { status: 200 };
-        hit.answered = reply === 'hang' ? 'hang' : reply.status;
-        this.hits.push(hit);
-        if (reply === 'hang') return; // never answers; the sender's timeout must cut it off
-        res.writeHead(reply.status, { 'content-type': 'text/plain', ...reply.headers });
-        res.end(reply.status < 300 ? 'ok' : `nope ${reply.status}`);
-      });
-    });
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    this.port = (this.server.address() as AddressInfo).port;
-  }
-
-  url(path: string): string {
-    return `http://127.0.0.1:${this.port}${path}`;
-  }
-
-  script(path: string, fn: (hit: Hit) => Reply): void {
-    this.scripts.set(path, fn);
-  }
-
-  at(path: string): Hit[] {
-    return this.hits.filter((h) => h.path === path);
-  }
-
-  close(): Promise<void> {
-    this.server.closeAllConnections();
-    return new Promise((resolve) => this.server.close(() => resolve()));
-  }
-}
+import { type Hit, Receiver } from '../support/webhook-receiver.js';
 
 let t: TestApp;
 let admin: string;
-const receiver = new Receiver();
+const receiver = new Receiver<{ id: number; type: string; created_at: string; data: Record<string, unknown> }>();
 
 beforeAll(async () => {
   await receiver.start();
@@ -130,7 +74,7 @@ async function deliveries(webhookId: number, query: Record<string, string | numb
   };
 }
 
-function verify(hit: Hit, secret: string) {
+function verify(hit: Hit<{ id: number }>, secret: string) {
   const key = secret.startsWith('whsec_') ? Buffer.from(secret.slice(6), 'base64') : Buffer.from(secret);
   const id = String(hit.headers['webhook-id']);
   const timestamp = String(hit.headers['webhook-timestamp']);

@@ -68,6 +68,17 @@ export function cursorPageResults<T, R extends { id: number; sort_at: string }>(
   request: ListRequest,
   map: (row: R) => T,
 ): CursorPageResults<T> {
+  return pageWithCursor(rows, total, request, map, (last) => encodeKeysetCursor(kind, { at: last.sort_at, id: last.id }));
+}
+
+/** The page of rows read with `LIMIT pageSize + 1`, and the cursor after its last row when there is more. */
+function pageWithCursor<T, R>(
+  rows: R[],
+  total: number,
+  request: PageRequest & { page: number },
+  map: (row: R) => T,
+  cursorAfter: (last: R) => string,
+): CursorPageResults<T> {
   const more = rows.length > request.pageSize;
   const shown = more ? rows.slice(0, request.pageSize) : rows;
   const last = shown[shown.length - 1];
@@ -77,7 +88,7 @@ export function cursorPageResults<T, R extends { id: number; sort_at: string }>(
     per_page: request.pageSize,
     total_pages: Math.ceil(total / request.pageSize),
     page: request.page,
-    next_cursor: more && last ? encodeKeysetCursor(kind, { at: last.sort_at, id: last.id }) : null,
+    next_cursor: more && last ? cursorAfter(last) : null,
   };
 }
 
@@ -153,15 +164,5 @@ export function sortedCursorPageResults<T, R extends { id: number; sort_key: Sor
   request: SortedListRequest,
   map: (row: R) => T,
 ): CursorPageResults<T> {
-  const more = rows.length > request.pageSize;
-  const shown = more ? rows.slice(0, request.pageSize) : rows;
-  const last = shown[shown.length - 1];
-  return {
-    results: shown.map(map),
-    total,
-    per_page: request.pageSize,
-    total_pages: Math.ceil(total / request.pageSize),
-    page: request.page,
-    next_cursor: more && last ? encodeSortedCursor(kind, sort, { key: last.sort_key, id: last.id }) : null,
-  };
+  return pageWithCursor(rows, total, request, map, (last) => encodeSortedCursor(kind, sort, { key: last.sort_key, id: last.id }));
 }
