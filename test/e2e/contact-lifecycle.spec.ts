@@ -64,6 +64,12 @@ async function populatedContact() {
 
 describe('POST /api/v1/contacts', () => {
   test('creates a contact in the Contact shape and records contact.created', async () => {
+    for (const [key, data_type] of [
+      ['crm_id', 'text'],
+      ['vip', 'checkbox'],
+      ['score', 'number'],
+    ])
+      await t.http.post('/api/v1/custom-attributes').set('Authorization', admin).send({ name: key, applies_to: 'contact', key, data_type });
     const email = `${unique('new')}@Example.com`;
     const res = await create({
       first_name: ' Ada ',
@@ -90,6 +96,21 @@ describe('POST /api/v1/contacts', () => {
     expect(row.country).toBe('United Kingdom');
     const created = await eventsOfType('contact.created');
     expect(created.at(-1)!.payload).toEqual({ contact });
+  });
+
+  test('custom attribute values are checked against the contact definitions: an unknown key or a wrong type is a 400 naming it', async () => {
+    await t.http
+      .post('/api/v1/custom-attributes')
+      .set('Authorization', admin)
+      .send({ name: 'Tier', applies_to: 'contact', key: 'tier_level', data_type: 'number' });
+    const before = await count(`SELECT count(*)::int AS n FROM users`, []);
+    const unknown = await create({ first_name: 'A', email: `${unique('ca')}@example.com`, custom_attributes: { not_defined_here: 'x' } }).expect(400);
+    expect(unknown.body.data.fields).toHaveProperty('not_defined_here');
+    const wrong = await create({ first_name: 'A', email: `${unique('ca')}@example.com`, custom_attributes: { tier_level: 'gold' } }).expect(400);
+    expect(wrong.body.data.fields.tier_level).toBe('must be a finite number');
+    expect(await count(`SELECT count(*)::int AS n FROM users`, [])).toBe(before);
+    const ok = await create({ first_name: 'A', email: `${unique('ca')}@example.com`, custom_attributes: { tier_level: 3 } }).expect(200);
+    expect(ok.body.data.custom_attributes).toEqual({ tier_level: 3 });
   });
 
   test('first_name and email are enough', async () => {

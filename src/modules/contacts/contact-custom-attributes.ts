@@ -7,12 +7,9 @@ const KEY = /^[A-Za-z0-9_.-]{1,140}$/;
 const MAX_TEXT = 10_000;
 
 /**
- * The custom attribute values given when a contact is created, checked and normalised.
- *
- * This is the one seam for definition-based validation (issue 17 item 2): today every key of a safe
- * shape with a string, finite number or boolean value is accepted; once definitions exist, this
- * function checks each key against its contact definition (unknown key, type, list values, regex,
- * ISO dates) and throws an `InvalidFields` naming the key.
+ * The shape of the custom attribute values given when a contact is created: at most 100 keys of a safe
+ * form, each a string, finite number or boolean. ContactsService then checks each key against its
+ * contact definition (CustomAttributeValidator: unknown key, type, list values, regex, ISO dates).
  */
 export function checkContactCustomAttributes(values: Record<string, unknown>): Record<string, CustomAttributeValue> {
   const entries = Object.entries(values);

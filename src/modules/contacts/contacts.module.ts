@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { CustomAttributesModule } from '../custom-attributes/custom-attributes.module.js';
 import { EventsModule } from '../events/events.module.js';
 import { MediaModule } from '../media/media.module.js';
 import { ContactBlocklistRepository } from './contact-blocklist.repository.js';
@@ -11,7 +12,7 @@ import { ContactsRepository } from './contacts.repository.js';
 import { ContactsService } from './contacts.service.js';
 
 @Module({
-  imports: [EventsModule, MediaModule],
+  imports: [CustomAttributesModule, EventsModule, MediaModule],
   controllers: [ContactsController],
   providers: [
     ContactsService,

@@ -6,6 +6,7 @@ import type { FilterNode, ListSort } from '../../shared/http/list-filters.js';
 import type { PageRequest, PageResults } from '../../shared/http/pagination.js';
 import { pageResults } from '../../shared/http/pagination.js';
 import type { Precondition } from '../../shared/http/conditional.js';
+import { CustomAttributeValidator } from '../custom-attributes/custom-attribute-validator.js';
 import { EventsService } from '../events/events.service.js';
 import { type IncomingFile, MediaService } from '../media/media.service.js';
 import { type Contact, type ContactListItem, toContact, toContactListItem } from './contacts.mapper.js';
@@ -25,6 +26,7 @@ export class ContactsService {
     private readonly repo: ContactsRepository,
     private readonly media: MediaService,
     private readonly events: EventsService,
+    private readonly customAttributes: CustomAttributeValidator,
   ) {}
 
   /**
@@ -54,7 +56,8 @@ export class ContactsService {
    * unique index decides between concurrent creates, so the loser gets the same 409.
    */
   async create(dto: CreateContactDto): Promise<Contact> {
-    const customAttributes = checkContactCustomAttributes(dto.custom_attributes ?? {});
+    // The shape first (keys, scalar values), then each key against its contact definition (unknown key, type, list, regex, date).
+    const { values: customAttributes } = await this.customAttributes.validate('contact', checkContactCustomAttributes(dto.custom_attributes ?? {}));
     return this.dataSource.transaction(async (m) => {
       const id = await this.repo.insertContact(m, {
         first_name: dto.first_name,
