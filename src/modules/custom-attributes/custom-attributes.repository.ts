@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, QueryFailedError, Repository } from 'typeorm';
+import { In, Repository } from 'typeorm';
 import { Conflict } from '../../shared/http/errors.js';
 import { type AppliesTo, CustomAttributeEntity } from './entities/custom-attribute.entity.js';
 
@@ -29,14 +29,16 @@ export class CustomAttributesRepository {
     return this.definitions.findBy({ appliesTo, key: In(keys) });
   }
 
-  /** 409 when the key is already defined for the same model (the unique constraint decides, so concurrent creates cannot both win). */
+  /**
+   * 409 when the key is already defined for the same model: the unique constraint decides (ON CONFLICT DO
+   * NOTHING, so concurrent creates cannot both win and the loser logs no failed query).
+   */
   async insert(values: CustomAttributeValues): Promise<CustomAttributeEntity> {
-    try {
-      return await this.definitions.save(this.definitions.create(values), { transaction: false });
-    } catch (err) {
-      if (isUniqueViolation(err)) throw new Conflict(DUPLICATE);
-      throw err;
-    }
+    const result = await this.definitions.createQueryBuilder().insert().values(values).orIgnore().returning(['id']).execute();
+    const id = (result.raw as { id: number }[])[0]?.id;
+    const row = id === undefined ? null : await this.findById(id);
+    if (!row) throw new Conflict(DUPLICATE);
+    return row;
   }
 
   async update(id: number, changes: CustomAttributeChanges): Promise<CustomAttributeEntity | null> {
@@ -49,8 +51,4 @@ export class CustomAttributesRepository {
     const result = await this.definitions.delete({ id });
     return (result.affected ?? 0) > 0;
   }
-}
-
-function isUniqueViolation(err: unknown): boolean {
-  return err instanceof QueryFailedError && (err.driverError as { code?: string } | undefined)?.code === '23505';
 }
