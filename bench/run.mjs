@@ -260,7 +260,17 @@ async function measureSize(size) {
   ].filter((s) => (!only || only.has(s.name)) && (fullSizes.has(size) || s.search));
 
   const results = [];
+  // Scenario group: message search p50/p95 at one connection (bench/search-latency.mjs), measured
+  // before the replies scenario, whose thousands of new messages would sit in front of every search.
+  let latencyDone = false;
+  const latencyGroup = async () => {
+    latencyDone = true;
+    if (only && !only.has('search_latency')) return;
+    const baselineUrl = args['app-only'] ? undefined : `http://127.0.0.1:${basePort}`;
+    results.push(...(await searchLatency({ databaseUrl: url, appUrl: `http://127.0.0.1:${appPort}`, baselineUrl, auth: admin, size })));
+  };
   for (const scenario of scenarios) {
+    if (scenario.name === 'messages_post' && !latencyDone) await latencyGroup();
     for (const connections of connectionLevels) {
       // Rounds alternate the servers, so a burst of load from elsewhere on the machine hits all of them.
       const rounds = { a: [], b: [], old: [] };
@@ -294,11 +304,7 @@ async function measureSize(size) {
       process.stdout.write(`${JSON.stringify(line)}\n`);
     }
   }
-  // Scenario group: message search p50/p95 at one connection (bench/search-latency.mjs).
-  if (!only || only.has('search_latency')) {
-    const baselineUrl = args['app-only'] ? undefined : `http://127.0.0.1:${basePort}`;
-    results.push(...(await searchLatency({ databaseUrl: url, appUrl: `http://127.0.0.1:${appPort}`, baselineUrl, auth: admin, size })));
-  }
+  if (!latencyDone) await latencyGroup();
   const rss = fullSizes.has(size) ? peakRssMb(app.pid) : null;
   if (rss) process.stdout.write(`${JSON.stringify({ scenario: 'peak_rss', size, app_peak_rss_mb: rss, baseline_peak_rss_mb: peakRssMb(baseline.pid) })}\n`);
   app.kill('SIGTERM');

@@ -117,11 +117,20 @@ const MESSAGE_COLUMNS = `m.created_at, left(m.text_content, ${SNIPPET_CHARS}) AS
 const WORD_CANDIDATES = 50;
 
 /**
+ * A query whose every lexeme is among the column's most common elements (pg_stats) at this share of
+ * rows or more is "common": its newest matches are found by walking the primary key backwards, which
+ * stops after about WORD_CANDIDATES / share rows. Any other query reads the GIN index. The planner
+ * cannot be left to choose (see migration SearchCommonWords, whose function decides).
+ */
+const COMMON_LEXEME_SHARE = 0.01;
+
+/**
  * Word search ranks (ts_rank, then newest) the newest WORD_CANDIDATES readable messages whose
  * search_vector matches. Those are read in primary-key order: for a common word by walking
  * conversation_messages_pkey backwards until that many matched (about WORD_CANDIDATES divided by the
  * word's share of rows), for a rare or absent one from the GIN bitmap of conversation_messages_search_idx;
- * the planner chooses from the lexeme statistics. Either way the cost stops growing with the table.
+ * which of the two is decided from pg_stats (see COMMON_LEXEME_SHARE), and only that arm runs (a one-time
+ * filter). Either way the cost stops growing with the table.
  * When fewer than SEARCH_LIMIT messages match as words, which is exactly when the candidates hold every
  * word match, the newest messages containing the text as a substring follow them ("zorbo" still finds
  * "megazorbo"), through the trigram index; the one-time filter skips that scan otherwise. Conversations are joined for the 30 chosen only.
@@ -132,15 +141,28 @@ function messageWordSearchSql(term: SearchTerm, principal: Principal): SqlQuery 
   const access = conversationAccessSql(principal, 'c', params);
   return {
     sql: `
-      WITH words AS MATERIALIZED (
+      WITH common AS MATERIALIZED (SELECT search_words_are_common($1, ${COMMON_LEXEME_SHARE}) AS yes),
+      newest_common AS MATERIALIZED (
         SELECT m.id, m.created_at, m.text_content, m.conversation_id,
                ts_rank(m.search_vector, websearch_to_tsquery('english', $1)) AS rank
           FROM conversation_messages m
           JOIN conversations c ON c.id = m.conversation_id
-         WHERE m.type <> 'activity' AND m.search_vector @@ websearch_to_tsquery('english', $1) AND ${access}
+         WHERE (SELECT yes FROM common)
+           AND m.type <> 'activity' AND m.search_vector @@ websearch_to_tsquery('english', $1) AND ${access}
          ORDER BY m.id DESC
          LIMIT ${WORD_CANDIDATES}
       ),
+      newest_rare AS MATERIALIZED (
+        SELECT m.id, m.created_at, m.text_content, m.conversation_id,
+               ts_rank(m.search_vector, websearch_to_tsquery('english', $1)) AS rank
+          FROM conversation_messages m
+          JOIN conversations c ON c.id = m.conversation_id
+         WHERE NOT (SELECT yes FROM common)
+           AND m.type <> 'activity' AND m.search_vector @@ websearch_to_tsquery('english', $1) AND ${access}
+         ORDER BY m.id + 0 DESC
+         LIMIT ${WORD_CANDIDATES}
+      ),
+      words AS MATERIALIZED (SELECT * FROM newest_common UNION ALL SELECT * FROM newest_rare),
       substrings AS MATERIALIZED (
         SELECT m.id, m.created_at, m.text_content, m.conversation_id, -1::real AS rank
           FROM conversation_messages m

@@ -16,6 +16,7 @@ import { ListSortIndexes1765520000000 } from './1765520000000-ListSortIndexes.js
 import { ContactLifecycle1765530000000 } from './1765530000000-ContactLifecycle.js';
 import { WebhookPayloadFormat1765540000000 } from './1765540000000-WebhookPayloadFormat.js';
 import { MessageFullText1765550000000 } from './1765550000000-MessageFullText.js';
+import { SearchCommonWords1765580000000 } from './1765580000000-SearchCommonWords.js';
 
 /** Every migration, in order. A module that changes the schema adds its migration class here. */
 export const MIGRATIONS = [
@@ -37,4 +38,5 @@ export const MIGRATIONS = [
   ContactLifecycle1765530000000,
   WebhookPayloadFormat1765540000000,
   MessageFullText1765550000000,
+  SearchCommonWords1765580000000,
 ];
