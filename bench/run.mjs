@@ -146,6 +146,18 @@ async function startProcess(argv, env, port) {
   return child;
 }
 
+/**
+ * How `npm start` starts the app (package.json's start script: node's flags, then the entry), so the bench
+ * measures the process a deployment runs, memory flags included.
+ */
+function startArgv(root) {
+  const words = JSON.parse(readFileSync(`${root}/package.json`, 'utf8'))
+    .scripts.start.trim()
+    .split(/\s+/);
+  if (words[0] !== 'node') throw new Error(`the start script must run node directly: ${words.join(' ')}`);
+  return words.slice(1).map((word) => (word.startsWith('-') ? word : `${root}/${word}`));
+}
+
 const peakRssMb = (pid) => {
   const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Math.round(Number(m[1]) / 1024) : null;
@@ -230,10 +242,10 @@ async function measureSize(size) {
     RATE_LIMIT_ENABLED: 'false',
   };
   const profiling = args.profile ? ['--cpu-prof', `--cpu-prof-dir=${args.profile}`] : [];
-  const app = await startProcess([...profiling, 'dist/src/main.js'], { ...env, HOST: '127.0.0.1' }, appPort);
+  const app = await startProcess([...profiling, ...startArgv('.')], { ...env, HOST: '127.0.0.1' }, appPort);
   const baseline = await startProcess(['bench/baseline.mjs'], env, basePort);
   const beforePort = args.before ? await freePort() : null;
-  const before = args.before ? await startProcess([`${args.before}/dist/src/main.js`], { ...env, HOST: '127.0.0.1' }, beforePort) : null;
+  const before = args.before ? await startProcess(startArgv(args.before), { ...env, HOST: '127.0.0.1' }, beforePort) : null;
 
   const scenarios = [
     { name: 'health', path: '/health' },

@@ -49,7 +49,9 @@ test('the Dockerfile installs production dependencies only and runs the compiled
   expect(final.lines).toContain('USER node');
   expect(final.lines.some((l) => l.startsWith('HEALTHCHECK') && l.includes('/health'))).toBe(true);
   expect(final.lines).toContain('VOLUME ["/data"]');
-  expect(final.lines.find((l) => l.startsWith('CMD'))).toBe('CMD ["node", "dist/src/main.js"]');
+  // The image runs exactly what `npm start` runs, node's memory flags included.
+  const start = (JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
+  expect(JSON.parse(final.lines.find((l) => l.startsWith('CMD'))!.slice(3))).toEqual(start.trim().split(/\s+/));
 });
 
 test('a clean copy with `npm ci --omit=dev` starts and answers /health', async () => {

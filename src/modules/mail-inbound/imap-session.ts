@@ -1,5 +1,5 @@
 import type { Logger } from '@nestjs/common';
-import { ImapFlow } from 'imapflow';
+import type { ImapFlow } from 'imapflow';
 import type { ImapSettings } from '../inboxes/imap-settings.js';
 import type { InboundImporter } from './inbound-importer.service.js';
 import type { InboundRepository } from './inbound.repository.js';
@@ -46,6 +46,8 @@ export class ImapSession {
   ) {}
 
   async open(): Promise<void> {
+    // Loaded on first use: a server with no IMAP inbox never holds the client's code (about 10 MB).
+    const { ImapFlow } = await import('imapflow');
     const client = new ImapFlow(connectOptions(this.settings));
     client.on('error', (err: Error) => this.ctx.logger.warn(`Inbox ${this.settings.inboxId}: IMAP connection error: ${err.message}`));
     client.on('close', () => this.wake());

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
-import { type AddressObject, type Attachment, type ParsedMail, simpleParser } from 'mailparser';
+import type { AddressObject, Attachment, ParsedMail } from 'mailparser';
 import { ContactBlocklist } from '../contacts/contact-blocklist.service.js';
 import { IncomingEmails } from '../conversations/messages/incoming-email.service.js';
 import { LOOP_HEADER } from '../mail/mail-headers.js';
@@ -52,6 +52,8 @@ export class InboundImporter {
   ) {}
 
   async import(source: Buffer, at: MailboxPosition): Promise<ImportOutcome> {
+    // Loaded on first use, like the IMAP client: most servers never parse a mail.
+    const { simpleParser } = await import('mailparser');
     const parsed = await simpleParser(source, { skipImageLinks: true, skipHtmlToText: true, maxHtmlLengthToParse: 10 * 1024 * 1024 });
     const messageId = bareIds(parsed.messageId)[0] ?? `${createHash('sha256').update(source).digest('hex').slice(0, 40)}@no-message-id.invalid`;
     if (await this.repo.receiptExists(messageId)) return 'duplicate';

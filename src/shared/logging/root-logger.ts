@@ -1,5 +1,5 @@
 import pino, { type Logger, type LoggerOptions } from 'pino';
-import pretty from 'pino-pretty';
+import { createRequire } from 'node:module';
 import type { EnvironmentVariables, LogLevel } from '../config/app-config.js';
 
 /** Nest's level names, as pino calls them. */
@@ -37,6 +37,8 @@ export function createRootLogger(config: Pick<EnvironmentVariables, 'LOG_FORMAT'
     redact: { paths: REDACTED_PATHS, censor: '[REDACTED]' },
   };
   if (logFormat(config) === 'pretty') {
+    // Loaded only for a terminal: a server logging JSON never holds the formatter's code.
+    const pretty = createRequire(import.meta.url)('pino-pretty') as typeof import('pino-pretty');
     return pino(
       options,
       pretty({
