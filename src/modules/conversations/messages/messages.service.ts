@@ -180,7 +180,8 @@ export class MessagesService {
       uuid: randomUUID(),
       maxAttempts: this.outbox.maxAttempts,
     };
-    for (;;) {
+    // Run again only after learning the Message-ID domain of an inbox address the last run lacked.
+    for (let run = 1; ; run += 1) {
       const result = await this.replies.write(principal, { ...reply, domainsJson: this.domains.json });
       if (result.written) return toMessage(result, []);
       if (!result.found) throw new NotFound('Conversation not found');
@@ -189,7 +190,7 @@ export class MessagesService {
       if (!result.inbox_enabled) throw new InvalidInput('Inbox is disabled');
       if (!isPrivate) this.recipients(result.contact_email, dto);
       if (result.channel !== 'email') return null;
-      if (result.domain_known || !result.inbox_from) throw new Error(`reply to ${conversationUuid} was refused for no known reason`);
+      if (result.domain_known || !result.inbox_from || run > 2) throw new Error(`reply to ${conversationUuid} was refused for no known reason`);
       this.domains.learn(result.inbox_from, this.outbox.messageIdDomain({ inboxFrom: result.inbox_from }));
     }
   }
