@@ -23,9 +23,14 @@ function watchCommits(ds: DataSource): void {
       committed = true;
       return result;
     },
-    query: (...args: unknown[]) => {
+    query: async (...args: unknown[]) => {
       if (committed && /conversation|message|media/i.test(String(args[0]))) afterCommit.push(String(args[0]).replace(/\s+/g, ' ').slice(0, 120));
-      return query(...args);
+      const result = await query(...args);
+      // A statement run outside a transaction commits as it ends: an agent's reply is one such statement
+      // (it answers `written: false`, having written nothing, when it must first learn something).
+      const wrote = (result as Array<{ written?: boolean }>)[0]?.written !== false;
+      if (args[2] === undefined && wrote && /INSERT INTO conversation_messages/.test(String(args[0]))) committed = true;
+      return result;
     },
   });
 }

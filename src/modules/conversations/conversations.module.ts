@@ -23,6 +23,7 @@ import { ConversationsController } from './conversations.controller.js';
 import { ConversationsRepository } from './conversations.repository.js';
 import { ConversationsService } from './conversations.service.js';
 import { DefaultStatuses } from './default-statuses.service.js';
+import { AgentRepliesRepository } from './messages/agent-replies.repository.js';
 import { ContactReplies } from './messages/contact-replies.service.js';
 import { EmailThreadsRepository } from './messages/email-threads.repository.js';
 import { IncomingEmails } from './messages/incoming-email.service.js';
@@ -72,6 +73,7 @@ import { ViewsService } from './views/views.service.js';
     IncomingEmails,
     MessageWriter,
     MessagesRepository,
+    AgentRepliesRepository,
     MessagesService,
     OutgoingMessagesLink,
     OutgoingMessagesRepository,

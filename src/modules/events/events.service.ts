@@ -10,6 +10,12 @@ import { EventsRepository } from './events.repository.js';
 
 export type { EventScope, EventType } from './event-types.js';
 
+/**
+ * `record` for a writer that appends its event inside its own single statement (a data-modifying
+ * CTE): `select` yields (type, payload jsonb, conversation id, assigned user id, assigned team id).
+ */
+export const recordEventSql = (select: string): string => `INSERT INTO events (type, payload, conversation_id, assigned_user_id, assigned_team_id) ${select}`;
+
 export interface FeedRequest {
   /** Null: from the start of the (retained) log. */
   after: number | null;

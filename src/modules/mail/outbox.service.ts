@@ -17,6 +17,13 @@ export function isDeliverable(message: Pick<OutgoingMessage, 'type' | 'private' 
 }
 
 /**
+ * `enqueueNewEmail` inside a writer's own single statement (a data-modifying CTE): `select` yields
+ * (message id, max attempts) of a message just written with its Message-ID.
+ */
+export const enqueueNewEmailSql = (select: string): string =>
+  `INSERT INTO email_outbox (message_id, max_attempts) ${select} ON CONFLICT (message_id) DO NOTHING`;
+
+/**
  * The email outbox: callers queue a message in their own transaction, and the mail worker records
  * each attempt's outcome here.
  */
@@ -80,6 +87,10 @@ export class OutboxService {
     }
     if (!message.sourceId) await this.messages.setSourceId(messageId, this.newMessageId(message.uuid, message.inboxFrom), manager);
     await this.repo.arm(manager, messageId, this.config.MAIL_MAX_ATTEMPTS, reset);
+  }
+
+  get maxAttempts(): number {
+    return this.config.MAIL_MAX_ATTEMPTS;
   }
 
   /** The Message-ID a message queued in an inbox sending from `inboxFrom` goes out with. */

@@ -13,7 +13,8 @@ import { ConversationAccess } from '../conversation-access.service.js';
 import { DefaultStatuses } from '../default-statuses.service.js';
 import { ContactReplies } from './contact-replies.service.js';
 import type { SendMessageDto } from './dto/send-message.dto.js';
-import { htmlToPlainText, sanitizeMessageHtml } from './message-content.js';
+import { AgentRepliesRepository } from './agent-replies.repository.js';
+import { htmlToPlainText, messagePreview, sanitizeMessageHtml } from './message-content.js';
 import { MESSAGE_TYPES, type MessageType } from '../entities/message.entity.js';
 import type { MessageRow } from './message.rows.js';
 import { MessageWriter } from './message-writer.service.js';
@@ -37,6 +38,18 @@ function parseFilters(query: Query): { private?: boolean; types?: MessageType[] 
   return out;
 }
 
+/** Inbox `from` → Message-ID domain, as the JSON object the reply statement takes (few inboxes; bounded all the same). */
+class MessageIdDomains {
+  private readonly map = new Map<string, string>();
+  json = '{}';
+
+  learn(from: string, domain: string): void {
+    if (this.map.size >= 1000) this.map.clear();
+    this.map.set(from, domain);
+    this.json = JSON.stringify(Object.fromEntries(this.map));
+  }
+}
+
 /** Reading, sending and retrying messages of a conversation the caller may read. */
 @Injectable()
 export class MessagesService {
@@ -50,7 +63,11 @@ export class MessagesService {
     private readonly inboxes: InboxesService,
     private readonly outbox: OutboxService,
     private readonly statuses: DefaultStatuses,
+    private readonly replies: AgentRepliesRepository,
   ) {}
+
+  /** The Message-ID domain of each inbox `from` seen so far, which the one-statement reply reads. */
+  private readonly domains = new MessageIdDomains();
 
   async list(principal: Principal, uuid: string, query: Query): Promise<CursorPageResults<Message>> {
     const conversation = await this.access.readable(principal, uuid);
@@ -79,6 +96,10 @@ export class MessagesService {
     const textContent = htmlToPlainText(content);
     const empty = !textContent && !/<img\b/i.test(content) && !dto.attachments?.length;
     const attachments = dto.attachments ?? [];
+    if (senderType === 'agent' && attachments.length === 0 && !empty) {
+      const written = await this.agentReply(principal, conversationUuid, dto, content, textContent);
+      if (written) return written;
+    }
     const open = await this.statuses.get('Open');
 
     // Every read runs inside the transaction, on its one connection: the conversation is found by
@@ -135,6 +156,43 @@ export class MessagesService {
       await this.outbox.enqueueNewEmail(m, reply.id);
       return this.present(reply, attachments, m);
     });
+  }
+
+  /**
+   * An agent's reply or note without attachments, in one statement (AgentRepliesRepository), with the
+   * refusals of the transaction below in the same order. Null when the conversation's inbox is not
+   * an email inbox: such a reply is delivered at once, by the transaction below.
+   */
+  private async agentReply(principal: Principal, conversationUuid: string, dto: SendMessageDto, content: string, textContent: string): Promise<Message | null> {
+    const isPrivate = dto.private ?? false;
+    const to = dto.to?.length ? [...new Set(dto.to)] : null;
+    const moreRecipients: Record<string, string[]> = {};
+    if (dto.cc?.length) moreRecipients.cc = [...new Set(dto.cc)];
+    if (dto.bcc?.length) moreRecipients.bcc = [...new Set(dto.bcc)];
+    const reply = {
+      conversationUuid,
+      private: isPrivate,
+      content,
+      textContent,
+      preview: messagePreview(textContent),
+      to,
+      moreRecipients,
+      uuid: randomUUID(),
+      maxAttempts: this.outbox.maxAttempts,
+    };
+    // Run again only after learning the Message-ID domain of an inbox address the last run lacked.
+    for (let run = 1; ; run += 1) {
+      const result = await this.replies.write(principal, { ...reply, domainsJson: this.domains.json });
+      if (result.written) return toMessage(result, []);
+      if (!result.found) throw new NotFound('Conversation not found');
+      if (!result.allowed) throw new Forbidden('Permission denied');
+      if (!result.inbox_found) throw new NotFound('Inbox not found');
+      if (!result.inbox_enabled) throw new InvalidInput('Inbox is disabled');
+      if (!isPrivate) this.recipients(result.contact_email, dto);
+      if (result.channel !== 'email') return null;
+      if (result.domain_known || !result.inbox_from || run > 2) throw new Error(`reply to ${conversationUuid} was refused for no known reason`);
+      this.domains.learn(result.inbox_from, this.outbox.messageIdDomain({ inboxFrom: result.inbox_from }));
+    }
   }
 
   /** Puts a `failed` reply back in the email queue. */
