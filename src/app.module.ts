@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import type { PGlite } from '@electric-sql/pglite';
 import type { Logger as PinoRootLogger } from 'pino';
 import { ApiAuthGuard } from './shared/auth/auth.guard.js';
@@ -7,9 +7,8 @@ import { AuthModule } from './shared/auth/auth.module.js';
 import type { EnvironmentVariables } from './shared/config/app-config.js';
 import { ConfigModule } from './shared/config/config.module.js';
 import { DatabaseModule } from './shared/database/database.module.js';
-import { EnvelopeInterceptor } from './shared/http/envelope.js';
 import { AllExceptionsFilter } from './shared/http/exception.filter.js';
-import { IdempotencyInterceptor } from './shared/http/idempotency/idempotency.interceptor.js';
+import { IdempotencyGuard } from './shared/http/idempotency/idempotency.guard.js';
 import { IdempotencyModule } from './shared/http/idempotency/idempotency.module.js';
 import { RateLimitModule } from './shared/http/rate-limit/rate-limit.module.js';
 import { AppValidationPipe } from './shared/http/validation.js';
@@ -76,12 +75,12 @@ export class AppModule {
         ...DOMAIN_MODULES,
       ],
       providers: [
+        // Guards run in this order: idempotency keys are scoped per authenticated agent. The success
+        // envelope is applied by the HTTP adapter (AppFastifyAdapter), so no route runs an interceptor.
         { provide: APP_GUARD, useClass: ApiAuthGuard },
+        { provide: APP_GUARD, useClass: IdempotencyGuard },
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
         { provide: APP_PIPE, useClass: AppValidationPipe },
-        // The first interceptor is the outermost: idempotency stores the enveloped body.
-        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
-        { provide: APP_INTERCEPTOR, useClass: EnvelopeInterceptor },
       ],
     };
   }

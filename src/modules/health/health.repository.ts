@@ -2,9 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
+import { prepared } from '../../shared/database/prepared-statements.js';
 
-/** The statement behind `GET /health` (a named constant, so it can be prepared). */
-export const PING_SQL = 'SELECT 1';
+/** The statement behind `GET /health`: a named statement, parsed once per connection. */
+export const PING_SQL = prepared`SELECT 1`;
 
 @Injectable()
 export class HealthRepository {

@@ -25,6 +25,12 @@ const SIGNATURE_REFUSALS: Record<Exclude<SignatureCheck, 'valid'>, string> = {
   expired: 'This link has expired',
 };
 
+interface RouteAuth {
+  isPublic: boolean;
+  verifier: Type<SignedRequestVerifier> | undefined;
+  required: string[];
+}
+
 /**
  * The one global guard. It picks the passport strategy from the `Authorization` scheme
  * (`Basic` or `token`), applies the rate limits (per client address for failed authentication,
@@ -35,6 +41,8 @@ const SIGNATURE_REFUSALS: Record<Exclude<SignatureCheck, 'valid'>, string> = {
 export class ApiAuthGuard implements CanActivate {
   private readonly basic = rejectWith(new (AuthGuard('basic'))() as unknown as Guard);
   private readonly token = rejectWith(new (AuthGuard('token'))() as unknown as Guard);
+  /** A route's metadata, read once per handler rather than on every request. */
+  private readonly routes = new WeakMap<object, WeakMap<object, RouteAuth>>();
 
   constructor(
     private readonly reflector: Reflector,
@@ -42,14 +50,33 @@ export class ApiAuthGuard implements CanActivate {
     private readonly moduleRef: ModuleRef,
   ) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
-    const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
+    const route = this.routeAuth(context);
+    // A public route (health, docs) answers without a promise.
+    return route.isPublic || this.authenticate(context, route);
+  }
 
+  private routeAuth(context: ExecutionContext): RouteAuth {
+    const [handler, controller] = [context.getHandler(), context.getClass()];
+    let byHandler = this.routes.get(controller);
+    if (!byHandler) this.routes.set(controller, (byHandler = new WeakMap()));
+    let route = byHandler.get(handler);
+    if (!route) {
+      const targets = [handler, controller];
+      route = {
+        isPublic: this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets) ?? false,
+        verifier: this.reflector.getAllAndOverride<Type<SignedRequestVerifier> | undefined>(SIGNED_REQUEST_VERIFIER, targets),
+        required: this.reflector.getAllAndOverride<string[]>(REQUIRED_PERMISSIONS, targets) ?? [],
+      };
+      byHandler.set(handler, route);
+    }
+    return route;
+  }
+
+  private async authenticate(context: ExecutionContext, { verifier, required }: RouteAuth): Promise<boolean> {
     const request = context
       .switchToHttp()
       .getRequest<{ headers: Record<string, string | undefined>; user?: Principal; ip: string; params?: unknown; query?: unknown }>();
-    const verifier = this.reflector.getAllAndOverride<Type<SignedRequestVerifier> | undefined>(SIGNED_REQUEST_VERIFIER, targets);
     const signature = verifier ? this.moduleRef.get(verifier, { strict: false }).verifySignedRequest(request) : 'missing';
     if (signature === 'valid') return true;
     this.rateLimits.assertAddressAllowed(request.ip);
@@ -66,7 +93,6 @@ export class ApiAuthGuard implements CanActivate {
     const principal = request.user as Principal;
     await this.rateLimits.consume(principal.id, request.ip, context.switchToHttp().getResponse<HeaderSink>());
 
-    const required = this.reflector.getAllAndOverride<string[]>(REQUIRED_PERMISSIONS, targets) ?? [];
     if (!required.every((p) => principal.permissions.has(p))) throw new Forbidden('Permission denied');
     return true;
   }

@@ -1,6 +1,5 @@
-import { CallHandler, ExecutionContext, Injectable, NestInterceptor, SetMetadata } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
-import { map, Observable } from 'rxjs';
+import { StreamableFile } from '@nestjs/common';
+import { RouteConfig } from '@nestjs/platform-fastify';
 import type { ErrorType } from './errors.js';
 
 export interface SuccessEnvelope<T> {
@@ -17,36 +16,35 @@ export interface ErrorEnvelope {
 
 export const success = <T>(data: T): SuccessEnvelope<T> => ({ status: 'success', data });
 
-export const errorEnvelope = (message: string, errorType: ErrorType, data: unknown = null): ErrorEnvelope => ({
-  status: 'error',
-  message,
-  data,
-  error_type: errorType,
-});
+/** Error envelopes made here: a body the exception filter sends as it is, never wrapped again. */
+const errorEnvelopes = new WeakSet<object>();
+
+export const errorEnvelope = (message: string, errorType: ErrorType, data: unknown = null): ErrorEnvelope => {
+  const envelope: ErrorEnvelope = { status: 'error', message, data, error_type: errorType };
+  errorEnvelopes.add(envelope);
+  return envelope;
+};
+
+export const isErrorEnvelope = (body: unknown): body is ErrorEnvelope => typeof body === 'object' && body !== null && errorEnvelopes.has(body);
 
 const RAW_RESPONSE = 'raw-response';
-const wrap = (data: unknown) => success(data === undefined ? true : data);
 /** The route writes its own body (a file download); the envelope is not applied. */
-export const RawResponse = () => SetMetadata(RAW_RESPONSE, true);
+export const RawResponse = () => RouteConfig({ [RAW_RESPONSE]: true });
 
-/** Wraps every handler's return value in `{"status":"success","data":...}`. */
-@Injectable()
-export class EnvelopeInterceptor implements NestInterceptor {
-  /** Whether each controller's handler is @RawResponse(), looked up once rather than per request. */
-  private readonly raw = new WeakMap<object, WeakMap<object, boolean>>();
+/** Whether a route's `config` (Fastify's route options) comes from a @RawResponse() handler. */
+export const isRawRoute = (config: Record<string, unknown> | undefined): boolean => config?.[RAW_RESPONSE] === true;
 
-  constructor(private readonly reflector: Reflector) {}
+/** A body that is not a JSON value: a file, a stream or a fetch `Response` (an idempotent replay). */
+const isRawBody = (body: unknown): boolean =>
+  typeof body === 'object' &&
+  body !== null &&
+  (body instanceof StreamableFile || body instanceof Response || typeof (body as { pipe?: unknown }).pipe === 'function' || isErrorEnvelope(body));
 
-  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const [handler, controller] = [context.getHandler(), context.getClass()];
-    let byHandler = this.raw.get(controller);
-    if (!byHandler) this.raw.set(controller, (byHandler = new WeakMap()));
-    let raw = byHandler.get(handler);
-    if (raw === undefined) {
-      raw = this.reflector.getAllAndOverride<boolean>(RAW_RESPONSE, [handler, controller]) ?? false;
-      byHandler.set(handler, raw);
-    }
-    if (raw) return next.handle();
-    return next.handle().pipe(map(wrap));
-  }
+/**
+ * What a handler's result is sent as: `{"status":"success","data":...}` (no result reads as `true`).
+ * An error envelope, a stream or a `Response` is sent as it is. Applied where the HTTP adapter
+ * hands a result to Fastify (see AppFastifyAdapter), so no route runs through an interceptor for it.
+ */
+export function envelopeFor(body: unknown): unknown {
+  return isRawBody(body) ? body : success(body === undefined ? true : body);
 }

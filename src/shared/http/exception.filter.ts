@@ -4,6 +4,7 @@ import type { FastifyReply } from 'fastify';
 import { QueryFailedError } from 'typeorm';
 import { AppError, ErrorType } from './errors.js';
 import { errorEnvelope } from './envelope.js';
+import { IdempotentReplay } from './idempotency/idempotency.guard.js';
 import { redactUrl } from './security.js';
 
 const TYPE_BY_STATUS: Record<number, ErrorType> = {
@@ -118,6 +119,11 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const request = http.getRequest<{ id?: string; method?: string; url?: string }>();
     const reply = http.getResponse<FastifyReply>();
     const adapter = this.adapterHost.httpAdapter;
+    // Not a failure: a repeated request answered with the response stored for its Idempotency-Key.
+    if (exception instanceof IdempotentReplay) {
+      adapter.reply(reply, exception.toResponse());
+      return;
+    }
     let described = describe(exception);
     if (!described) {
       const stack = exception instanceof Error ? exception.stack : String(exception);

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
+import type { FastifyReply } from 'fastify';
 import type { EnvironmentVariables } from '../config/app-config.js';
 import { clientErrorHandler, connectHandler, frameworkErrors, unknownRouteHook } from './framework-errors.js';
+import { envelopeFor, isRawRoute } from './envelope.js';
 import { JsonTooDeep, jsonDepthExceeds } from './json-depth.js';
 import { registerConditionalHooks } from './conditional.js';
 import { registerIdempotencyHooks } from './idempotency/idempotency.hooks.js';
@@ -9,13 +11,26 @@ import { closeGracefully, registerEarlyBodyLimit } from './oversize.js';
 import { trustProxySetting } from './security.js';
 
 /**
+ * Nest hands every handler's result (and the exception filter its error envelope) to `reply()`: the
+ * success envelope is applied here, once, rather than by a global interceptor, which would run every
+ * route through an rxjs pipeline. A @RawResponse() route's result is sent as it is.
+ */
+export class AppFastifyAdapter extends FastifyAdapter {
+  override reply(response: Parameters<FastifyAdapter['reply']>[0], body: unknown, statusCode?: number): ReturnType<FastifyAdapter['reply']> {
+    // A raw Node response (no Fastify reply yet) only ever carries the exception filter's envelope.
+    const raw = isRawRoute((response as Partial<FastifyReply>).request?.routeOptions.config as Record<string, unknown> | undefined);
+    return super.reply(response, raw ? body : envelopeFor(body), statusCode);
+  }
+}
+
+/**
  * The Fastify adapter with the server's limits: a JSON body limit (413 above it), request ids that
  * honour a sane incoming `X-Request-Id`, and an empty JSON body read as "no body" rather than an error.
  */
 export function createFastifyAdapter(
   config: Pick<EnvironmentVariables, 'BODY_LIMIT_BYTES'> & Partial<Pick<EnvironmentVariables, 'TRUST_PROXY'>>,
-): FastifyAdapter {
-  const adapter = new FastifyAdapter({
+): AppFastifyAdapter {
+  const adapter = new AppFastifyAdapter({
     bodyLimit: config.BODY_LIMIT_BYTES,
     trustProxy: trustProxySetting(config.TRUST_PROXY ?? 'false'),
     requestIdHeader: false,

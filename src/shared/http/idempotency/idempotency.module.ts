@@ -4,7 +4,7 @@ import { IdempotencyKeyEntity } from '../../database/entities/idempotency-key.en
 import { IdempotencyKeysRepository } from './idempotency-keys.repository.js';
 import { IdempotencyService } from './idempotency.service.js';
 
-/** Idempotency keys; AppModule registers IdempotencyInterceptor as a global interceptor. */
+/** Idempotency keys; AppModule registers IdempotencyGuard as a global guard (after authentication). */
 @Global()
 @Module({
   imports: [TypeOrmModule.forFeature([IdempotencyKeyEntity])],
