@@ -52,8 +52,23 @@ test('fills every table consistently and leaves the schema exactly as migrated',
            (SELECT count(DISTINCT status_id)::int FROM conversations) AS statuses,
            (SELECT count(*)::int FROM conversations WHERE assigned_user_id IS NOT NULL) AS assigned,
            (SELECT count(*)::int FROM conversation_tags) AS tags,
+           (SELECT count(*)::int FROM conversation_messages
+             WHERE search_vector IS DISTINCT FROM to_tsvector('english'::regconfig, left(text_content, 100000))) AS wrong_vectors,
+           (SELECT count(*)::int FROM pg_trigger WHERE tgrelid = 'conversation_messages'::regclass AND tgenabled = 'O'
+               AND tgname = 'conversation_messages_search_vector') AS search_trigger,
            (SELECT count(*)::int FROM conversation_participants) AS participants`);
-  expect(counts).toMatchObject({ conversations: 300, messages: 1200, contacts: 100, message_uuids: 1200, orphans: 0, wrong_last: 0, statuses: 4 });
+  // search_vector is set by the load (the trigger is disabled meanwhile): it must be what the trigger computes, and the trigger enabled again.
+  expect(counts).toMatchObject({
+    conversations: 300,
+    messages: 1200,
+    contacts: 100,
+    message_uuids: 1200,
+    orphans: 0,
+    wrong_last: 0,
+    statuses: 4,
+    wrong_vectors: 0,
+    search_trigger: 1,
+  });
   expect(counts.assigned).toBeGreaterThan(120);
   expect(counts.assigned).toBeLessThan(270);
   expect(counts.tags).toBeGreaterThan(50);
