@@ -8,6 +8,7 @@ import { isRetryableConflict } from '../../../shared/database/retrying-data-sour
 import { recordEventSql } from '../../events/events.service.js';
 import { enqueueNewEmailSql } from '../../mail/outbox.service.js';
 import { MESSAGE_COLUMNS } from './message.rows.js';
+import { participantAndPreviewSql } from './messages.repository.js';
 import { messageJsonSql } from './messages.mapper.js';
 import type { MessageRow } from './message.rows.js';
 
@@ -78,19 +79,7 @@ function replySql(access: string): string {
                 CASE WHEN NOT $3 THEN $9::uuid::text || '@' || ok.domain END
            FROM ok
          RETURNING *),
-       participant AS (
-         INSERT INTO conversation_participants (conversation_id, user_id) SELECT conversation_id, sender_id FROM inserted
-         ON CONFLICT (conversation_id, user_id) DO NOTHING),
-       preview AS (
-         UPDATE conversations SET
-                last_message = $6::text, last_message_at = i.created_at, last_message_sender = i.sender_type, last_message_sender_id = i.sender_id,
-                last_interaction = CASE WHEN NOT $3 THEN $6 ELSE last_interaction END,
-                last_interaction_at = CASE WHEN NOT $3 THEN i.created_at ELSE last_interaction_at END,
-                last_interaction_sender = CASE WHEN NOT $3 THEN i.sender_type ELSE last_interaction_sender END,
-                last_interaction_sender_id = CASE WHEN NOT $3 THEN i.sender_id ELSE last_interaction_sender_id END,
-                updated_at = now()
-           FROM inserted i
-          WHERE conversations.id = i.conversation_id AND conversations.last_message_at <= i.created_at),
+       ${participantAndPreviewSql('$6::text', 'NOT $3')},
        event AS (
          ${recordEventSql(`SELECT 'message.created', jsonb_build_object('message', ${messageJsonSql('m', 'ok.uuid', 'u')}, 'conversation_uuid', ok.uuid),
                  ok.id, ok.assigned_user_id, ok.assigned_team_id

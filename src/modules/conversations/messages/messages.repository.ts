@@ -37,6 +37,26 @@ export type MessageRowWithKey = MessageRow & { sort_at: string };
 const MESSAGE_SELECT_WITH_KEY = `SELECT ${MESSAGE_COLUMNS}, ${keysetAt('m.created_at')} AS sort_at ${messageFrom('conversation_messages')}`;
 
 /**
+ * The CTEs that follow a message's insert (a CTE named `inserted`): its sender joins the conversation's
+ * participants, and the conversation's preview moves to it unless a newer message is there. `preview` and
+ * `interaction` are SQL for the preview text and for whether the message counts as an interaction. The
+ * one-statement reply (agent-replies.repository.ts) uses the same CTEs.
+ */
+export const participantAndPreviewSql = (preview: string, interaction: string): string => `participant AS (
+         INSERT INTO conversation_participants (conversation_id, user_id) SELECT conversation_id, sender_id FROM inserted
+         ON CONFLICT (conversation_id, user_id) DO NOTHING),
+       preview AS (
+         UPDATE conversations SET
+                last_message = ${preview}, last_message_at = i.created_at, last_message_sender = i.sender_type, last_message_sender_id = i.sender_id,
+                last_interaction = CASE WHEN ${interaction} THEN ${preview} ELSE last_interaction END,
+                last_interaction_at = CASE WHEN ${interaction} THEN i.created_at ELSE last_interaction_at END,
+                last_interaction_sender = CASE WHEN ${interaction} THEN i.sender_type ELSE last_interaction_sender END,
+                last_interaction_sender_id = CASE WHEN ${interaction} THEN i.sender_id ELSE last_interaction_sender_id END,
+                updated_at = now()
+           FROM inserted i
+          WHERE conversations.id = i.conversation_id AND conversations.last_message_at <= i.created_at)`;
+
+/**
  * A message written in one statement: the row (its timestamps from the clock, not the transaction
  * start, so messages order as they were written), its sender joined to the conversation's
  * participants, and the conversation's last-message preview moved forward, never back (should an
@@ -50,19 +70,7 @@ export const MESSAGE_INSERT_SQL = prepared`WITH inserted AS (
            (created_at, updated_at, uuid, type, status, private, conversation_id, content_type, content, text_content, sender_id, sender_type, meta, source_id)
          VALUES (clock_timestamp(), clock_timestamp(), COALESCE($11::uuid, gen_random_uuid()), $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $12)
          RETURNING *),
-       participant AS (
-         INSERT INTO conversation_participants (conversation_id, user_id) SELECT conversation_id, sender_id FROM inserted
-         ON CONFLICT (conversation_id, user_id) DO NOTHING),
-       preview AS (
-         UPDATE conversations SET
-                last_message = $13, last_message_at = i.created_at, last_message_sender = i.sender_type, last_message_sender_id = i.sender_id,
-                last_interaction = CASE WHEN $14 THEN $13 ELSE last_interaction END,
-                last_interaction_at = CASE WHEN $14 THEN i.created_at ELSE last_interaction_at END,
-                last_interaction_sender = CASE WHEN $14 THEN i.sender_type ELSE last_interaction_sender END,
-                last_interaction_sender_id = CASE WHEN $14 THEN i.sender_id ELSE last_interaction_sender_id END,
-                updated_at = now()
-           FROM inserted i
-          WHERE conversations.id = i.conversation_id AND conversations.last_message_at <= i.created_at)
+       ${participantAndPreviewSql('$13', '$14')}
        SELECT ${MESSAGE_COLUMNS}, c.assigned_user_id, c.assigned_team_id ${messageFrom('inserted')}`;
 
 function filterClause(conversationId: number, filter: MessageFilter): { clause: string; params: unknown[] } {
